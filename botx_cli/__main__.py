@@ -1,0 +1,3 @@
+from botx_cli.cli import main
+
+main()

@@ -1,0 +1,224 @@
+"""The thin CLI: each command reads options, calls one core function, renders the result.
+
+The error boundary is main(): every BotxError becomes one stderr line and its exit code;
+a traceback only with -v.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import click
+import typer
+
+from botx_cli import render
+from botx_cli.errors import BotxError, TemporaryFailure
+
+if TYPE_CHECKING:
+    from botx_cli.config import Config
+    from botx_cli.store import Store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  help="Promote a product on X from a handful of accounts, safely, from cron.")
+_verbose = False
+
+
+@dataclass
+class Env:
+    config_path: Optional[str]
+    db_path: Optional[str]
+    verbose: bool
+    quiet: bool
+
+    def config(self) -> "Config":
+        from botx_cli.config import load_config
+
+        return load_config(self.config_path)
+
+    def store(self, cfg: "Config") -> "Store":
+        import os
+
+        from botx_cli.store import open_store
+
+        path = self.db_path or os.environ.get("BOTX_DB") or str(cfg.db_path)
+        return open_store(Path(path).expanduser())
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from botx_cli.clock import now
+
+    return now()
+
+
+@app.callback()
+def root(ctx: typer.Context,
+         config: Annotated[Optional[str], typer.Option("--config", help="config.toml (else $BOTX_CONFIG, ./config.toml, ~/.config/botx/config.toml)")] = None,
+         db: Annotated[Optional[str], typer.Option("--db", help="SQLite file (else $BOTX_DB, else [storage] path)")] = None,
+         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say why; tracebacks on errors")] = False,
+         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")] = False) -> None:
+    global _verbose
+    _verbose = verbose
+    ctx.obj = Env(config, db, verbose, quiet)
+
+
+AccountOpt = Annotated[Optional[str], typer.Option("--account", "-a", help="Account name from [accounts]")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
+
+
+@app.command()
+def post(ctx: typer.Context,
+         account: Annotated[str, typer.Option("--account", "-a", help="Account name from [accounts]")],
+         dry_run: Annotated[bool, typer.Option("--dry-run", help="Everything but the API call and the post record")] = False,
+         force: Annotated[bool, typer.Option("--force", help="Skip window, cap, gap and slot gates (never pause, limits, duplicates)")] = False,
+         text: Annotated[Optional[str], typer.Option("--text", help="Post this one-off text (still validated)")] = None,
+         json_out: JsonOpt = False) -> None:
+    """One cron cycle for one account: gates, compose, validate, post, record."""
+    from botx_cli.post import PostOptions, run_post
+
+    env: Env = ctx.obj
+    cfg = env.config()
+    store = env.store(cfg)
+    result = run_post(cfg, store, account, _now(), PostOptions(dry_run, force, text))
+    if json_out:
+        render.emit_json(result.to_json())
+    else:
+        render.post_line(result, env.verbose, env.quiet)
+
+
+@app.command()
+def preview(ctx: typer.Context, account: AccountOpt = None,
+            count: Annotated[int, typer.Option("--count", "-n", min=1, max=1000, help="Tweets per account")] = 3,
+            json_out: JsonOpt = False) -> None:
+    """Show the next tweets of each account exactly as post would compose them."""
+    from botx_cli.preview import run_preview
+
+    env: Env = ctx.obj
+    cfg = env.config()
+    names = [cfg.account(account).name] if account else [a.name for a in cfg.accounts.values() if a.enabled]
+    items = run_preview(cfg, env.store(cfg), names, count, _now())
+    if json_out:
+        render.emit_json([item.to_json() for item in items])
+    else:
+        render.preview(items)
+
+
+@app.command()
+def check(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Tweet text to check")],
+          json_out: JsonOpt = False) -> None:
+    """Weighted length, hashtags and the validation verdict for a text."""
+    from botx_cli.preview import run_check
+
+    env: Env = ctx.obj
+    cfg = env.config()
+    verdict = run_check(cfg, env.store(cfg), text, _now())
+    if json_out:
+        render.emit_json({"weighted_length": verdict.weighted_length, "valid": verdict.valid,
+                          "hashtags": verdict.hashtags, "checks": verdict.checks})
+    else:
+        render.check(verdict)
+    if not verdict.valid:
+        raise typer.Exit(3)
+
+
+@app.command()
+def pause(ctx: typer.Context, account: AccountOpt = None,
+          minutes: Annotated[Optional[int], typer.Option("--minutes", min=1, help="Cooldown length; default until resume")] = None) -> None:
+    """Stop posting (one account or all) until resumed, or for N minutes."""
+    from botx_cli.post import pause_until
+
+    env: Env = ctx.obj
+    cfg = env.config()
+    name = cfg.account(account).name if account else "*"
+    now = _now()
+    until = pause_until(minutes, now)
+    env.store(cfg).set_pause(name, until, "cooldown" if minutes else "paused", now)
+    if not env.quiet:
+        who = f"account {name}" if account else "all accounts"
+        print(f"paused {who} " + (f"until {until}" if minutes else "until `botx resume`"))
+
+
+@app.command()
+def resume(ctx: typer.Context, account: AccountOpt = None) -> None:
+    """Lift a pause or cooldown (one account, or the all-accounts pause)."""
+    env: Env = ctx.obj
+    cfg = env.config()
+    name = cfg.account(account).name if account else "*"
+    store = env.store(cfg)
+    cleared = store.clear_pause(name)
+    if not account:  # resume without --account lifts every pause
+        for acct in cfg.accounts:
+            cleared += store.clear_pause(acct)
+    if not env.quiet:
+        print(f"resumed {'account ' + name if account else 'all accounts'}" + ("" if cleared else " (was not paused)"))
+
+
+@app.command()
+def cron(ctx: typer.Context) -> None:
+    """Print crontab lines derived from [schedule] for every account."""
+    import shutil
+
+    from botx_cli.schedule import cron_lines
+
+    env: Env = ctx.obj
+    cfg = env.config()
+    exe = shutil.which("botx") or f"{sys.executable} -m botx_cli"
+    command = f"{exe} --config {cfg.path}"
+    accounts = [(a.name, a.index) for a in cfg.accounts.values() if a.enabled]
+    print("\n".join(cron_lines(cfg.schedule, cfg.timezone.key, accounts, command)))
+
+
+@app.command()
+def doctor(ctx: typer.Context,
+           online: Annotated[bool, typer.Option("--online", help="Also call GET /2/users/me per account")] = False) -> None:
+    """Check config, credentials, database, schedule and policy."""
+    from botx_cli.doctor import run_doctor
+
+    env: Env = ctx.obj
+    cfg = env.config()
+    lines, code = run_doctor(cfg, env.store(cfg), _now(), online)
+    render.doctor(lines)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def init(path: Annotated[Path, typer.Argument(help="Where to write (default ./config.toml)")] = Path("config.toml"),
+         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False) -> None:
+    """Write a commented config.toml to start from."""
+    from botx_cli.initcfg import write_config
+
+    written = write_config(path, force)
+    print(f"wrote {written}; edit it, then run `botx doctor` and `botx preview`")
+
+
+def main() -> None:
+    """Single error boundary: one line on stderr and a documented exit code."""
+    try:
+        result = app(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as err:
+        render.error_line(err.format_message() + " (see --help)")
+        sys.exit(2)
+    except BotxError as err:
+        _fail(err, err.exit_code)
+    except sqlite3.OperationalError as err:  # locked beyond the busy timeout, disk full
+        _fail(TemporaryFailure(f"database: {err}"), 75)
+    except Exception as err:  # a bug: still one line unless -v
+        _fail(err, 1, prefix="internal error (rerun with -v for the traceback): ")
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(err: BaseException, code: int, prefix: str = "") -> None:
+    if _verbose:
+        import traceback
+
+        traceback.print_exception(err)
+    render.error_line(prefix + (str(err) or type(err).__name__))
+    sys.exit(code)

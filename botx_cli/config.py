@@ -1,0 +1,401 @@
+"""Load and validate config.toml up front into frozen dataclasses.
+
+Every problem becomes one ConfigError naming the file and key (exit 2). Where the file
+comes from is resolved here too (--config, $BOTX_CONFIG, ./config.toml,
+~/.config/botx/config.toml, else the bundled example with a warning).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from botx_cli.confread import Table
+from botx_cli.errors import ConfigError, UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+BUNDLED_EXAMPLE = Path(__file__).with_name("example_config.toml")
+POLICIES = ("relevant", "any", "off")
+STRATEGIES = ("template", "llm")
+CATEGORIES = ("sports", "tech", "entertainment", "news", "calendar", "generic")
+SOURCE_NAMES = ("google_rss", "trends24", "getdaytrends", "pytrends", "x", "calendar")
+OFFER_UNITS = ("hour", "m_tokens", "month", "flat")
+_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_ACCOUNT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+CREDENTIAL_PARTS = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    interval_minutes: int
+    offset_minutes: int
+    window_start: int  # minutes after local midnight
+    window_end: int  # may be <= start: the window crosses midnight
+    daily_cap: int
+    min_gap_minutes: int
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    handle: str
+    index: int  # position in the config: account k starts k*offset after the first
+    enabled: bool = True
+
+    def env_var(self, part: str) -> str:
+        return f"BOTX_{self.name.upper()}_{part}"
+
+
+@dataclass(frozen=True)
+class XApi:
+    api_base_url: str
+    timeout_seconds: float
+    retries: int
+    reads: bool  # reads allowed on this plan: reconcile lost answers, metrics
+
+
+@dataclass(frozen=True)
+class Offer:
+    item: str
+    price_usd: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class Angle:
+    name: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    url: str
+    promo_code: str
+    promo_lines: tuple[str, ...]  # "{code}" marks where the code goes
+    description: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    offers: tuple[Offer, ...]
+    offer_formats: dict[str, str]
+    angles: tuple[Angle, ...]
+    hooks: dict[str, tuple[str, ...]]
+    layouts: tuple[str, ...]
+    utm: dict[str, str]
+    candidates: int  # compositions tried per post before giving up (exit 3)
+
+
+@dataclass(frozen=True)
+class Hashtags:
+    domain: tuple[str, ...]
+    max: int
+
+
+@dataclass(frozen=True)
+class Validation:
+    min_english: float
+    max_caps_ratio: float
+    duplicate_days: int
+    near_duplicate_threshold: float
+
+
+@dataclass(frozen=True)
+class TrendsConfig:
+    policy: str
+    cache_minutes: int
+    min_relevance: float
+    reuse_hours: int
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LlmConfig:
+    model: str
+    base_url: str
+    api_key_env: str
+    timeout_seconds: float
+    tone: str
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    bundled: bool
+    timezone: ZoneInfo
+    schedule: Schedule
+    db_path: Path
+    x: XApi
+    accounts: dict[str, Account]
+    product: Product
+    content: Content
+    hashtags: Hashtags
+    validation: Validation
+    trends: TrendsConfig
+    strategy: str
+    llm: LlmConfig
+
+    def account(self, name: str) -> Account:
+        for account in self.accounts.values():
+            if account.name.lower() == name.lower():
+                return account
+        known = ", ".join(self.accounts)
+        raise UsageError(f"unknown account {name!r} in {self.path}; configured: {known}")
+
+    def credentials(self, account: Account) -> dict[str, str]:
+        """OAuth 1.0a user-context keys, only ever from the environment."""
+        values = {}
+        for part in CREDENTIAL_PARTS:
+            var = account.env_var(part)
+            value = os.environ.get(var, "").strip()
+            if not value:
+                raise ConfigError(self.path, None, f"{var} is not set; export the X credentials of account {account.name} (OAuth 1.0a, read+write)")
+            values[part.lower()] = value
+        return values
+
+
+def find_config(explicit: str | None) -> tuple[Path, bool]:
+    """Where the config comes from, and whether it is the bundled example."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            raise ConfigError(path, None, "no such config file (check --config / BOTX_CONFIG)")
+        return path.resolve(), False
+    env = os.environ.get("BOTX_CONFIG", "").strip()
+    if env:
+        return find_config(env)
+    for candidate in (Path("config.toml"), Path.home() / ".config" / "botx" / "config.toml"):
+        if candidate.is_file():
+            return candidate.resolve(), False
+    return BUNDLED_EXAMPLE, True
+
+
+def load_config(explicit: str | None = None) -> Config:
+    path, bundled = find_config(explicit)
+    if bundled:
+        print(f"botx: warning: no config found, using the bundled example {path}", file=sys.stderr)
+    return parse_config(path, read_toml(path), bundled=bundled)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(path, None, f"cannot read: {err.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(path, None, f"not UTF-8 (byte {err.start}); save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(path, None, f"invalid TOML: {err}") from None
+
+
+def parse_config(path: Path, data: dict[str, Any], bundled: bool = False) -> Config:
+    root = Table(path, data)
+    trends = _trends(root.table("trends"))
+    return Config(
+        path=path,
+        bundled=bundled,
+        timezone=_timezone(root),
+        schedule=_schedule(root.table("schedule", required=True)),
+        db_path=_db_path(root.table("storage"), bundled),
+        x=_x(root.table("x")),
+        accounts=_accounts(root),
+        product=_product(root.table("product", required=True)),
+        content=_content(root),
+        hashtags=_hashtags(root.table("hashtags", required=True)),
+        validation=_validation(root.table("validation")),
+        trends=trends,
+        strategy=root.table("compose").choice("strategy", STRATEGIES, "template"),
+        llm=_llm(root.table("compose").table("llm")),
+    )
+
+
+def _timezone(root: Table) -> ZoneInfo:
+    name = root.get("timezone", str)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise root.fail("timezone", f"unknown timezone {name!r}; use an IANA name like Europe/Paris") from None
+
+
+def parse_window(table: Table, key: str) -> tuple[int, int]:
+    raw = table.get(key, str)
+    match = _WINDOW.match(raw)
+    bad = table.fail(key, f"{raw!r} is not HH:MM-HH:MM in 00:00-23:59 (e.g. \"09:00-23:30\")")
+    if not match:
+        raise bad
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+        raise bad
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if start == end:
+        raise table.fail(key, f"{raw!r} is empty: start and end are equal")
+    return start, end
+
+
+def _schedule(table: Table) -> Schedule:
+    interval = table.positive_int("interval_minutes")
+    offset = table.get("offset_minutes", int, 0)
+    if offset < 0:
+        raise table.fail("offset_minutes", f"must be >= 0, got {offset}")
+    start, end = parse_window(table, "window")
+    gap = table.get("min_gap_minutes", int, interval // 2)
+    if gap < 0:
+        raise table.fail("min_gap_minutes", f"must be >= 0, got {gap}")
+    return Schedule(interval, offset, start, end, table.positive_int("daily_cap"), gap)
+
+
+def _db_path(table: Table, bundled: bool) -> Path:
+    if bundled:  # never write into site-packages
+        state = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
+        return state / "botx" / "example.db"
+    return table.resolve_path("path", "botx.db")
+
+
+def _x(table: Table) -> XApi:
+    return XApi(
+        api_base_url=table.url("api_base_url", "https://api.twitter.com").rstrip("/"),
+        timeout_seconds=table.number("timeout_seconds", 10.0, 0.1, 120.0),
+        retries=int(table.number("retries", 2, 0, 5)),
+        reads=table.get("reads", bool, True),
+    )
+
+
+def _accounts(root: Table) -> dict[str, Account]:
+    table = root.table("accounts")
+    if not table.data:
+        raise ConfigError(root.path, "[accounts]", "no accounts; add [accounts.A] with handle = \"...\"")
+    accounts = {}
+    for index, name in enumerate(table.data):
+        if not _ACCOUNT_NAME.match(name):
+            raise ConfigError(root.path, f"[accounts.{name}]", "account names are letters, digits and _ (they name env variables)")
+        sub = table.table(name, required=True)
+        handle = sub.get("handle", str).lstrip("@")
+        accounts[name] = Account(name, handle, index, sub.get("enabled", bool, True))
+    return accounts
+
+
+def _product(table: Table) -> Product:
+    code = table.get("promo_code", str)
+    lines = table.strings("promo_lines", ("Code {code}",))
+    if any("{code}" not in line for line in lines):
+        raise table.fail("promo_lines", "every line needs the {code} placeholder")
+    return Product(
+        name=table.get("name", str),
+        url=table.url("url"),
+        promo_code=code,
+        promo_lines=lines,
+        description=table.get("description", str, ""),
+        keywords=table.strings("keywords", (), non_empty=False),
+    )
+
+
+def _content(root: Table) -> Content:
+    offers = tuple(_offer(t) for t in root.tables("offers"))
+    if not offers:
+        raise ConfigError(root.path, "[[offers]]", "at least one offer is needed (item, price_usd, unit)")
+    compose = root.table("compose")
+    formats = {unit: compose.table("offer_formats").get(unit, str, default) for unit, default in
+               (("hour", "{item} from ${price}/hr"), ("m_tokens", "{item} at ${price}/M tokens"),
+                ("month", "{item} from ${price}/month"), ("flat", "{item} for ${price}"))}
+    angles = tuple(Angle(t.get("name", str), t.strings("lines")) for t in root.tables("angles"))
+    if not angles:
+        raise ConfigError(root.path, "[[angles]]", "at least one marketing angle is needed (name, lines)")
+    hooks_table = root.table("hooks", required=True)
+    for key in hooks_table.data:
+        if key not in CATEGORIES:
+            raise hooks_table.fail(key, f"unknown hook category; use {', '.join(CATEGORIES)}")
+    hooks = {c: hooks_table.strings(c, ()) for c in CATEGORIES}
+    if not hooks["generic"]:
+        raise hooks_table.fail("generic", "missing; generic hooks are the fallback for every category")
+    layouts = compose.strings("layouts", DEFAULT_LAYOUTS)
+    for layout in layouts:
+        for needed in ("{link}", "{tags}", "{promo}"):
+            if needed not in layout:
+                raise compose.fail("layouts", f"layout {layout!r} lacks {needed}")
+    utm = root.table("utm")
+    return Content(
+        offers=offers,
+        offer_formats=formats,
+        angles=angles,
+        hooks=hooks,
+        layouts=layouts,
+        utm={k: utm.get(k, str, d) for k, d in (("source", "x"), ("medium", "social"), ("campaign", "botx"))},
+        candidates=compose.positive_int("candidates", 6),
+    )
+
+
+DEFAULT_LAYOUTS = (
+    "{hook} {angle}\n\n{offer}. {promo}\n{link}\n\n{tags}",
+    "{hook}\n\n{angle} {offer}.\n{promo} {link}\n{tags}",
+    "{tags} {hook} {angle}\n{offer}. {promo}\n{link}",
+)
+
+
+def _offer(table: Table) -> Offer:
+    price = table.get("price_usd", float)
+    if price <= 0:
+        raise table.fail("price_usd", f"must be > 0, got {price}")
+    return Offer(table.get("item", str), price, table.choice("unit", OFFER_UNITS))
+
+
+def _hashtags(table: Table) -> Hashtags:
+    domain = table.strings("domain")
+    for tag in domain:
+        if not re.fullmatch(r"#\w+", tag) or tag[1:].isdigit():
+            raise table.fail("domain", f"{tag!r} is not a hashtag like #CloudGPU")
+    maximum = table.positive_int("max", 2)
+    return Hashtags(domain, maximum)
+
+
+def _validation(table: Table) -> Validation:
+    return Validation(
+        min_english=table.number("min_english", 0.6, 0.0, 1.0),
+        max_caps_ratio=table.number("max_caps_ratio", 0.3, 0.0, 1.0),
+        duplicate_days=table.positive_int("duplicate_days", 30),
+        near_duplicate_threshold=table.number("near_duplicate_threshold", 0.8, 0.0, 1.0),
+    )
+
+
+def _trends(table: Table) -> TrendsConfig:
+    sources_table = table.table("sources")
+    sources = {}
+    for name in sources_table.data:
+        if name not in SOURCE_NAMES:
+            raise sources_table.fail(name, f"unknown trend source; use {', '.join(SOURCE_NAMES)}")
+        sub = sources_table.table(name)
+        sub.get("enabled", bool, True)
+        if sub.has("url"):
+            sub.url("url")
+        sources[name] = dict(sub.data)
+    return TrendsConfig(
+        policy=table.choice("policy", POLICIES, "relevant"),
+        cache_minutes=table.positive_int("cache_minutes", 30),
+        min_relevance=table.number("min_relevance", 0.15, 0.0, 1.0),
+        reuse_hours=table.get("reuse_hours", int, 12),
+        sources=sources,
+    )
+
+
+def _llm(table: Table) -> LlmConfig:
+    return LlmConfig(
+        model=table.get("model", str, "gpt-4o-mini"),
+        base_url=table.url("base_url", "https://api.openai.com/v1"),
+        api_key_env=table.get("api_key_env", str, "OPENAI_API_KEY"),
+        timeout_seconds=table.number("timeout_seconds", 20.0, 1.0, 120.0),
+        tone=table.get("tone", str, "confident, concrete, friendly; no hype words"),
+    )

@@ -1,0 +1,79 @@
+"""`botx doctor`: config, credentials, database, schedule sanity and policy warnings."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from botx_cli.config import CREDENTIAL_PARTS, Config
+from botx_cli.errors import BotxError, CredentialsRejected
+from botx_cli.schedule import slot_minutes
+from botx_cli.store import Store
+
+Line = tuple[str, str, str]  # (ok | warn | fail | info, topic, message)
+
+
+def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[list[Line], int]:
+    """Lines to show and the exit code: 0 healthy, 2 config or credentials missing, 77 rejected."""
+    lines: list[Line] = [("ok", "config", f"{cfg.path}" + (" (bundled example)" if cfg.bundled else ""))]
+    lines.append(("ok", "database", f"{store.path} (schema {store.one('PRAGMA user_version')})"))
+    lines += schedule_lines(cfg)
+    lines += policy_lines(cfg)
+    exit_code = 0
+    for account in cfg.accounts.values():
+        missing = [account.env_var(p) for p in CREDENTIAL_PARTS if not os.environ.get(account.env_var(p), "").strip()]
+        if missing:
+            lines.append(("fail", f"account {account.name}", f"missing {', '.join(missing)}"))
+            exit_code = 2
+            continue
+        lines.append(("ok", f"account {account.name}", f"@{account.handle}: credentials present"))
+        if online:
+            line, code = online_line(cfg, store, account.name, now)
+            lines.append(line)
+            exit_code = max(exit_code, code)
+    return lines, exit_code
+
+
+def schedule_lines(cfg: Config) -> list[Line]:
+    s, out = cfg.schedule, []
+    for account in cfg.accounts.values():
+        slots = len(slot_minutes(s, account.index))
+        level = "ok" if slots >= s.daily_cap else "warn"
+        out.append((level, f"schedule {account.name}", f"{slots} slots a day for a cap of {s.daily_cap}"
+                    + ("" if level == "ok" else ": the cap is never reached")))
+    if s.min_gap_minutes > s.interval_minutes:
+        out.append(("warn", "schedule", f"min_gap_minutes {s.min_gap_minutes} > interval {s.interval_minutes}: "
+                    "every other slot is skipped"))
+    if len(cfg.accounts) > 1 and s.offset_minutes * (len(cfg.accounts) - 1) >= s.interval_minutes:
+        out.append(("warn", "schedule", "offsets reach the next interval: accounts post at the same minutes"))
+    return out
+
+
+def policy_lines(cfg: Config) -> list[Line]:
+    out: list[Line] = []
+    if cfg.trends.policy == "any":
+        out.append(("warn", "trends policy", "\"any\" posts on unrelated trending topics: X's automation rules "
+                    "forbid automatically posting about trending topics; prefer \"relevant\" or a review queue"))
+    else:
+        out.append(("ok", "trends policy", cfg.trends.policy))
+    if cfg.strategy == "llm" and not os.environ.get(cfg.llm.api_key_env):
+        out.append(("warn", "llm", f"{cfg.llm.api_key_env} is not set: posts fall back to templates"))
+    return out
+
+
+def online_line(cfg: Config, store: Store, name: str, now: datetime) -> tuple[Line, int]:
+    from botx_cli.xaccount import XAccount
+
+    account = cfg.account(name)
+    try:
+        me = XAccount(cfg, store, account, now).me()
+    except CredentialsRejected as err:
+        return ("fail", f"account {name}", str(err)), 77
+    except BotxError as err:
+        return ("warn", f"account {name}", f"X not reachable: {err}"), 0
+    username = str(me.get("username", ""))
+    if username.casefold() != account.handle.casefold():
+        return ("warn", f"account {name}", f"tokens belong to @{username}, config says @{account.handle}"), 0
+    if me.get("id"):
+        store.save_user(name, str(me["id"]), username, now)
+    return ("ok", f"account {name}", f"X says @{username} (id {me.get('id')})"), 0

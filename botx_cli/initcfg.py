@@ -1,0 +1,46 @@
+"""`botx init`: write a commented config.toml to start from (tomli-w writes the values)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from botx_cli.config import BUNDLED_EXAMPLE, read_toml
+from botx_cli.errors import UsageError
+
+NOTES = {
+    "schedule": "Slots: account k posts at window start + k*offset + n*interval (local time).",
+    "storage": "The one SQLite file; relative paths resolve against this file's folder.",
+    "x": "api_base_url may point at an X API emulator or proxy. reads=false on write-only plans.",
+    "accounts": "Credentials come only from the environment: BOTX_<NAME>_CONSUMER_KEY, _CONSUMER_SECRET,\n"
+                "# _ACCESS_TOKEN, _ACCESS_TOKEN_SECRET (OAuth 1.0a, app with Read and Write permission).",
+    "product": "All promotional words live in config. promo_lines need the {code} placeholder.",
+    "offers": "unit: hour ($/hr GPUs), m_tokens ($/M tokens models), month or flat.",
+    "angles": "Marketing angles, rotated per account without immediate repeats.",
+    "hooks": "Hook templates per trend category; {trend} is the trend in words.",
+    "hashtags": "Every tweet carries at least one domain hashtag and at most `max` hashtags.",
+    "validation": "Checks every tweet passes before it is sent.",
+    "trends": "policy: relevant (default) | any (X forbids automated posts on unrelated trends) | off.",
+    "compose": "strategy: template | llm (any OpenAI-compatible server, templates as fallback).",
+}
+
+
+def render_config() -> str:
+    import tomli_w
+
+    data = read_toml(BUNDLED_EXAMPLE)
+    parts = ["# botx config. Check it with `botx doctor`, then `botx preview` before enabling cron.\n",
+             tomli_w.dumps({"timezone": data.pop("timezone")})]
+    for key, value in data.items():
+        note = NOTES.get(key)
+        parts.append(("\n# " + note + "\n" if note else "\n") + tomli_w.dumps({key: value}, multiline_strings=True))
+    return "".join(parts)
+
+
+def write_config(path: Path, overwrite: bool) -> Path:
+    if path.is_dir():
+        path = path / "config.toml"
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} exists; pass --force to overwrite it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_config(), encoding="utf-8")
+    return path

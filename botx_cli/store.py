@@ -1,0 +1,249 @@
+"""The one SQLite file: opening it safely, migrations, and the queries the core needs.
+
+Opened in autocommit mode; writes that must be atomic use `with store.write():`
+(BEGIN IMMEDIATE), so concurrent cron processes serialise on SQLite's lock with a
+busy timeout instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from botx_cli.clock import iso
+from botx_cli.errors import StoreError
+from botx_cli.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 60_000
+FOREVER = "9999-12-31T23:59:59Z"
+SQLITE_HEADER = b"SQLite format 3\x00"
+HOLDS_SLOT = ("claimed", "sending", "posted", "unknown", "not_posted")
+COUNTS_AS_POST = ("sending", "posted", "unknown")  # toward the cap and the gap
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: int
+    account: str
+    slot_key: str | None
+    kind: str
+    status: str
+    created_at: str
+    pid: int | None
+    host: str | None
+    text: str | None
+    tweet_id: str | None
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn, self.path = conn, path
+
+    # -- plumbing -------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def one(self, sql: str, *args: Any) -> Any:
+        row = self.conn.execute(sql, args).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- attempts: the crash-safe post record ---------------------------------
+    def claim(self, account: str, slot_key: str | None, kind: str, now: datetime) -> int | None:
+        """Insert the attempt that owns this slot; None when another run holds it."""
+        try:
+            with self.write() as conn:
+                cur = conn.execute(
+                    "INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, pid, host)"
+                    " VALUES (?, ?, ?, 'claimed', ?, ?, ?, ?)",
+                    (account, slot_key, kind, iso(now), iso(now), os.getpid(), socket.gethostname()))
+                return cur.lastrowid
+        except sqlite3.IntegrityError:
+            return None
+
+    def mark_sending(self, attempt_id: int, now: datetime, tweet: dict[str, Any]) -> None:
+        """Recorded before the API call: a crash after it leaves a row to reconcile."""
+        self._update(attempt_id, now, status="sending", text=tweet["text"], text_norm=tweet["text_norm"],
+                     hashtags=json.dumps(tweet["hashtags"]), trend=tweet.get("trend"),
+                     angle=tweet.get("angle"), offer=tweet.get("offer"), strategy=tweet.get("strategy"))
+
+    def mark_posted(self, attempt_id: int, now: datetime, tweet_id: str, posted_at: datetime | None = None) -> None:
+        self._update(attempt_id, now, status="posted", tweet_id=tweet_id, posted_at=iso(posted_at or now),
+                     error_kind=None, error=None)
+
+    def mark_done(self, attempt_id: int, now: datetime, status: str, error_kind: str, error: str,
+                  http_status: int | None = None) -> None:
+        """failed (nothing created: frees the slot), unknown or not_posted (keeps it)."""
+        self._update(attempt_id, now, status=status, error_kind=error_kind, error=error[:500],
+                     http_status=http_status)
+
+    def _update(self, attempt_id: int, now: datetime, **fields: Any) -> None:
+        fields["updated_at"] = iso(now)
+        columns = ", ".join(f"{name} = ?" for name in fields)
+        with self.write() as conn:
+            conn.execute(f"UPDATE attempts SET {columns} WHERE id = ?", (*fields.values(), attempt_id))
+
+    def open_attempts(self, account: str) -> list[Attempt]:
+        rows = self.conn.execute(
+            "SELECT id, account, slot_key, kind, status, created_at, pid, host, text, tweet_id"
+            " FROM attempts WHERE account = ? AND status IN ('claimed', 'sending') ORDER BY id", (account,))
+        return [Attempt(*row) for row in rows]
+
+    def slot_taken(self, account: str, slot_key: str) -> bool:
+        marks = ",".join("?" * len(HOLDS_SLOT))
+        return self.one(f"SELECT 1 FROM attempts WHERE account = ? AND slot_key = ? AND status IN ({marks})",
+                        account, slot_key, *HOLDS_SLOT) is not None
+
+    def posts_since(self, account: str, since: datetime) -> int:
+        marks = ",".join("?" * len(COUNTS_AS_POST))
+        return self.one(f"SELECT COUNT(*) FROM attempts WHERE account = ? AND created_at >= ? AND status IN ({marks})",
+                        account, iso(since), *COUNTS_AS_POST)
+
+    def last_post_at(self, account: str) -> str | None:
+        marks = ",".join("?" * len(COUNTS_AS_POST))
+        return self.one(f"SELECT MAX(created_at) FROM attempts WHERE account = ? AND status IN ({marks})",
+                        account, *COUNTS_AS_POST)
+
+    def recent_posts(self, since: datetime, account: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
+        """Texts and choices of recent posts (all accounts unless one is named), newest first."""
+        sql = ("SELECT account, text, text_norm, hashtags, trend, angle, created_at FROM attempts"
+               " WHERE created_at >= ? AND status IN ('sending', 'posted', 'unknown') AND text IS NOT NULL")
+        args: list[Any] = [iso(since)]
+        if account:
+            sql += " AND account = ?"
+            args.append(account)
+        rows = self.conn.execute(sql + " ORDER BY created_at DESC, id DESC LIMIT ?", (*args, limit))
+        keys = ("account", "text", "text_norm", "hashtags", "trend", "angle", "created_at")
+        return [dict(zip(keys, row)) for row in rows]
+
+    # -- runs -----------------------------------------------------------------
+    def record_run(self, account: str, command: str, started: datetime, duration_ms: int, status: str,
+                   reason: str | None, attempt_id: int | None = None, tweet_id: str | None = None) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO runs (account, command, started_at, duration_ms, status, reason, attempt_id, tweet_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (account, command, iso(started), duration_ms, status, reason, attempt_id, tweet_id))
+
+    # -- operator state ---------------------------------------------------------
+    def set_pause(self, account: str, until: str, note: str, now: datetime) -> None:
+        with self.write() as conn:
+            conn.execute("INSERT INTO operator_state (account, paused_until, note, updated_at) VALUES (?, ?, ?, ?)"
+                         " ON CONFLICT(account) DO UPDATE SET paused_until = excluded.paused_until,"
+                         " note = excluded.note, updated_at = excluded.updated_at", (account, until, note, iso(now)))
+
+    def clear_pause(self, account: str) -> int:
+        with self.write() as conn:
+            return conn.execute("DELETE FROM operator_state WHERE account = ?", (account,)).rowcount
+
+    def paused_until(self, account: str) -> str | None:
+        return self.one("SELECT MAX(paused_until) FROM operator_state WHERE account IN (?, '*')", account)
+
+    # -- X knowledge ------------------------------------------------------------
+    def save_rate_limit(self, account: str, endpoint: str, kind: str, lim: int | None, remaining: int | None,
+                        reset_at: str | None, now: datetime) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account, endpoint, kind) DO UPDATE"
+                " SET lim = excluded.lim, remaining = excluded.remaining, reset_at = excluded.reset_at,"
+                " updated_at = excluded.updated_at", (account, endpoint, kind, lim, remaining, reset_at, iso(now)))
+
+    def rate_limits(self, account: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT account, endpoint, kind, lim, remaining, reset_at, updated_at"
+                                 " FROM rate_limits WHERE account IN (?, '')", (account,))
+        keys = ("account", "endpoint", "kind", "limit", "remaining", "reset_at", "updated_at")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def record_api_call(self, at: datetime, account: str | None, method: str, endpoint: str,
+                        http_status: int | None, cost_usd: float, duration_ms: int) -> None:
+        with self.write() as conn:
+            conn.execute("INSERT INTO api_calls (at, account, method, endpoint, http_status, cost_usd, duration_ms)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?)", (iso(at), account, method, endpoint, http_status,
+                                                          cost_usd, duration_ms))
+
+    def user_id(self, account: str) -> str | None:
+        return self.one("SELECT user_id FROM x_users WHERE account = ?", account)
+
+    def save_user(self, account: str, user_id: str, username: str, now: datetime) -> None:
+        with self.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO x_users VALUES (?, ?, ?, ?)", (account, user_id, username, iso(now)))
+
+
+def open_store(path: Path) -> Store:
+    """Open (creating if needed) and migrate; refuse foreign or corrupt files untouched."""
+    _refuse_foreign_file(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+            conn.close()
+            raise StoreError(f"{path}: a SQLite file that botx did not create; point --db or [storage] path elsewhere")
+        if version > len(MIGRATIONS):
+            conn.close()
+            raise StoreError(f"{path}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); upgrade botx")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < len(MIGRATIONS):
+            _migrate(conn)
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"{path}: not a usable SQLite database ({err}); restore it or point --db elsewhere") from None
+    return Store(conn, path)
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StoreError(f"{path}: cannot open the database: {err.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(f"{path}: not a SQLite database; botx left it untouched. Point --db or [storage] path elsewhere")
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply what is missing under one write lock; racing processes wait, then see it done."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        done = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, (_name, sql) in enumerate(MIGRATIONS[done:], start=done + 1):
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a script into statements (executescript would commit our transaction)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+    if pending.strip() and not all(l.strip().startswith("--") or not l.strip() for l in pending.splitlines()):
+        yield pending
