@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
-import click
 import typer
+
+try:  # typer >= 0.2x vendors click; older releases use click itself
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 from botx_cli import render
 from botx_cli.errors import BotxError, TemporaryFailure
@@ -65,6 +69,19 @@ def root(ctx: typer.Context,
     ctx.obj = Env(config, db, verbose, quiet)
 
 
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say why; tracebacks on errors")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")]
+
+
+def _flags(ctx: typer.Context, verbose: bool, quiet: bool) -> "Env":
+    """-v/-q are accepted before or after the command name (cron lines put them last)."""
+    global _verbose
+    env: Env = ctx.obj
+    env.verbose, env.quiet = env.verbose or verbose, env.quiet or quiet
+    _verbose = env.verbose
+    return env
+
+
 AccountOpt = Annotated[Optional[str], typer.Option("--account", "-a", help="Account name from [accounts]")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 
@@ -75,11 +92,11 @@ def post(ctx: typer.Context,
          dry_run: Annotated[bool, typer.Option("--dry-run", help="Everything but the API call and the post record")] = False,
          force: Annotated[bool, typer.Option("--force", help="Skip window, cap, gap and slot gates (never pause, limits, duplicates)")] = False,
          text: Annotated[Optional[str], typer.Option("--text", help="Post this one-off text (still validated)")] = None,
-         json_out: JsonOpt = False) -> None:
+         json_out: JsonOpt = False, verbose: VerboseOpt = False, quiet: QuietOpt = False) -> None:
     """One cron cycle for one account: gates, compose, validate, post, record."""
     from botx_cli.post import PostOptions, run_post
 
-    env: Env = ctx.obj
+    env = _flags(ctx, verbose, quiet)
     cfg = env.config()
     store = env.store(cfg)
     result = run_post(cfg, store, account, _now(), PostOptions(dry_run, force, text))
@@ -199,11 +216,14 @@ def main() -> None:
     """Single error boundary: one line on stderr and a documented exit code."""
     try:
         result = app(standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         sys.exit(done.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.exit(130)
-    except click.ClickException as err:
+    except click_errors.NoArgsIsHelpError as err:  # bare `botx`: help, like --help
+        print(err.format_message())
+        sys.exit(0)
+    except click_errors.ClickException as err:
         render.error_line(err.format_message() + " (see --help)")
         sys.exit(2)
     except BotxError as err:

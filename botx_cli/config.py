@@ -60,6 +60,7 @@ class XApi:
     api_base_url: str
     timeout_seconds: float
     retries: int
+    backoff_seconds: float  # first retry waits this long, then doubles
     reads: bool  # reads allowed on this plan: reconcile lost answers, metrics
 
 
@@ -271,6 +272,7 @@ def _x(table: Table) -> XApi:
         api_base_url=table.url("api_base_url", "https://api.twitter.com").rstrip("/"),
         timeout_seconds=table.number("timeout_seconds", 10.0, 0.1, 120.0),
         retries=int(table.number("retries", 2, 0, 5)),
+        backoff_seconds=table.number("backoff_seconds", 0.5, 0.0, 30.0),
         reads=table.get("reads", bool, True),
     )
 

@@ -151,7 +151,7 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
                 return _after_lost_answer(cfg, store, x, account, now, attempt_id, tweet, notes)
             refused.add(normalize(tweet.text))
             if len(refused) > 1 or opts.text is not None:
-                store.mark_done(attempt_id, now, "failed", "duplicate", str(err), 403)
+                store.mark_done(attempt_id, now, "failed", "DuplicateContent", str(err), 403)
                 raise xapi.DuplicateContent(f"X refused the text as a duplicate for account {account.name}; "
                                             "nothing posted") from None
             notes.append("X refused a duplicate; composed a different tweet")

@@ -44,12 +44,12 @@ class XAccount:
 
     def _call(self, action: str, fn: Any, retries: int | None = None) -> dict[str, Any]:
         retries = self.cfg.x.retries if retries is None else retries
-        response = xapi.call(fn, self.account.name, action, retries)
+        response = xapi.call(fn, self.account.name, action, retries, self.cfg.x.backoff_seconds)
         return xapi.json_body(response, self.account.name, action)
 
     def create_tweet(self, text: str) -> str:
         response = xapi.call(lambda: self.client.create_tweet(text=text, user_auth=True), self.account.name,
-                             "POST /2/tweets", self.cfg.x.retries)
+                             "POST /2/tweets", self.cfg.x.retries, self.cfg.x.backoff_seconds)
         try:  # a 2xx was answered: the tweet exists even if the body is unreadable
             data = response.json().get("data")
             tweet_id = data.get("id") if isinstance(data, dict) else None

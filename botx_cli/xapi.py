@@ -63,7 +63,7 @@ class RewriteHostAdapter(HTTPAdapter):
 def endpoint_of(method: str, url: str) -> str:
     """'POST /2/tweets', 'GET /2/users/:id/tweets': ids folded so limits group by route."""
     path = url.split("://", 1)[-1].split("/", 1)[-1].split("?", 1)[0]
-    parts = [":id" if part.isdigit() else part for part in path.split("/")]
+    parts = [":id" if i and part.isdigit() else part for i, part in enumerate(path.split("/"))]
     return f"{method} /{'/'.join(parts)}"
 
 

@@ -1,0 +1,135 @@
+"""Test isolation and helpers shared by the suites.
+
+One autouse fixture points HOME, XDG dirs and the working directory at tmp_path and
+clears every BOTX_* variable, so no test sees the developer's config, DB or secrets.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+EXAMPLE = ROOT / "botx_cli" / "example_config.toml"
+CREDENTIAL_PARTS = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in list(os.environ):
+        if name.startswith(("BOTX_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def make_config(folder: Path, text: str | None = None, **replace: str) -> Path:
+    """The bundled example with `key = value` lines replaced (first match wins)."""
+    body = EXAMPLE.read_text(encoding="utf-8") if text is None else text
+    for key, value in replace.items():
+        body, count = re.subn(rf"(?m)^{re.escape(key)}\s*=.*$", f"{key} = {value}", body, count=1)
+        assert count, f"no line for {key}"
+    path = folder / "config.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def set_credentials(env: dict[str, str] | pytest.MonkeyPatch, account: str, token: str) -> None:
+    for part in CREDENTIAL_PARTS:
+        value = token if part == "ACCESS_TOKEN" else f"{account.lower()}-{part.lower()}"
+        name = f"BOTX_{account}_{part}"
+        if isinstance(env, dict):
+            env[name] = value
+        else:
+            env.setenv(name, value)
+
+
+def botx(*args: str) -> Run:
+    """Run the CLI in-process through its real entry point and error boundary."""
+    from botx_cli import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    old_argv = sys.argv
+    sys.argv = ["botx", *args]
+    code = 0
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            cli.main()
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    finally:
+        sys.argv = old_argv
+        cli._verbose = False
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def botx_proc(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
+    """Run `botx` as cron would: a fresh process."""
+    done = subprocess.run([sys.executable, "-m", "botx_cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+class XWorld:
+    """A fake X with accounts A and B, a config pointing at it, credentials in the env."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        from fakes.fake_x import FakeX
+
+        self.clock = [datetime.fromisoformat("2026-11-23T09:00:00+01:00").timestamp()]
+        self.fake = FakeX(now=lambda: self.clock[0])
+        self.fake.add_user("tok-a", 1001, "VOLTAGEGPU")
+        self.fake.add_user("tok-b", 1002, "Voltage_GPU")
+        self.config = make_config(tmp_path, api_base_url=f'"{self.fake.base_url}"', timeout_seconds="2",
+                                  backoff_seconds="0.01")
+        self.db = tmp_path / "botx.db"
+        self.monkeypatch = monkeypatch
+        self.env = {"BOTX_CONFIG": str(self.config)}
+        for account, token in (("A", "tok-a"), ("B", "tok-b")):
+            set_credentials(self.env, account, token)
+        for name, value in self.env.items():
+            monkeypatch.setenv(name, value)
+
+    def at(self, when: str) -> None:
+        moment = datetime.fromisoformat(when)
+        self.clock[0] = moment.timestamp()
+        self.monkeypatch.setenv("BOTX_NOW", moment.isoformat())
+
+    def post(self, account: str = "A", *extra: str, when: str | None = None) -> Run:
+        if when:
+            self.at(when)
+        return botx("post", "--account", account, *extra)
+
+    def rows(self, sql: str, *args: object) -> list[tuple]:
+        import sqlite3
+
+        with sqlite3.connect(self.db) as conn:
+            return conn.execute(sql, args).fetchall()
+
+
+@pytest.fixture
+def xworld(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    world = XWorld(tmp_path, monkeypatch)
+    yield world
+    world.fake.close()
