@@ -146,6 +146,11 @@ class Config:
     trends: TrendsConfig
     strategy: str
     llm: LlmConfig
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)  # for section parsers elsewhere
+
+    def section(self, name: str) -> Table:
+        """A top-level table for a subsystem's own parser (costs, notify, ...)."""
+        return Table(self.path, self.raw).table(name)
 
     def account(self, name: str) -> Account:
         for account in self.accounts.values():
@@ -204,9 +209,29 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, None, f"invalid TOML: {err}") from None
 
 
+# Sections parsed by the subsystem that owns them ("module:function", called with the
+# Config); load_config runs each once so every config error surfaces up front (exit 2).
+# Those modules must stay cheap to import: they load on every run.
+SECTION_PARSERS: tuple[str, ...] = ()
+
+
+def validate_sections(cfg: "Config") -> None:
+    import importlib
+
+    for target in SECTION_PARSERS:
+        module, function = target.split(":")
+        getattr(importlib.import_module(module), function)(cfg)
+
+
 def parse_config(path: Path, data: dict[str, Any], bundled: bool = False) -> Config:
     root = Table(path, data)
     trends = _trends(root.table("trends"))
+    cfg = _build(root, path, data, trends, bundled)
+    validate_sections(cfg)
+    return cfg
+
+
+def _build(root: Table, path: Path, data: dict[str, Any], trends: TrendsConfig, bundled: bool) -> Config:
     return Config(
         path=path,
         bundled=bundled,
@@ -222,6 +247,7 @@ def parse_config(path: Path, data: dict[str, Any], bundled: bool = False) -> Con
         trends=trends,
         strategy=root.table("compose").choice("strategy", STRATEGIES, "template"),
         llm=_llm(root.table("compose").table("llm")),
+        raw=data,
     )
 
 
