@@ -1,0 +1,41 @@
+"""Trend candidates: parse source responses, clean them into postable hashtags.
+
+Importing this package stays cheap (stdlib only): `botx post` with a warm cache
+comes through here, so bs4 is imported only inside the HTML parsers that use it.
+"""
+
+from __future__ import annotations
+
+from botx_cli.trends.clean import (
+    DEFAULT_BLACKLIST,
+    CleanResult,
+    CleanRules,
+    Trend,
+    clean_trends,
+    to_hashtag,
+)
+from botx_cli.trends.parse import (
+    ParseError,
+    RawTrend,
+    parse_getdaytrends,
+    parse_google_rss,
+    parse_trends24,
+    parse_volume,
+    parse_x_trends,
+)
+
+__all__ = [
+    "DEFAULT_BLACKLIST",
+    "CleanResult",
+    "CleanRules",
+    "ParseError",
+    "RawTrend",
+    "Trend",
+    "clean_trends",
+    "parse_getdaytrends",
+    "parse_google_rss",
+    "parse_trends24",
+    "parse_volume",
+    "parse_x_trends",
+    "to_hashtag",
+]
