@@ -171,11 +171,12 @@ class Store:
         return [dict(zip(keys, row)) for row in rows]
 
     def record_api_call(self, at: datetime, account: str | None, method: str, endpoint: str,
-                        http_status: int | None, cost_usd: float, duration_ms: int) -> None:
+                        http_status: int | None, cost_usd: float, duration_ms: int, items: int = 0) -> None:
+        """items: posts the answer returned (the daily read budget of `botx metrics` counts them)."""
         with self.write() as conn:
-            conn.execute("INSERT INTO api_calls (at, account, method, endpoint, http_status, cost_usd, duration_ms)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?)", (iso(at), account, method, endpoint, http_status,
-                                                          cost_usd, duration_ms))
+            conn.execute("INSERT INTO api_calls (at, account, method, endpoint, http_status, cost_usd, duration_ms,"
+                         " items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (iso(at), account, method, endpoint, http_status,
+                                                                    cost_usd, duration_ms, items))
 
     def user_id(self, account: str) -> str | None:
         return self.one("SELECT user_id FROM x_users WHERE account = ?", account)
@@ -188,7 +189,10 @@ class Store:
 def open_store(path: Path) -> Store:
     """Open (creating if needed) and migrate; refuse foreign or corrupt files untouched."""
     _refuse_foreign_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"{path}: cannot create its folder: {err.strerror}; check --db or [storage] path") from None
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
