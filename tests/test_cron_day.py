@@ -24,11 +24,13 @@ def cron_entries(xworld: XWorld) -> list[tuple[int, list[int], str]]:
     assert f"CRON_TZ=Europe/Paris" in run.out
     entries = []
     for line in run.out.splitlines():
-        if not line or line.startswith("#") or "=" in line.split()[0]:
-            continue
+        if not line or line.startswith("#") or "=" in line.split()[0] or " post --account " not in line:
+            continue  # comments, CRON_TZ, and the trends/metrics lines
         minute, hours, *_rest = line.split()
         command = line.split(" * * * ", 1)[1]
         assert f"--config {xworld.config}" in command and command.endswith("--quiet")
+        if " post --account " not in command:
+            continue  # the trends refresh and metrics lines: not post slots
         entries.append((int(minute), [int(h) for h in hours.split(",")], command.split("--account ")[1].split()[0]))
     return entries
 
