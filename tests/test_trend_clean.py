@@ -306,15 +306,9 @@ def test_merging_is_order_independent_and_idempotent(items: list[RawTrend], rnd)
 # --- real captures ------------------------------------------------------------------
 
 
-def test_worldwide_capture_survivors(capsys: pytest.CaptureFixture[str]) -> None:
+def test_worldwide_capture_survivors() -> None:
     items = parse_trends24((PAGES / "trends24-worldwide.html").read_bytes())
     result = clean_trends(items, RULES, NOW)
-    with capsys.disabled():
-        print(f"\ntrends24-worldwide: {len(result.kept)} of {len(items)} newest trends survive")
-        for trend in result.kept:
-            print(f"  kept  #{trend.rank:<2} {trend.name!r} -> {trend.hashtag}")
-        for item, why in result.rejected:
-            print(f"  drop  #{item.rank:<2} {item.name!r}: {why}")
     assert [t.hashtag for t in result.kept] == [
         "#Juliet", "#MansurYavaş", "#EyesOnMeOstMrFanboy", "#MariCarmen", "#BersuaraTanpaProvokasi",
         "#AnaVázquez", "#SHOCK", "#V2AB", "#GyaneshKumar", "#NourXMiniMeetDay",

@@ -26,7 +26,8 @@ from botx_cli.trends.parse import (
     parse_volume,
     parse_x_trends,
 )
-from tests.fakes.static_server import Route, StaticServer
+from fakes.static_server import Route, StaticServer
+from fakes.static_server import unquote_attributes
 
 PAGES = Path(__file__).parent / "fixtures" / "trend-pages"
 LEGACY_RSS = PAGES / "google-trends-legacy-daily-rss-US-2024-06-20.xml"
@@ -37,12 +38,6 @@ GETDAYTRENDS = PAGES / "getdaytrends-HANDMADE.html"
 
 # bs4 warns when a short input looks like a URL or is XML; garbage tests trigger both.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
-
-
-def unquote_attributes(html: str) -> str:
-    """The live trends24 page as its minifier serves it: `class`, `id` and
-    `data-timestamp` values that need no quotes lose them (href, data-count keep them)."""
-    return re.sub(r'\b(class|id|data-timestamp)="([A-Za-z0-9_.:-]+)"', r"\1=\2", html)
 
 
 # --- Google Trends RSS ----------------------------------------------------------

@@ -6,8 +6,8 @@ comes through here, so bs4 is imported only inside the HTML parsers that use it.
 
 from __future__ import annotations
 
+from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
 from botx_cli.trends.clean import (
-    DEFAULT_BLACKLIST,
     CleanResult,
     CleanRules,
     Trend,

@@ -15,48 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from botx_cli.text import extract_hashtags
+from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
+from botx_cli.trends.blacklist import terms as _terms
 from botx_cli.trends.parse import RawTrend
-
-
-# Matched on whole words and CamelCase/digit pieces, never on substrings, so these
-# stay short and unambiguous: "war" would hit #GodOfWar, "attack" #AttackOnTitan.
-# Config may replace the whole mapping (CleanRules.blacklist) or add terms.
-def _terms(words: str, *phrases: str) -> tuple[str, ...]:
-    return (*words.split(), *phrases)
-
-
-DEFAULT_BLACKLIST: dict[str, tuple[str, ...]] = {
-    "nsfw": _terms(
-        "porn porno pornhub xxx nsfw nude nudes naked sex sexy sexting onlyfans fansly hentai"
-        " milf boobs tits titties dick cock pussy cum horny slut whore escort escorts camgirl"
-        " fetish bdsm xvideos xhamster rule34 lewd erotic nipples blowjob handjob anal orgasm"
-        " stripper fuck fucking shit bitch ass asshole",
-        "sex tape", "leaked nudes",
-    ),
-    "political": _terms(
-        "election elections vote voting voter ballot trump biden harris obama vance maga"
-        " democrat democrats republican republicans gop senate congress parliament"
-        " impeachment president presidential minister government putin zelensky netanyahu"
-        " erdogan modi macron starmer kremlin nato gaza israel palestine hamas hezbollah idf"
-        " ukraine russia brexit abortion immigration deportation protest protests riot riots"
-        " coup sanctions tariff tariffs referendum",
-        "prime minister", "xi jinping", "left wing", "right wing",
-    ),
-    "tragedy": _terms(
-        "rip condolences funeral died dies killed murder murdered shooting shooter gunman"
-        " massacre bombing terror terrorist terrorism suicide earthquake tsunami hurricane"
-        " tornado wildfire wildfires flood floods flooding explosion victim victims tragedy"
-        " hostage hostages stabbing genocide famine casualties mourning cyberattack",
-        "rest in peace", "pray for", "plane crash", "car crash", "death toll", "amber alert",
-        "tropical storm",
-    ),
-    "hate": _terms(
-        "nazi nazis kkk heil hitler racist racism antisemitic antisemitism islamophobia"
-        " homophobic transphobic nigger nigga faggot fag retard retarded tranny kike spic"
-        " chink wetback raghead towelhead gook coon dyke",
-        "white power", "white supremacy", "neo nazi", "sieg heil",
-    ),
-}
 
 # Sources in the order a merged trend lists them: most dependable first.
 SOURCE_ORDER = ("google_rss", "x", "trends24", "getdaytrends", "pytrends", "calendar")
@@ -259,6 +220,10 @@ class _Blacklist:
                 if hit:
                     return hit
         return None
+
+
+# The same whole-word/CamelCase matching classifies trends into categories (refresh.py).
+TermMatcher = _Blacklist
 
 
 def _word_forms(text: str) -> tuple[str, ...]:

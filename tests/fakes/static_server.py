@@ -8,7 +8,7 @@ Each path maps to a Route (or a (status, content_type, bytes) tuple); with `fold
 unknown paths are served from that folder. Per-route options: `delay` seconds before
 answering, `status` override, `redirect_loop`, `huge_mb` (streamed, never held in
 memory), `reset` (TCP RST instead of an answer), `hang` (send nothing until the server
-closes). Every request path is recorded in `.requests`, so retries can be counted.
+closes), `barrier` (answer only when N requests wait at once). Every request path is recorded in `.requests`, so retries can be counted.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ class Route:
     huge_content_length: bool = True  # False: no Content-Length, read until close
     reset: bool = False
     hang: bool = False
+    # Answer only once this many requests wait together (503 if the barrier times out):
+    # proves requests are concurrent without measuring time.
+    barrier: threading.Barrier | None = None
 
 
 RouteSpec = Route | tuple[int, str, bytes]
@@ -145,6 +148,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if route.delay and owner.closing.wait(route.delay):
             return  # server closing: give up without answering
+        if route.barrier is not None:
+            try:
+                route.barrier.wait()
+            except threading.BrokenBarrierError:
+                self._send(503, "text/plain", b"the other requests never came\n")
+                return
         if route.hang:
             owner.closing.wait(HANG_LIMIT_SECONDS)
             self.close_connection = True
@@ -191,3 +200,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
         self.connection.close()
+
+
+def unquote_attributes(html: str) -> str:
+    """The live trends24 page as its minifier serves it: `class`, `id` and
+    `data-timestamp` values that need no quotes lose them (href, data-count keep them)."""
+    import re
+
+    return re.sub(r'\b(class|id|data-timestamp)="([A-Za-z0-9_.:-]+)"', r"\1=\2", html)

@@ -1,0 +1,132 @@
+"""`botx trends`: the candidates in the order `post` would consider them, plus why not.
+
+Order: trends the policy lets a post use (best score first), then today's calendar tags,
+then the trends the policy leaves out. Sources are named by their config NAME.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from botx_cli.clock import iso, parse_iso
+from botx_cli.config import Config
+from botx_cli.store import Store
+from botx_cli.trends import breaker, cache
+from botx_cli.trends.calendar import calendar_tags, display_name
+from botx_cli.trends.refresh import RefreshReport, refresh, refresh_if_stale
+from botx_cli.trends.settings import BEARER_ENV, settings
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    hashtag: str
+    sources: tuple[str, ...]
+    rank: int | None
+    volume: int | None
+    relevance: float
+    score: float
+    category: str
+    published_at: str | None
+    fetched_at: str
+    used: bool  # the policy lets `post` use it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "hashtag": self.hashtag, "sources": list(self.sources), "rank": self.rank,
+                "relevance": self.relevance, "fetched_at": self.fetched_at, "volume": self.volume,
+                "score": self.score, "category": self.category, "published_at": self.published_at,
+                "used": self.used}
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    name: str
+    enabled: bool
+    state: breaker.SourceState | None
+
+
+@dataclass(frozen=True)
+class TrendsView:
+    now: datetime
+    policy: str
+    min_relevance: float
+    rows: list[Row]
+    report: RefreshReport | None  # this run's refresh, if it made one
+    last_refresh: dict[str, Any] | None
+    sources: list[SourceLine] = field(default_factory=list)
+    rejects: list[tuple[str, str, int | None, str]] = field(default_factory=list)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [row.to_json() for row in self.rows]
+
+
+def run_trends(cfg: Config, store: Store, now: datetime, force: bool, limit: int) -> TrendsView:
+    """Refresh (always with force, else only when stale), then list what the cache holds."""
+    report = refresh(cfg, store, now) if force else refresh_if_stale(cfg, store, now, trigger="cli")
+    conf = settings(cfg)
+    floor = cfg.trends.min_relevance if cfg.trends.policy == "relevant" else -1.0
+    usable = cfg.trends.policy != "off"
+    cached = [_row(t, usable and t.relevance > floor) for t in
+              cache.cached_trends(store, now, conf.rules.max_age_hours)]
+    rows = [r for r in cached if r.used] + _calendar_rows(cfg, now) + [r for r in cached if not r.used]
+    states = breaker.states(store)
+    sources = [SourceLine(spec.name, spec.enabled, states.get(spec.name)) for spec in conf.sources.values()
+               if spec.name != "calendar"]
+    return TrendsView(now, cfg.trends.policy, cfg.trends.min_relevance, rows[:limit], report,
+                      cache.last_refresh(store), sources, cache.rejects_of(store, cache.newest_refresh_id(store)))
+
+
+def _row(trend: cache.CachedTrend, used: bool) -> Row:
+    return Row(trend.name, trend.hashtag, trend.sources, trend.rank, trend.volume, trend.relevance, trend.score,
+               trend.category, trend.published_at, trend.fetched_at, used)
+
+
+def _calendar_rows(cfg: Config, now: datetime) -> list[Row]:
+    if not settings(cfg).sources["calendar"].enabled:
+        return []
+    tags = calendar_tags(now.astimezone(cfg.timezone))
+    return [Row(display_name(tag), tag, ("calendar",), rank, None, 0.0, 0.0, "calendar", None, iso(now), True)
+            for rank, tag in enumerate(tags, start=1)]
+
+
+def age(view: TrendsView, row: Row) -> str:
+    """How old the trend is: since its source dated it, else since it was fetched."""
+    seconds = max(0.0, (view.now - parse_iso(row.published_at or row.fetched_at)).total_seconds())
+    return short_duration(seconds)
+
+
+def short_duration(seconds: float) -> str:
+    minutes = int(max(0.0, seconds) // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    return f"{minutes // 60}h" if minutes < 48 * 60 else f"{minutes // 1440}d"
+
+
+def doctor_lines(cfg: Config, store: Store, now: datetime) -> list[tuple[str, str, str]]:
+    """`botx doctor`: the cache's age and every network source that is failing."""
+    conf = settings(cfg)
+    last = cache.last_refresh(store)
+    if not conf.network():
+        return [("info", "trends", "no network source enabled: calendar tags only")]
+    if last is None:
+        out = [("warn", "trends cache",
+                ("never refreshed; run `botx trends --refresh` and add the line `botx cron` prints"))]
+    else:
+        ago = short_duration((now - parse_iso(last["started_at"])).total_seconds())
+        fresh = cache.is_fresh(last["started_at"], now, cfg.trends.cache_minutes)
+        level = "ok" if fresh and last["sources_ok"] else "warn"
+        answered = f"{len(last['sources_ok'])} of {len(conf.network())} sources answered"
+        out = [(level, "trends cache", f"refreshed {ago} ago, {answered}")]
+    states = breaker.states(store)
+    for spec in conf.network():
+        state = states.get(spec.name)
+        if spec.name == "x" and not os.environ.get(BEARER_ENV, "").strip():
+            out.append(("warn", "trend source x", f"{BEARER_ENV} is not set: X's trends cannot be read"))
+        elif state is not None and state.failures:
+            until = f"skipped until {state.open_until}" if state.is_open(now) else "retried at the next refresh"
+            problem = f"{state.failures} failure(s) in a row, {until}: {state.last_error}"
+            out.append(("warn", f"trend source {spec.name}", problem))
+    return out

@@ -1,0 +1,174 @@
+"""One trend refresh: due sources fetched together, cleaned, categorised, scored, cached.
+
+`refresh_if_stale` is what `botx post` calls: with a warm cache it costs one SELECT and
+imports nothing heavy; httpx, bs4, pytrends and scikit-learn load only inside a refresh
+that needs them. A refresh never raises for a source: failures go to trend_sources and
+the circuit breaker, and with every network source down posts still use calendar and
+domain tags.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from botx_cli.clock import iso
+from botx_cli.config import Config
+from botx_cli.store import Store
+from botx_cli.trends import breaker, cache
+from botx_cli.trends.clean import Trend, clean_trends
+from botx_cli.trends.parse import RawTrend
+from botx_cli.trends.settings import SourceSpec, TrendSettings, settings
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    name: str
+    status: str  # ok | failed | skipped (circuit open)
+    count: int = 0
+    error: str | None = None
+    duration_ms: int = 0
+    open_until: str | None = None
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    refresh_id: int
+    duration_ms: int
+    sources: list[SourceOutcome]
+    kept: int
+    rejected: int
+    error: str | None = None
+
+    @property
+    def all_down(self) -> bool:
+        return bool(self.sources) and all(s.status != "ok" for s in self.sources)
+
+
+def refresh_if_stale(cfg: Config, store: Store, now: datetime, trigger: str = "post") -> RefreshReport | None:
+    """Refresh only when the cache is older than cache_minutes; `post` also stops at
+    refresh_budget_seconds. With policy "off" posts use no trend, so nothing is fetched."""
+    if trigger == "post" and cfg.trends.policy == "off":
+        return None
+    if not cache.is_stale(store, now, cfg.trends.cache_minutes):
+        return None
+    budget = settings(cfg).refresh_budget_seconds if trigger == "post" else None
+    return refresh(cfg, store, now, trigger=trigger, force=False, budget=budget)
+
+
+def refresh(cfg: Config, store: Store, now: datetime, trigger: str = "cli", force: bool = True,
+            budget: float | None = None) -> RefreshReport | None:
+    """Fetch, clean, score and cache; None when another run refreshed within cache_minutes."""
+    refresh_id = cache.claim_refresh(store, now, cfg.trends.cache_minutes, trigger, force)
+    if refresh_id is None:
+        return None
+    started = time.monotonic()
+    report = RefreshReport(refresh_id, 0, [], 0, 0)
+    try:
+        report = _run(cfg, store, now, refresh_id, settings(cfg), budget)
+    except Exception as err:  # noqa: BLE001 - a broken refresh must not stop the post
+        report = replace(report, error=f"{type(err).__name__}: {err}"[:300])
+    report = replace(report, duration_ms=int((time.monotonic() - started) * 1000))
+    outcome: dict[str, list[str]] = {}
+    for source in report.sources:
+        outcome.setdefault(source.status, []).append(source.name)
+    cache.finish_refresh(store, refresh_id, now, report.duration_ms, report.kept, report.rejected, outcome,
+                         report.error)
+    if report.all_down:
+        every_source_down(cfg, store, report, now)
+    return report
+
+
+def _run(cfg: Config, store: Store, now: datetime, refresh_id: int, conf: TrendSettings,
+         budget: float | None) -> RefreshReport:
+    states = breaker.states(store)
+    due: list[SourceSpec] = []
+    outcomes: list[SourceOutcome] = []
+    for spec in conf.network():
+        state = states.get(spec.name)
+        if state is not None and state.is_open(now):
+            outcomes.append(SourceOutcome(spec.name, "skipped", error=state.last_error, open_until=state.open_until))
+        else:
+            due.append(spec)
+    raw: list[RawTrend] = []
+    if due:
+        fetched, calls = _fetch(due, conf, budget)
+        _record_x_calls(cfg, store, now, calls)
+        for result in fetched:
+            outcomes.append(_record(store, now, conf, result))
+            raw += result.trends
+    cleaned = clean_trends(raw, conf.rules, now)
+    sources_ok = sum(o.status == "ok" for o in outcomes)
+    rows = _rate(cfg, conf, cleaned.kept, now, sources_ok)
+    rejects = [(r.name, r.source, r.rank, reason) for r, reason in cleaned.rejected]
+    cache.save(store, refresh_id, now, rows, rejects, conf.keep_refreshes)
+    _store_affinities(cfg, store, rows, now)  # also the angle x offer rows, so no post computes them
+    order = {name: i for i, name in enumerate(conf.sources)}
+    outcomes.sort(key=lambda o: order.get(o.name, 99))
+    return RefreshReport(refresh_id, 0, outcomes, len(rows), len(rejects))
+
+
+def _fetch(due: list[SourceSpec], conf: TrendSettings, budget: float | None) -> tuple[list[Any], list[Any]]:
+    from botx_cli.trends.sources import Job, bearer_token, fetch_all
+
+    job = Job(conf.user_agent, bearer_token() if any(s.name == "x" for s in due) else None)
+    return fetch_all(due, job, budget), job.x_calls
+
+
+def _record(store: Store, now: datetime, conf: TrendSettings, result: Any) -> SourceOutcome:
+    if result.error is None:
+        breaker.record_success(store, result.source, now, len(result.trends), result.duration_ms)
+        return SourceOutcome(result.source, "ok", len(result.trends), None, result.duration_ms)
+    until = breaker.record_failure(store, result.source, now, result.error, result.duration_ms,
+                                   conf.cooloff_minutes, conf.cooloff_max_minutes, result.retry_at)
+    return SourceOutcome(result.source, "failed", 0, result.error, result.duration_ms, until)
+
+
+def _record_x_calls(cfg: Config, store: Store, now: datetime, calls: list[tuple[int | None, int]]) -> None:
+    """X bills the trends endpoint per request: every call goes to api_calls with its cost."""
+    if not calls:
+        return
+    from botx_cli.costs import call_cost
+    from botx_cli.costs import settings as cost_settings
+    from botx_cli.trends.sources import X_ENDPOINT
+
+    prices = cost_settings(cfg).prices
+    for status, duration_ms in calls:
+        cost = call_cost(prices, "GET", X_ENDPOINT, status or 0, None, None)
+        store.record_api_call(now, None, "GET", X_ENDPOINT, status, cost, duration_ms)
+
+
+def _rate(cfg: Config, conf: TrendSettings, kept: list[Trend], now: datetime,
+          sources_ok: int) -> list[cache.CachedTrend]:
+    """Category, relevance and score of every kept trend, best first."""
+    if not kept:
+        return []
+    from botx_cli.trends import score
+
+    matcher = score.categorizer(conf.categories)
+    relevances = score.relevance(kept, score.domain_corpus(cfg))
+    totals = score.scores(kept, relevances, now, conf.rules.max_age_hours, sources_ok)
+    rows = [cache.CachedTrend(t.name, t.hashtag, t.sources, t.rank, t.volume, rel, total,
+                              score.category_of(matcher, t), iso(t.published_at) if t.published_at else None,
+                              iso(now))
+            for t, rel, total in zip(kept, relevances, totals, strict=True)]
+    return sorted(rows, key=lambda r: (-r.score, -r.relevance, r.hashtag.casefold()))
+
+
+def _store_affinities(cfg: Config, store: Store, rows: list[cache.CachedTrend], now: datetime) -> None:
+    """Domain-tag affinities of the new trends (affinity.py), while scikit-learn is loaded,
+    so that `botx post` finds them computed."""
+    from botx_cli import affinity
+
+    affinity.refresh_trends(cfg, store, [(r.hashtag, r.name) for r in rows], now)
+
+
+def every_source_down(cfg: Config, store: Store, report: RefreshReport, now: datetime) -> None:
+    """Tell the operator (webhook, rate-limited by notify) that no network source answers."""
+    from botx_cli import notify
+
+    detail = "; ".join(f"{s.name}: {s.error or s.status}" for s in report.sources)
+    notify.alert(cfg, store, "trends_down", "all", "every trend source is down; posts use calendar and "
+                 f"domain tags only ({detail})", now)

@@ -1,0 +1,171 @@
+"""[trends] beyond the keys config.py reads: sources, cleaning rules, categories, breaker.
+
+config.py reads policy, cache_minutes, min_relevance and reuse_hours, and checks source
+names, `enabled` and `url`. This module owns the rest and is registered in
+config.SECTION_PARSERS, so a typo anywhere under [trends] is one error line naming the
+file and key (exit 2) before anything runs. Stdlib only: it loads on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from botx_cli.confread import Table
+from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
+from botx_cli.trends.clean import SCRIPTS, CleanRules
+
+if TYPE_CHECKING:
+    from botx_cli.config import Config
+
+NETWORK_SOURCES = ("google_rss", "trends24", "getdaytrends", "pytrends", "x")
+CATEGORY_NAMES = ("sports", "tech", "entertainment", "news")  # anything else is "generic"
+DEFAULT_URLS = {
+    "google_rss": "https://trends.google.com/trending/rss?geo=US",
+    "trends24": "https://trends24.in/",
+    "getdaytrends": "https://getdaytrends.com/",
+    "pytrends": "https://trends.google.com/trends",  # pytrends' BASE_TRENDS_URL
+}
+# Keys each [trends.sources.NAME] table accepts, beyond enabled/url/timeout_seconds.
+SOURCE_KEYS: dict[str, tuple[str, ...]] = {
+    "google_rss": ("geo",), "trends24": (), "getdaytrends": (), "pytrends": ("geo", "hl"),
+    "x": ("woeid",), "calendar": (),
+}
+TRENDS_KEYS = (
+    "policy", "cache_minutes", "min_relevance", "reuse_hours", "sources", "max_age_hours", "script",
+    "blacklist", "blacklist_extra", "categories", "refresh_budget_seconds", "user_agent",
+    "cooloff_minutes", "cooloff_max_minutes", "keep_refreshes",
+)
+USER_AGENT = "Mozilla/5.0 (compatible; botx/0.1; trend reader)"
+BEARER_ENV = "BOTX_X_BEARER_TOKEN"  # X's app-only token for the trends endpoint, never in config
+
+# Matched like the blacklist: whole words and CamelCase pieces (#NBAFinals -> nba), never
+# substrings. The first hit in the trend's own word order decides its category.
+DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "sports": tuple(
+        "nba nfl mlb nhl mls wnba ncaa fifa uefa epl football soccer basketball baseball hockey tennis"
+        " golf cricket rugby f1 formula1 nascar motogp ufc boxing wrestling wwe olympics olympic"
+        " worldcup superbowl playoffs playoff championsleague premierleague laliga seriea bundesliga"
+        " wimbledon marathon touchdown quarterback transfer derby grandprix gameday matchday vs"
+        " lakers warriors celtics knicks yankees dodgers cowboys chiefs eagles arsenal liverpool"
+        " chelsea barcelona realmadrid juventus messi ronaldo lebron".split()
+    ) + ("world cup", "super bowl", "champions league", "premier league", "grand prix"),
+    "tech": tuple(
+        "ai gpt chatgpt openai anthropic claude gemini copilot llm llama deepseek mistral nvidia gpu"
+        " gpus cuda amd intel chip chips semiconductor apple iphone ipad macbook macos ios android"
+        " pixel samsung galaxy google microsoft windows linux github aws azure cloud datacenter"
+        " software developer developers coding python javascript rust startup startups tesla spacex"
+        " starship robot robotics quantum crypto bitcoin ethereum blockchain cybersecurity hack"
+        " outage wwdc ces".split()
+    ) + ("machine learning", "deep learning", "artificial intelligence", "data center"),
+    "entertainment": tuple(
+        "movie movies film trailer netflix disney hbo hulu marvel dc pixar album song single tour"
+        " concert festival grammys grammy oscars oscar emmys emmy billboard kpop bts blackpink"
+        " anime manga series episode finale premiere season nintendo playstation xbox fortnite"
+        " minecraft pokemon gta esports twitch youtube tiktok spotify celebrity actor actress"
+        " singer rapper".split()
+    ) + ("star wars", "box office", "music video"),
+    "news": tuple(
+        "breaking news report economy stocks nasdaq inflation"
+        " recession fed rates jobs unemployment earnings ipo merger lawsuit court verdict strike"
+        " weather heatwave snow recall".split()
+    ) + ("wall street", "interest rates", "stock market", "live updates"),
+}
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str
+    enabled: bool
+    url: str | None  # None for calendar; x falls back to [x] api_base_url
+    timeout_seconds: float
+    options: Mapping[str, Any] = field(default_factory=dict)  # geo, hl, woeid
+
+
+@dataclass(frozen=True)
+class TrendSettings:
+    sources: dict[str, SourceSpec]  # every known source, configured or not
+    rules: CleanRules
+    categories: dict[str, tuple[str, ...]]
+    refresh_budget_seconds: float
+    user_agent: str
+    cooloff_minutes: float  # first breaker cool-off; doubles per failure in a row
+    cooloff_max_minutes: float
+    keep_refreshes: int
+
+    def network(self) -> list[SourceSpec]:
+        return [self.sources[name] for name in NETWORK_SOURCES if self.sources[name].enabled]
+
+
+def settings(cfg: Config) -> TrendSettings:
+    """The whole [trends] section, validated (SECTION_PARSERS calls this on every load)."""
+    table = cfg.section("trends")
+    _no_unknown(table, TRENDS_KEYS)
+    rules = CleanRules(
+        max_age_hours=table.number("max_age_hours", 24.0, 0.5, 24.0 * 30),
+        script=table.choice("script", ("any", *SCRIPTS), "latin"),
+        blacklist=_lists(table.table("blacklist"), DEFAULT_BLACKLIST, None),
+        extra_blacklist=table.strings("blacklist_extra", (), non_empty=False),
+    )
+    cooloff = table.number("cooloff_minutes", 5.0, 0.0, 24.0 * 60)
+    return TrendSettings(
+        sources={name: _source(cfg, table.table("sources"), name) for name in SOURCE_KEYS},
+        rules=rules,
+        categories=_lists(table.table("categories"), DEFAULT_CATEGORIES, CATEGORY_NAMES),
+        refresh_budget_seconds=table.number("refresh_budget_seconds", 8.0, 0.5, 120.0),
+        user_agent=table.get("user_agent", str, USER_AGENT),
+        cooloff_minutes=cooloff,
+        cooloff_max_minutes=table.number("cooloff_max_minutes", 360.0, cooloff, 7.0 * 24 * 60),
+        keep_refreshes=table.positive_int("keep_refreshes", 5),
+    )
+
+
+def _no_unknown(table: Table, known: tuple[str, ...]) -> None:
+    for key in table.data:
+        if key not in known:
+            raise table.fail(key, f"unknown key; [{table.name}] takes {', '.join(known)}")
+
+
+def _lists(table: Table, defaults: Mapping[str, tuple[str, ...]],
+           allowed: tuple[str, ...] | None) -> dict[str, tuple[str, ...]]:
+    """Defaults with the categories the table names replaced ([] switches one off)."""
+    if allowed is not None:
+        _no_unknown(table, allowed)
+    merged = dict(defaults)
+    for name in table.data:
+        merged[name] = table.strings(name, non_empty=False)
+    return merged
+
+
+def _source(cfg: Config, sources: Table, name: str) -> SourceSpec:
+    table = sources.table(name)
+    extra = SOURCE_KEYS[name]
+    if name == "calendar":
+        _no_unknown(table, ("enabled",))
+        return SourceSpec(name, table.get("enabled", bool, True), None, 0.0)
+    _no_unknown(table, ("enabled", "url", "timeout_seconds", *extra))
+    options: dict[str, Any] = {}
+    if "geo" in extra:
+        options["geo"] = table.get("geo", str, "US" if name == "pytrends" else "")
+    if "hl" in extra:
+        options["hl"] = table.get("hl", str, "en-US")
+    if "woeid" in extra:
+        options["woeid"] = table.positive_int("woeid", 1)
+    url = table.url("url", DEFAULT_URLS.get(name, cfg.x.api_base_url))
+    if name == "google_rss" and options["geo"]:
+        url = with_query(url, geo=options["geo"])
+    return SourceSpec(
+        name=name,
+        enabled=table.get("enabled", bool, name != "x"),  # X's endpoint costs money: opt in
+        url=url.rstrip("/") if name in ("pytrends", "x") else url,
+        timeout_seconds=table.number("timeout_seconds", 10.0, 0.1, 120.0),
+        options=options,
+    )
+
+
+def with_query(url: str, **params: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    return urlunsplit(parts._replace(query=urlencode([*query, *params.items()])))
