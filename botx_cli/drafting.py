@@ -7,14 +7,20 @@ import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterator
+from typing import Any, Iterator
 
+from botx_cli import affinity as affinities
+from botx_cli.affinity import Affinity
 from botx_cli.clock import iso
-from botx_cli.compose import History, TrendPick, Tweet, compose_template
+from botx_cli.compose import History, TrendPick, Tweet, plan_tweet, render_template
 from botx_cli.config import Config
+from botx_cli.content_config import settings
+from botx_cli.llm import writer_for
 from botx_cli.store import Store
+from botx_cli.trends.cache import cached_trends
 from botx_cli.trends.calendar import calendar_tags
-from botx_cli.validate import Rules, Verdict, normalize, prose, rules_from, validate
+from botx_cli.trends.settings import settings as trend_settings
+from botx_cli.validate import Rules, Verdict, rules_from, validate
 
 
 @dataclass(frozen=True)
@@ -25,57 +31,86 @@ class Context:
     history: History
     recent_proses: tuple[str, ...]
     rules: Rules
+    affinity: Affinity | None = None  # domain-tag scores (affinity.py)
+    writer: Any = None  # llm.Writer when [compose] strategy = "llm" and its key is set
 
 
 def trend_picks(cfg: Config, store: Store, now: datetime) -> list[TrendPick]:
     """Cached trends allowed by the policy (best first), then today's calendar tags."""
     picks: list[TrendPick] = []
-    if cfg.trends.policy != "off":
-        floor = cfg.trends.min_relevance if cfg.trends.policy == "relevant" else -1.0
-        rows = store.conn.execute(
-            "SELECT hashtag, name, category, relevance, sources FROM trends WHERE fetched_at >= ? AND relevance >= ?"
-            " ORDER BY score DESC, relevance DESC", (iso(now - timedelta(hours=24)), floor))
-        picks = [TrendPick(h, n, c, r, tuple(json.loads(s))) for h, n, c, r, s in rows]
+    if cfg.trends.policy != "off":  # "relevant": only trends above min_relevance; "any": all of them
+        floor = cfg.trends.min_relevance if cfg.trends.policy == "relevant" else None
+        rows = cached_trends(store, now, trend_settings(cfg).rules.max_age_hours, floor)
+        picks = [TrendPick(t.hashtag, t.name, t.category, t.relevance, t.sources) for t in rows]
     if cfg.trends.sources.get("calendar", {}).get("enabled", True):
         local = now.astimezone(cfg.timezone)
         picks += [TrendPick(tag, tag.lstrip("#"), "calendar", 0.0, ("calendar",)) for tag in calendar_tags(local)]
     return picks
 
 
-def load_context(cfg: Config, store: Store, account: str, now: datetime) -> Context:
-    days = cfg.validation.duplicate_days
-    posts = store.recent_posts(now - timedelta(days=days))
+def load_context(cfg: Config, store: Store, account: str, now: datetime, notes: list[str] | None = None,
+                 compose: bool = True) -> Context:
+    """The context of one run; `compose=False` for checking a given text (no affinity, no model).
+    `notes` collects what the -v output should tell (llm fallbacks)."""
+    posts = store.recent_posts(now - timedelta(days=cfg.validation.duplicate_days))
+    picks = trend_picks(cfg, store, now)
+    if not compose:
+        return context_from(cfg, posts, account, now, picks)
+    return context_from(cfg, posts, account, now, picks, affinities.load(cfg, store, picks, now),
+                        writer_for(cfg, notes))
+
+
+def context_from(cfg: Config, posts: list[dict[str, Any]], account: str, now: datetime, picks: list[TrendPick],
+                 affinity: Affinity | None = None, writer: Any = None, rules: Rules | None = None) -> Context:
+    """Context from recent posts (newest first, as Store.recent_posts gives them; a "prose" key,
+    when present, saves recomputing it). Preview calls this with its own tweets prepended."""
+    rules = rules or rules_from(cfg)
+    since = iso(now - timedelta(days=cfg.validation.duplicate_days))
+    posts = [p for p in posts if p["created_at"] >= since]
+    near_since = iso(now - timedelta(days=settings(cfg).near_duplicate_days))
+    near = [p for p in posts if p["created_at"] >= near_since]
     domain = {t.casefold() for t in cfg.hashtags.domain}
     own = [p for p in posts if p["account"] == account]
     reuse_since = iso(now - timedelta(hours=cfg.trends.reuse_hours))
     history = History(
         own_angles=tuple(p["angle"] for p in own if p["angle"]),
         other_angles=tuple(p["angle"] for p in posts if p["account"] != account and p["angle"]),
-        own_tags=tuple(next((t for t in json.loads(p["hashtags"] or "[]") if t.casefold() in domain), "")
-                       for p in own),
+        own_tags=tuple(_domain_tag(p, domain) for p in own),
         recent_trends=frozenset(p["trend"].casefold() for p in own if p["trend"] and p["created_at"] >= reuse_since),
         recent_texts=tuple(p["text_norm"] for p in posts if p["text_norm"]),
+        near_texts=tuple(p["text_norm"] for p in near if p["text_norm"]),
     )
-    rules = rules_from(cfg)
-    proses = tuple(prose(p["text"], rules.promo_code) for p in posts)
-    return Context(trend_picks(cfg, store, now), history, proses, rules)
+    proses = tuple(p.get("prose") or rules.prose(p["text"]) for p in near)
+    return Context(picks, history, proses, rules, affinity, writer)
+
+
+def _domain_tag(post: dict[str, Any], domain: set[str]) -> str:
+    """The post's domain tag ('' if none), remembered in the row: preview rereads rows often."""
+    if "domain_tag" not in post:
+        post["domain_tag"] = next((t for t in json.loads(post["hashtags"] or "[]") if t.casefold() in domain), "")
+    return str(post["domain_tag"])
 
 
 def candidates(cfg: Config, account: str, ctx: Context, seed: str) -> Iterator[tuple[Tweet, Verdict]]:
-    """Compositions in preference order, each with its verdict."""
+    """Compositions in preference order, each with its verdict. With the llm strategy the model
+    words each plan; a plan it fails on is worded by the template instead."""
     rng = random.Random(seed)
+
+    def check(text: str) -> Verdict:
+        return validate(text, ctx.rules, ctx.history.recent_texts, ctx.recent_proses)
+
     for attempt in range(cfg.content.candidates):
-        tweet = compose_template(cfg, account, ctx.picks, ctx.history, rng, attempt)
-        yield tweet, validate(tweet.text, ctx.rules, ctx.history.recent_texts, ctx.recent_proses)
+        plan = plan_tweet(cfg, account, ctx.picks, ctx.history, rng, attempt, affinity=ctx.affinity)
+        if ctx.writer is not None and ctx.writer.ready():
+            written = ctx.writer.compose(plan, ctx.rules, check)
+            if written is not None:
+                yield written
+                continue
+        tweet = render_template(cfg, plan, rng)
+        yield tweet, check(tweet.text)
 
 
 def manual(text: str, ctx: Context) -> tuple[Tweet, Verdict]:
     verdict = validate(text, ctx.rules, ctx.history.recent_texts, ctx.recent_proses)
     domain = next((f"#{t}" for t in verdict.hashtags if t.casefold() in ctx.rules.domain_tags), "")
     return Tweet(text, tuple(f"#{t}" for t in verdict.hashtags), domain, None, "manual", "", "", -1, "manual"), verdict
-
-
-def remember(ctx: Context, tweet: Tweet) -> Context:
-    """The context once `tweet` is posted: the next preview must differ from it."""
-    history = ctx.history.after(tweet, tweet.domain_tag, normalize(tweet.text))
-    return Context(ctx.picks, history, (prose(tweet.text, ctx.rules.promo_code), *ctx.recent_proses), ctx.rules)

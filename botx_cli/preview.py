@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import heapq
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from botx_cli import affinity as affinities
+from botx_cli.clock import iso
+from botx_cli.compose import TrendPick, Tweet
 from botx_cli.config import Config
-from botx_cli.drafting import candidates, load_context, manual, remember
+from botx_cli.drafting import Context, candidates, context_from, load_context, manual, trend_picks
+from botx_cli.llm import writer_for
 from botx_cli.schedule import next_slot
 from botx_cli.store import Store
-from botx_cli.validate import Verdict, rules_from, validate
+from botx_cli.validate import Verdict, normalize, rules_from, validate
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,7 @@ class PreviewItem:
     weighted_length: int
     checks: dict[str, bool]
     notes: dict[str, str]
+    strategy: str = "template"
 
     @property
     def valid(self) -> bool:
@@ -32,34 +39,72 @@ class PreviewItem:
     def to_json(self) -> dict[str, Any]:
         return {"account": self.account, "slot": self.slot, "text": self.text, "hashtags": list(self.hashtags),
                 "trend": self.trend, "angle": self.angle, "weighted_length": self.weighted_length,
-                "checks": self.checks, "valid": self.valid}
+                "checks": self.checks, "valid": self.valid, "strategy": self.strategy}
 
 
-def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now: datetime) -> list[PreviewItem]:
-    """The next `count` tweets of each account at its next slots, as if each were posted."""
-    items = []
-    for name in accounts:
+def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now: datetime,
+                notes: list[str] | None = None) -> list[PreviewItem]:
+    """The next `count` tweets of each account, in slot-time order across accounts, each
+    composed as post would at its slot with every earlier preview counted as posted: previews
+    never repeat each other, and the angle rules (no account twice on an angle, no two
+    accounts on the same angle back to back) show here as they will happen."""
+    rules = rules_from(cfg)
+    stored = store.recent_posts(now - timedelta(days=cfg.validation.duplicate_days))
+    for post in stored:
+        post["prose"] = rules.prose(post["text"])
+    cached = [p for p in trend_picks(cfg, store, now) if p.category != "calendar"]
+    scores = affinities.load(cfg, store, cached, now)
+    writer = writer_for(cfg, notes)
+    calendar: dict[date, list[TrendPick]] = {}
+    chosen: list[dict[str, Any]] = []  # the previews as posts, newest first
+    queue = []
+    for order, name in enumerate(accounts):
         account = cfg.account(name)
-        ctx = load_context(cfg, store, account.name, now)
-        moment = now
-        for _ in range(count):
-            moment = next_slot(moment, cfg.schedule, cfg.timezone, account.index)
-            slot_key = moment.strftime("%Y-%m-%dT%H:%M%z")
-            chosen = None
-            for tweet, verdict in candidates(cfg, account.name, ctx, f"{account.name}|{slot_key}"):
-                chosen = chosen or (tweet, verdict)
-                if verdict.valid:
-                    chosen = (tweet, verdict)
-                    break
-            assert chosen is not None
-            tweet, verdict = chosen
-            items.append(PreviewItem(account.name, moment.isoformat(timespec="minutes"), tweet.text, tweet.hashtags,
-                                     tweet.trend, tweet.angle, verdict.weighted_length, verdict.checks, verdict.notes))
-            ctx = remember(ctx, tweet)
+        queue.append((next_slot(now, cfg.schedule, cfg.timezone, account.index), order, account))
+    heapq.heapify(queue)
+    items: list[PreviewItem] = []
+    made: dict[str, int] = {}
+    while queue:
+        moment, order, account = heapq.heappop(queue)
+        day = moment.astimezone(cfg.timezone).date()
+        if day not in calendar:  # calendar tags follow the slot's day; cached trends are today's
+            calendar[day] = [p for p in trend_picks(cfg, store, moment) if p.category == "calendar"]
+        ctx = context_from(cfg, chosen + stored, account.name, moment, cached + calendar[day], scores, writer, rules)
+        ctx = _run_unique(ctx, chosen, moment - timedelta(days=cfg.validation.duplicate_days))
+        tweet, verdict = first_valid(cfg, account.name, ctx, f"{account.name}|{moment.strftime('%Y-%m-%dT%H:%M%z')}")
+        items.append(PreviewItem(account.name, moment.isoformat(timespec="minutes"), tweet.text, tweet.hashtags,
+                                 tweet.trend, tweet.angle, verdict.weighted_length, verdict.checks, verdict.notes,
+                                 tweet.strategy))
+        chosen.insert(0, {"account": account.name, "text": tweet.text, "text_norm": normalize(tweet.text),
+                          "hashtags": json.dumps(list(tweet.hashtags)), "trend": tweet.trend, "angle": tweet.angle,
+                          "created_at": iso(moment), "prose": rules.prose(tweet.text)})
+        made[account.name] = made.get(account.name, 0) + 1
+        if made[account.name] < count:
+            heapq.heappush(queue, (next_slot(moment, cfg.schedule, cfg.timezone, account.index), order, account))
     return items
+
+
+def _run_unique(ctx: Context, chosen: list[dict[str, Any]], since: datetime) -> Context:
+    """Previews of one run never repeat each other, even further apart than duplicate_days."""
+    cutoff = iso(since)
+    older = tuple(p["text_norm"] for p in chosen if p["created_at"] < cutoff)
+    if not older:
+        return ctx
+    return replace(ctx, history=replace(ctx.history, recent_texts=ctx.history.recent_texts + older))
+
+
+def first_valid(cfg: Config, account: str, ctx: Context, seed: str) -> tuple[Tweet, Verdict]:
+    """The candidate post would send; when none is valid, the first one, to show its failures."""
+    first = None
+    for tweet, verdict in candidates(cfg, account, ctx, seed):
+        if verdict.valid:
+            return tweet, verdict
+        first = first or (tweet, verdict)
+    assert first is not None
+    return first
 
 
 def run_check(cfg: Config, store: Store | None, text: str, now: datetime) -> Verdict:
     if store is None:
         return validate(text, rules_from(cfg))
-    return manual(text, load_context(cfg, store, "", now))[1]
+    return manual(text, load_context(cfg, store, "", now, compose=False))[1]

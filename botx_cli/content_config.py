@@ -1,0 +1,83 @@
+"""Config keys owned by the content subsystem, parsed through `Config.section`.
+
+Registered in config.SECTION_PARSERS, so a bad value fails `load_config` up front (exit 2)
+like every other key. Stdlib only: this module loads on every run.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from botx_cli.config import Config
+
+LLM_LAYOUT = "{copy}\n\n{promo}\n{link}\n{tags}"
+LAYOUT_FIELDS = ("hook", "angle", "offer", "promo", "link", "tags")
+
+
+@dataclass(frozen=True)
+class LlmSettings:
+    max_retries: int  # HTTP retries inside the openai client (429, 5xx, connection)
+    budget_seconds: float  # all model calls of one run together; then templates
+    temperature: float
+    layout: str  # where botx puts the model's copy, the promo line, link and tags
+
+
+@dataclass(frozen=True)
+class ContentSettings:
+    about: dict[str, str]  # domain tag -> words describing it, for the TF-IDF affinity
+    llm: LlmSettings
+    near_duplicate_days: int  # the near-duplicate check looks this far back (all accounts)
+
+
+def _fields(layout: str) -> set[str]:
+    try:
+        return {name for _text, name, _spec, _conv in string.Formatter().parse(layout) if name is not None}
+    except ValueError:  # a lone brace
+        return {"}"}
+
+
+def parse(cfg: Config) -> ContentSettings:
+    hashtags = cfg.section("hashtags").table("about")
+    domain = {t.casefold(): t for t in cfg.hashtags.domain}
+    about = {}
+    for key in hashtags.data:
+        tag = domain.get("#" + key.lstrip("#").casefold())
+        if tag is None:
+            raise hashtags.fail(key, f"not one of [hashtags] domain ({', '.join(cfg.hashtags.domain)})")
+        about[tag] = hashtags.get(key, str)
+    compose = cfg.section("compose")
+    for layout in cfg.content.layouts:
+        unknown = _fields(layout) - set(LAYOUT_FIELDS)
+        if unknown:
+            raise compose.fail("layouts", f"layout {layout!r} uses {{{sorted(unknown)[0]}}}; known: "
+                               + ", ".join(f"{{{f}}}" for f in LAYOUT_FIELDS))
+    llm = compose.table("llm")
+    layout = llm.get("layout", str, LLM_LAYOUT)
+    for needed in ("{copy}", "{promo}", "{link}", "{tags}"):
+        if needed not in layout:
+            raise llm.fail("layout", f"lacks {needed}")
+    if _fields(layout) - {"copy", "promo", "link", "tags"}:
+        raise llm.fail("layout", "only {copy}, {promo}, {link} and {tags} can be used")
+    settings = LlmSettings(max_retries=int(llm.number("max_retries", 1, 0, 3)),
+                           budget_seconds=llm.number("budget_seconds", 60.0, 1.0, 600.0),
+                           temperature=llm.number("temperature", 0.9, 0.0, 2.0), layout=layout)
+    validation = cfg.section("validation")
+    near_days = validation.positive_int("near_duplicate_days", 7)
+    if near_days > cfg.validation.duplicate_days:
+        raise validation.fail("near_duplicate_days", f"must be <= duplicate_days ({cfg.validation.duplicate_days})")
+    return ContentSettings(about, settings, near_days)
+
+
+_parsed: dict[int, tuple[Config, ContentSettings]] = {}
+
+
+def settings(cfg: Config) -> ContentSettings:
+    """Parsed once per Config object (Config holds dicts and is unhashable: keyed by identity,
+    the Config kept alive beside its settings so the id cannot be reused)."""
+    hit = _parsed.get(id(cfg))
+    if hit is None or hit[0] is not cfg:
+        if len(_parsed) > 16:
+            _parsed.clear()
+        hit = _parsed[id(cfg)] = (cfg, parse(cfg))
+    return hit[1]

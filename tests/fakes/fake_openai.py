@@ -1,0 +1,195 @@
+"""An OpenAI-compatible fake speaking real HTTP on 127.0.0.1, for the llm strategy's tests.
+
+POST /v1/chat/completions answers from a script (one scripted answer per request, in order),
+then with a default answer that writes plausible English copy from the prompt's angle line
+and offer. POST /v1/images/generations returns a small base64 PNG (for the media issue).
+Every request is kept (path, JSON body, Authorization header) for the tests to inspect.
+
+Scripted answers: copy(text), status(code), garbage(), slow(seconds, text), empty().
+Run alone: python tests/fakes/fake_openai.py [--port N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import re
+import socket
+import struct
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int = 200
+    content: str | None = ""  # the message content; None sends "content": null
+    raw: bytes | None = None  # a body sent as is (garbage)
+    delay: float = 0.0  # seconds before answering (beyond the client's timeout: a slow answer)
+
+
+def copy(text: str) -> Answer:
+    return Answer(content=text)
+
+
+def status(code: int) -> Answer:
+    return Answer(status=code, raw=json.dumps({"error": {"message": f"scripted {code}", "type": "server_error",
+                                                         "code": None}}).encode())
+
+
+def garbage() -> Answer:
+    return Answer(raw=b'{"id": "chatcmpl-1", "choices": [{"message": ')
+
+
+def slow(seconds: float, text: str = "A late answer nobody waits for.") -> Answer:
+    return Answer(content=text, delay=seconds)
+
+
+def empty() -> Answer:
+    return Answer(content=None)
+
+
+RETRY_OPENERS = ("Here is a calmer way to ship.", "Short version: ship faster for less.",
+                 "Good news for small teams.")
+
+
+def default_copy(request: dict[str, Any]) -> str:
+    """Copy built from the prompt: the angle line and the offer, so it varies like templates do;
+    a retry (the conversation carries a rejected answer) gets another opener."""
+    messages = request.get("messages", [])
+    prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
+    angle = re.search(r"^Angle: [^.]*\. (.*)$", prompt, re.MULTILINE)
+    offer = re.search(r"^Offer: (.*)$", prompt, re.MULTILINE)
+    trend = re.search(r"^Trend: (.*?) \(", prompt, re.MULTILINE)
+    opener = "Builders keep shipping."
+    if trend:
+        opener = f"With {trend.group(1)} on everyone's mind, builders keep shipping."
+    retries = sum(m.get("role") == "assistant" for m in messages)
+    if retries:
+        opener = RETRY_OPENERS[(retries - 1 + len(prompt)) % len(RETRY_OPENERS)]
+    return f"{opener} {angle.group(1) if angle else ''} Try {offer.group(1) if offer else 'it'} today."
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 white PNG."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+            + chunk(b"IEND", b""))
+
+
+class FakeOpenAI:
+    def __init__(self, port: int = 0, default: Callable[[dict[str, Any]], str] = default_copy) -> None:
+        self.default = default
+        self.requests: list[dict[str, Any]] = []
+        self._script: list[Answer] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self._server.fake = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+        self._thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def script(self, *answers: Answer) -> None:
+        with self._lock:
+            self._script.extend(answers)
+
+    def next_answer(self, request: dict[str, Any]) -> Answer:
+        with self._lock:
+            if self._script:
+                return self._script.pop(0)
+        return copy(self.default(request))
+
+    @property
+    def chat_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["path"].endswith("/chat/completions")]
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> "FakeOpenAI":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # headers and body go out in two writes: without this, Nagle and delayed ACKs add 40 ms
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        fake: FakeOpenAI = self.server.fake  # type: ignore[attr-defined]
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            body = json.loads(self.rfile.read(length) or b"{}")
+        except ValueError:
+            body = {}
+        with fake._lock:
+            fake.requests.append({"path": self.path, "json": body, "authorization": self.headers.get("Authorization")})
+        if self.path.rstrip("/").endswith("/images/generations"):
+            data = [{"b64_json": base64.b64encode(tiny_png()).decode()} for _ in range(int(body.get("n", 1)))]
+            return self._send(200, json.dumps({"created": int(time.time()), "data": data}).encode())
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            return self._send(404, b'{"error": {"message": "no such route"}}')
+        answer = fake.next_answer(body)
+        if answer.delay:
+            time.sleep(answer.delay)
+        if answer.raw is not None:
+            return self._send(answer.status, answer.raw)
+        return self._send(answer.status, json.dumps(completion(body, answer.content)).encode())
+
+    def _send(self, code: int, payload: bytes) -> None:
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+            pass
+
+
+def completion(request: dict[str, Any], content: str | None) -> dict[str, Any]:
+    return {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+            "model": request.get("model", "fake"),
+            "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 50, "completion_tokens": 30, "total_tokens": 80}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8090)
+    args = parser.parse_args()
+    fake = FakeOpenAI(args.port)
+    print(f"fake OpenAI-compatible server on {fake.base_url}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        fake.close()
+
+
+if __name__ == "__main__":
+    main()
