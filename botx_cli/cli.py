@@ -58,6 +58,15 @@ def _now():  # type: ignore[no-untyped-def]
     return now()
 
 
+def _warn_llm_key(cfg: "Config", quiet: bool) -> None:
+    """The llm strategy without its key composes with templates: say so on stderr (not with -q)."""
+    from botx_cli.llm import missing_key
+
+    warning = missing_key(cfg)
+    if warning and not quiet:
+        render.warn(warning)
+
+
 @app.callback()
 def root(ctx: typer.Context,
          config: Annotated[Optional[str], typer.Option("--config", help="config.toml (else $BOTX_CONFIG, ./config.toml, ~/.config/botx/config.toml)")] = None,
@@ -99,6 +108,8 @@ def post(ctx: typer.Context,
     env = _flags(ctx, verbose, quiet)
     cfg = env.config()
     store = env.store(cfg)
+    if text is None:
+        _warn_llm_key(cfg, env.quiet)
     result = run_post(cfg, store, account, _now(), PostOptions(dry_run, force, text))
     if json_out:
         render.emit_json(result.to_json())
@@ -116,6 +127,7 @@ def preview(ctx: typer.Context, account: AccountOpt = None,
     env: Env = ctx.obj
     cfg = env.config()
     names = [cfg.account(account).name] if account else [a.name for a in cfg.accounts.values() if a.enabled]
+    _warn_llm_key(cfg, env.quiet)
     items = run_preview(cfg, env.store(cfg), names, count, _now())
     if json_out:
         render.emit_json([item.to_json() for item in items])
@@ -174,18 +186,87 @@ def resume(ctx: typer.Context, account: AccountOpt = None) -> None:
 
 
 @app.command()
+def trends(ctx: typer.Context,
+           refresh: Annotated[bool, typer.Option("--refresh", help="Fetch every due source now, even if the cache is fresh")] = False,
+           limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="Trends to show")] = 20,
+           json_out: JsonOpt = False, verbose: VerboseOpt = False, quiet: QuietOpt = False) -> None:
+    """Trend candidates: sources, rank, relevance, hashtag form, age (refreshed when stale)."""
+    from botx_cli.trends.listing import run_trends
+
+    env = _flags(ctx, verbose, quiet)
+    cfg = env.config()
+    store = env.store(cfg)
+    with render.status("Fetching trends", enabled=not (json_out or env.quiet)):
+        view = run_trends(cfg, store, _now(), refresh, limit)
+    if json_out:
+        render.emit_json(view.to_json())
+    elif not env.quiet:
+        render.trends(view, env.verbose)
+    if view.report is not None and not env.quiet:
+        if view.report.error:
+            render.warn(f"the trend refresh failed: {view.report.error}")
+        elif view.report.all_down:
+            render.warn("every trend source failed; posts use calendar and domain tags (botx trends -v says why)")
+
+
+@app.command()
 def cron(ctx: typer.Context) -> None:
     """Print crontab lines derived from [schedule] for every account."""
     import shutil
 
     from botx_cli.schedule import cron_lines
+    from botx_cli.trends.cache import cron_line
+    from botx_cli.trends.settings import settings as trend_settings
 
     env: Env = ctx.obj
     cfg = env.config()
     exe = shutil.which("botx") or f"{sys.executable} -m botx_cli"
     command = f"{exe} --config {cfg.path}"
     accounts = [(a.name, a.index) for a in cfg.accounts.values() if a.enabled]
-    print("\n".join(cron_lines(cfg.schedule, cfg.timezone.key, accounts, command)))
+    extra: list[str] = []
+    if cfg.trends.policy != "off" and trend_settings(cfg).network():
+        extra += ["# trend cache: refreshed just before it goes stale, so posts never wait for the sources",
+                  cron_line(cfg.trends.cache_minutes, command)]
+    extra += ["# engagement snapshots of the last week's posts, within [metrics] daily_read_budget",
+              f"50 */6 * * * {command} metrics --days 7 --quiet"]
+    print("\n".join(cron_lines(cfg.schedule, cfg.timezone.key, accounts, command, extra)))
+
+
+@app.command()
+def stats(ctx: typer.Context, account: AccountOpt = None,
+          days: Annotated[int, typer.Option("--days", "-d", min=1, max=3650, help="Local days back, today included")] = 7,
+          json_out: JsonOpt = False) -> None:
+    """What happened: posts, skips, failures, engagement, limits, next slots, API spend."""
+    from botx_cli.stats import run_stats
+
+    env: Env = ctx.obj
+    cfg = env.config()
+    result = run_stats(cfg, env.store(cfg), _now(), days, account)
+    if json_out:
+        render.emit_json(result.to_json())
+    else:
+        from botx_cli import render_stats
+
+        render_stats.stats(result)
+
+
+@app.command()
+def metrics(ctx: typer.Context, account: AccountOpt = None,
+            days: Annotated[Optional[int], typer.Option("--days", "-d", min=1, max=3650, help="Posts of the last N days (default [metrics] days)")] = None,
+            json_out: JsonOpt = False, verbose: VerboseOpt = False, quiet: QuietOpt = False) -> None:
+    """Fetch engagement of recent own posts into snapshots, within the daily read budget."""
+    from botx_cli.metrics import run_metrics
+
+    env = _flags(ctx, verbose, quiet)
+    cfg = env.config()
+    names = [cfg.account(account).name] if account else [a.name for a in cfg.accounts.values() if a.enabled]
+    result = run_metrics(cfg, env.store(cfg), names, days, _now())
+    if json_out:
+        render.emit_json(result.to_json())
+    else:
+        from botx_cli import render_stats
+
+        render_stats.metrics(result, env.quiet)
 
 
 @app.command()

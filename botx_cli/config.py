@@ -212,7 +212,10 @@ def read_toml(path: Path) -> dict[str, Any]:
 # Sections parsed by the subsystem that owns them ("module:function", called with the
 # Config); load_config runs each once so every config error surfaces up front (exit 2).
 # Those modules must stay cheap to import: they load on every run.
-SECTION_PARSERS: tuple[str, ...] = ()
+SECTION_PARSERS: tuple[str, ...] = ("botx_cli.content_config:settings",
+                                   "botx_cli.costs:settings", "botx_cli.metrics:settings",
+                                   "botx_cli.notify:settings", "botx_cli.runlog:settings",
+                                   "botx_cli.trends.settings:settings")
 
 
 def validate_sections(cfg: "Config") -> None:
@@ -227,8 +230,20 @@ def parse_config(path: Path, data: dict[str, Any], bundled: bool = False) -> Con
     root = Table(path, data)
     trends = _trends(root.table("trends"))
     cfg = _build(root, path, data, trends, bundled)
+    _check_offsets(cfg)
     validate_sections(cfg)
     return cfg
+
+
+def _check_offsets(cfg: "Config") -> None:
+    """Every account needs at least one slot inside the window."""
+    s = cfg.schedule
+    length = (s.window_end - s.window_start) % 1440
+    for account in cfg.accounts.values():
+        if account.index * s.offset_minutes > length:
+            raise ConfigError(cfg.path, "[schedule] offset_minutes",
+                              f"account {account.name} would start {account.index * s.offset_minutes} minutes after "
+                              f"the window opens, past its end: lower offset_minutes or widen the window")
 
 
 def _build(root: Table, path: Path, data: dict[str, Any], trends: TrendsConfig, bundled: bool) -> Config:
@@ -413,7 +428,7 @@ def _trends(table: Table) -> TrendsConfig:
     return TrendsConfig(
         policy=table.choice("policy", POLICIES, "relevant"),
         cache_minutes=table.positive_int("cache_minutes", 30),
-        min_relevance=table.number("min_relevance", 0.15, 0.0, 1.0),
+        min_relevance=table.number("min_relevance", 0.2, 0.0, 1.0),
         reuse_hours=table.get("reuse_hours", int, 12),
         sources=sources,
     )

@@ -7,8 +7,12 @@ from datetime import datetime
 
 from botx_cli.config import CREDENTIAL_PARTS, Config
 from botx_cli.errors import BotxError, CredentialsRejected
+from botx_cli.notify import doctor_line as notify_line
+from botx_cli.runlog import doctor_line as runlog_line
 from botx_cli.schedule import slot_minutes
+from botx_cli.spend import doctor_lines as spend_lines
 from botx_cli.store import Store
+from botx_cli.trends.listing import doctor_lines as trend_lines
 
 Line = tuple[str, str, str]  # (ok | warn | fail | info, topic, message)
 
@@ -19,6 +23,9 @@ def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[
     lines.append(("ok", "database", f"{store.path} (schema {store.one('PRAGMA user_version')})"))
     lines += schedule_lines(cfg)
     lines += policy_lines(cfg)
+    lines += trend_lines(cfg, store, now)
+    lines += spend_lines(cfg, store, now)
+    lines += [notify_line(cfg), runlog_line(cfg)]
     exit_code = 0
     for account in cfg.accounts.values():
         missing = [account.env_var(p) for p in CREDENTIAL_PARTS if not os.environ.get(account.env_var(p), "").strip()]

@@ -21,6 +21,9 @@ class AccountState:
     slot_taken: bool
     blocked_until: datetime | None  # rate limit or 24-hour cap, from X's headers
     blocked_kind: str | None = None
+    spend_month_usd: float = 0.0  # api_calls cost, month to date in the config timezone, all accounts
+    budget_usd: float = 0.0  # [costs] monthly_budget_usd; 0 = no budget
+    next_post_usd: float = 0.0  # what the post this run would make costs
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Decision:
 
 def decide(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: int, state: AccountState,
            force: bool = False, manual: bool = False) -> Decision:
-    """The gates in order. --force skips window, cap, slot and gap; never pause or limits.
+    """The gates in order. --force skips window, cap, slot and gap; never pause, limits or budget.
     A manual post (--text) is not a scheduled one: it skips window and slot, keeps cap and gap."""
     slot = current_slot(now, schedule, tz, account_index)
     if state.paused_until and state.paused_until > now:
@@ -41,6 +44,9 @@ def decide(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: int, 
         return Decision(False, "paused", slot, until)
     if state.blocked_until and state.blocked_until > now:
         return Decision(False, "rate_limited", slot, f"{state.blocked_kind} resets {state.blocked_until.isoformat()}")
+    if over_budget(state):
+        return Decision(False, "budget", slot, f"${state.spend_month_usd:.2f} spent of ${state.budget_usd:.2f} "
+                        f"this month; the next post costs ${state.next_post_usd:.3f}")
     if force:
         return Decision(True, None, None, "forced")
     if manual:
@@ -60,3 +66,7 @@ def _cap_and_gap(now: datetime, schedule: Schedule, state: AccountState, slot: S
         return Decision(False, "gap", slot, f"last post {state.last_post_at.isoformat()}")
     return None
 
+
+def over_budget(state: AccountState) -> bool:
+    """The next post would take month-to-date spend past a set budget."""
+    return state.budget_usd > 0 and state.spend_month_usd + state.next_post_usd > state.budget_usd + 1e-9

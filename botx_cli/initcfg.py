@@ -21,6 +21,10 @@ NOTES = {
     "validation": "Checks every tweet passes before it is sent.",
     "trends": "policy: relevant (default) | any (X forbids automated posts on unrelated trends) | off.",
     "compose": "strategy: template | llm (any OpenAI-compatible server, templates as fallback).",
+    "costs": "X's pay-per-use prices (USD); monthly_budget_usd > 0 makes `post` skip (reason budget) once reached.",
+    "metrics": "`botx metrics` (cron): engagement snapshots; daily_read_budget = posts read per UTC day.",
+    "notify": "Webhook alerts (Slack/Discord). The URL is a secret: prefer exporting BOTX_WEBHOOK_URL.",
+    "logging": "One JSON line per `post` run; path relative to this file, \"\" = off; rotated by size.",
 }
 
 
@@ -28,11 +32,20 @@ def render_config() -> str:
     import tomli_w
 
     data = read_toml(BUNDLED_EXAMPLE)
+    scalars = {k: v for k, v in data.items() if not isinstance(v, (dict, list))}
     parts = ["# botx config. Check it with `botx doctor`, then `botx preview` before enabling cron.\n",
-             tomli_w.dumps({"timezone": data.pop("timezone")})]
+             tomli_w.dumps(scalars)]
     for key, value in data.items():
+        if key in scalars:
+            continue
         note = NOTES.get(key)
-        parts.append(("\n# " + note + "\n" if note else "\n") + tomli_w.dumps({key: value}, multiline_strings=True))
+        parts.append("\n# " + note + "\n" if note else "\n")
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            # An array of tables as [[key]] blocks: tomli-w would inline it as `key = [...]`,
+            # which after a [table] header would land inside that table.
+            parts.append("\n".join(f"[[{key}]]\n" + tomli_w.dumps(item, multiline_strings=True) for item in value))
+        else:
+            parts.append(tomli_w.dumps({key: value}, multiline_strings=True))
     return "".join(parts)
 
 

@@ -115,4 +115,104 @@ MIGRATIONS: list[tuple[str, str]] = [
         open_until TEXT                -- circuit breaker: skipped until then
     );
     """),
+    ("002_stats", """
+    -- Engagement snapshots over time (botx metrics), and the latest one per post so
+    -- `botx stats` joins one row per post instead of searching the history.
+    CREATE TABLE metric_snapshots (
+        id INTEGER PRIMARY KEY,
+        tweet_id TEXT NOT NULL,
+        account TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        source TEXT NOT NULL,          -- public | non_public (owner-only fields were given)
+        impressions INTEGER,
+        likes INTEGER,
+        retweets INTEGER,
+        replies INTEGER,
+        quotes INTEGER,
+        bookmarks INTEGER,
+        url_clicks INTEGER,            -- NULL when X gave public metrics only
+        profile_clicks INTEGER
+    );
+    CREATE INDEX metric_snapshots_tweet ON metric_snapshots(tweet_id, fetched_at);
+    CREATE TABLE metrics_latest (
+        tweet_id TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        post_created_at TEXT NOT NULL, -- attempts.created_at of the post: stats' period filter
+        fetched_at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        impressions INTEGER NOT NULL DEFAULT 0,
+        likes INTEGER NOT NULL DEFAULT 0,
+        engagements INTEGER NOT NULL DEFAULT 0,  -- likes + retweets + replies + quotes + bookmarks
+        url_clicks INTEGER,
+        profile_clicks INTEGER
+    ) WITHOUT ROWID;
+    CREATE INDEX metrics_latest_post ON metrics_latest(post_created_at, account, impressions, likes, engagements);
+
+    -- Webhook alerts: the same (kind, key) is sent at most once per repeat interval.
+    CREATE TABLE alerts (
+        kind TEXT NOT NULL,            -- credentials | failures | budget | trends_down
+        key TEXT NOT NULL,             -- account name, or '' / 'all'
+        last_sent_at TEXT NOT NULL,
+        sent INTEGER NOT NULL DEFAULT 0,
+        suppressed INTEGER NOT NULL DEFAULT 0,
+        delivered INTEGER,             -- NULL while sending, 1 ok, 0 failed
+        last_error TEXT,
+        message TEXT,
+        PRIMARY KEY (kind, key)
+    );
+
+    -- Posts returned per call: the daily read budget of `botx metrics` counts these.
+    ALTER TABLE api_calls ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
+
+    -- Covering indexes for `botx stats`: a period is one index range, never a table scan.
+    CREATE INDEX api_calls_at_cost ON api_calls(at, account, cost_usd);
+    CREATE INDEX runs_started_cover ON runs(started_at, command, account, status, reason);
+    CREATE INDEX attempts_created_cover ON attempts(created_at, status, account, tweet_id);
+    """),
+    ("003_content", """
+    -- TF-IDF similarity of each domain tag to each (angle, offer) plan and to cached trends,
+    -- computed off the post path (botx_cli/affinity.py) so `botx post` never imports sklearn.
+    CREATE TABLE affinities (
+        config_hash TEXT NOT NULL,     -- hash of the config parts the scores depend on
+        kind TEXT NOT NULL,            -- plan | trend | claim (one run computes, see affinity.py)
+        key TEXT NOT NULL,             -- plan: angle || x'1f' || offer item; trend: casefolded hashtag
+        domain_tag TEXT NOT NULL,
+        score REAL NOT NULL,           -- cosine similarity, 0..1
+        computed_at TEXT NOT NULL,
+        PRIMARY KEY (config_hash, kind, key, domain_tag)
+    ) WITHOUT ROWID;
+    """),
+    ("004_trends", """
+    -- One row per trend refresh: its start is the cache's age (a refresh whose sources all
+    -- failed still counts, so cron runs do not retry dead sources every slot), and claiming
+    -- a row under the write lock keeps concurrent runs from refreshing together.
+    CREATE TABLE trend_refreshes (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,              -- NULL while running (or if the run died)
+        trigger TEXT NOT NULL,         -- cli | post
+        duration_ms INTEGER,
+        kept INTEGER,
+        rejected INTEGER,
+        sources_ok TEXT,               -- JSON arrays of source config names
+        sources_failed TEXT,
+        sources_skipped TEXT,          -- circuit open: still cooling off
+        error TEXT                     -- an unexpected failure of the refresh itself
+    );
+    CREATE INDEX trend_refreshes_started ON trend_refreshes(started_at);
+    ALTER TABLE trends ADD COLUMN refresh_id INTEGER;
+    CREATE INDEX trends_refresh_score ON trends(refresh_id, score);
+    -- What cleaning dropped and why, for `botx trends -v`.
+    CREATE TABLE trend_rejects (
+        id INTEGER PRIMARY KEY,
+        refresh_id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL,
+        rank INTEGER,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX trend_rejects_refresh ON trend_rejects(refresh_id);
+    ALTER TABLE trend_sources ADD COLUMN last_count INTEGER;
+    ALTER TABLE trend_sources ADD COLUMN last_duration_ms INTEGER;
+    """),
 ]

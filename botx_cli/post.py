@@ -14,14 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from botx_cli import xapi
+from botx_cli import runlog, xapi
 from botx_cli.clock import iso, parse_iso
 from botx_cli.config import Account, Config
+from botx_cli.costs import settings as cost_settings
 from botx_cli.drafting import Context, candidates, load_context, manual
 from botx_cli.errors import BotxError, NoValidTweet, TemporaryFailure
 from botx_cli.gates import AccountState, Decision, decide
 from botx_cli.schedule import current_slot, local_midnight
+from botx_cli.spend import month_bounds, spent_since
 from botx_cli.store import FOREVER, Attempt, Store
+from botx_cli.trends.refresh import refresh_if_stale
 from botx_cli.validate import Verdict, normalize
 from botx_cli.xaccount import XAccount
 
@@ -62,12 +65,16 @@ def account_state(cfg: Config, store: Store, account: Account, now: datetime) ->
         if limit["endpoint"] == "POST /2/tweets" and limit["remaining"] == 0 and reset and reset > now:
             if blocked is None or reset > blocked:
                 blocked, kind = reset, limit["kind"]
+    costs = cost_settings(cfg)
+    spent = spent_since(store, month_bounds(now, cfg.timezone)[0])[1] if costs.monthly_budget_usd else 0.0
     return AccountState(
         paused_until=parse_iso(paused) if paused else None,
         posts_today=store.posts_since(account.name, local_midnight(now, cfg.timezone)),
         last_post_at=parse_iso(last) if last else None,
         slot_taken=bool(slot and store.slot_taken(account.name, slot.key)),
-        blocked_until=blocked, blocked_kind=kind)
+        blocked_until=blocked, blocked_kind=kind,
+        # composed tweets always carry the product link: price the next post as one with a URL
+        spend_month_usd=spent, budget_usd=costs.monthly_budget_usd, next_post_usd=costs.prices["post_with_url"])
 
 
 def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOptions) -> PostResult:
@@ -80,14 +87,33 @@ def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOpti
         result = _cycle(cfg, store, account, now, opts, x)
     except BotxError as err:
         store.record_run(account.name, command, now, _ms(started), "failed", type(err).__name__)
+        _after_run(cfg, store, account.name, command, now, started, x, "failed", type(err).__name__, None, str(err))
         raise
     store.record_run(account.name, command, now, _ms(started), result.status, result.reason,
                      tweet_id=result.tweet_id)
+    _after_run(cfg, store, account.name, command, now, started, x, result.status, result.reason, result.tweet_id,
+               result.detail)
     return result
 
 
 def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
+
+
+def _after_run(cfg: Config, store: Store, account: str, command: str, now: datetime, started: float,
+               x: XAccount | None, status: str, reason: str | None, tweet_id: str | None, detail: str) -> None:
+    """The run's JSON log line; webhook alerts on failures and budget skips (notify's
+    sending code loads only then). Neither can fail the run."""
+    runlog.record(cfg, now, {"account": account, "command": command, "status": status, "reason": reason,
+                             "detail": detail, "tweet_id": tweet_id, "duration_ms": _ms(started),
+                             "api_ms": x.api_ms if x else 0})
+    if command == "post" and (status == "failed" or reason == "budget"):
+        from botx_cli.notify import after_post
+
+        try:
+            after_post(cfg, store, account, status, reason, detail, now)
+        except Exception:  # noqa: BLE001 - e.g. the DB locked past its timeout: the run's own outcome wins
+            pass
 
 
 def _cycle(cfg: Config, store: Store, account: Account, now: datetime, opts: PostOptions,
@@ -97,7 +123,9 @@ def _cycle(cfg: Config, store: Store, account: Account, now: datetime, opts: Pos
                       force=opts.force, manual=opts.text is not None)
     if not decision.allowed:
         return PostResult(account.name, "skipped", decision.reason, detail=decision.detail, notes=notes)
-    ctx = load_context(cfg, store, account.name, now)
+    if opts.text is None:  # a stale trend cache is refreshed here, within [trends] refresh_budget_seconds
+        refresh_if_stale(cfg, store, now)
+    ctx = load_context(cfg, store, account.name, now, notes, compose=opts.text is None)
     if opts.dry_run:
         tweet, verdict = _first_valid(cfg, account, ctx, opts, decision, now, set())
         return PostResult(account.name, "dry_run", None, None, tweet.text, tweet.hashtags,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Sequence
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 
 def emit_json(document: Any) -> None:
@@ -82,3 +83,66 @@ def doctor(lines: Sequence[tuple[str, str, str]]) -> None:
     marks = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]", "info": "[dim]·[/]"}
     for level, topic, message in lines:
         console.print(f"{marks[level]} [bold]{escape(topic)}[/]: {escape(message)}")
+
+
+@contextmanager
+def status(message: str, enabled: bool = True) -> Iterator[None]:
+    """A spinner on stderr while something slow runs; only on a terminal (never in cron)."""
+    if not enabled or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
+def trends(view: Any, verbose: bool) -> None:
+    """`botx trends`: one table of candidates; with -v the sources and what was dropped."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from botx_cli.clock import parse_iso
+    from botx_cli.trends.listing import age, short_duration
+
+    console = _console()
+    if not console.is_terminal:
+        console.width = 160  # piped or captured: whole names rather than 80-column ellipses
+    last = view.last_refresh
+    when = "never" if last is None else short_duration((view.now - parse_iso(last["started_at"])).total_seconds()) + " ago"
+    console.print(f"policy [bold]{view.policy}[/] (min relevance {view.min_relevance:g}) · last refresh {when}")
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    widest = max((len(row.hashtag) for row in view.rows), default=7)
+    for column, justify in (("", "left"), ("hashtag", "left"), ("name", "left"), ("sources", "left"),
+                            ("rank", "right"), ("volume", "right"), ("relevance", "right"), ("category", "left"),
+                            ("age", "right")):
+        # the hashtag is what gets posted: never cut it; the other columns wrap instead
+        table.add_column(column, justify=justify, no_wrap=column == "hashtag",  # type: ignore[arg-type]
+                         min_width=widest if column == "hashtag" else None)
+    for row in view.rows:
+        table.add_row("[green]✓[/]" if row.used else "[dim]·[/]", escape(row.hashtag), escape(row.name),
+                      ",".join(row.sources), str(row.rank or "-"), f"{row.volume:,}" if row.volume else "-",
+                      f"{row.relevance:.2f}", row.category, age(view, row))
+    console.print(table if view.rows else "[dim]no trends cached; try botx trends --refresh[/]")
+    if verbose:
+        _trend_sources(console, view)
+
+
+def _trend_sources(console: Any, view: Any) -> None:
+    from rich.markup import escape
+
+    for line in view.sources:
+        state = line.state
+        if not line.enabled:
+            text = "[dim]disabled[/]"
+        elif state is None:
+            text = "[dim]not fetched yet[/]"
+        elif state.is_open(view.now):
+            text = f"[red]cooling off until {state.open_until}[/] after {state.failures} failure(s): {escape(state.last_error or '')}"
+        elif state.failures:
+            text = f"[yellow]failed[/] {escape(state.last_error or '')} (will retry)"
+        else:
+            text = f"[green]ok[/] {state.last_count} trends in {state.last_duration_ms} ms"
+        console.print(f"  source [bold]{line.name}[/]: {text}")
+    for name, source, rank, reason in view.rejects:
+        console.print(f"  [dim]dropped[/] {escape(name)} [dim]({source} #{rank})[/]: {reason}")

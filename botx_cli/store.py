@@ -196,19 +196,16 @@ def open_store(path: Path) -> Store:
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
-            conn.close()
-            raise StoreError(f"{path}: a SQLite file that botx did not create; point --db or [storage] path elsewhere")
-        if version > len(MIGRATIONS):
-            conn.close()
-            raise StoreError(f"{path}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); upgrade botx")
+        version = _check_schema(conn, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         if version < len(MIGRATIONS):
-            _migrate(conn)
+            _migrate(conn, path)
+    except StoreError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as err:
         raise StoreError(f"{path}: not a usable SQLite database ({err}); restore it or point --db elsewhere") from None
     return Store(conn, path)
@@ -226,11 +223,25 @@ def _refuse_foreign_file(path: Path) -> None:
         raise StoreError(f"{path}: not a SQLite database; botx left it untouched. Point --db or [storage] path elsewhere")
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
+def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
+    """The applied migration count, read with the table count in ONE statement: two
+    separate reads could straddle another process's migration commit and mistake a
+    fresh botx DB for a foreign one."""
+    version, tables = conn.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)").fetchone()
+    if version == 0 and tables:
+        raise StoreError(f"{path}: a SQLite file that botx did not create; point --db or [storage] path elsewhere")
+    if version > len(MIGRATIONS):
+        raise StoreError(f"{path}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); "
+                         "upgrade botx")
+    return int(version)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Apply what is missing under one write lock; racing processes wait, then see it done."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        done = conn.execute("PRAGMA user_version").fetchone()[0]
+        done = _check_schema(conn, path)
         for number, (_name, sql) in enumerate(MIGRATIONS[done:], start=done + 1):
             for statement in _statements(sql):
                 conn.execute(statement)

@@ -10,7 +10,7 @@ import requests
 from botx_cli import xapi
 from botx_cli.clock import iso
 from botx_cli.config import Account, Config
-from botx_cli.costs import DEFAULT_PRICES, call_cost
+from botx_cli.costs import call_cost, items_returned, settings as cost_settings
 from botx_cli.store import Store
 
 BLOCK_WITHOUT_RESET = timedelta(minutes=15)  # a 429 that names no reset: X's window length
@@ -19,6 +19,8 @@ BLOCK_WITHOUT_RESET = timedelta(minutes=15)  # a 429 that names no reset: X's wi
 class XAccount:
     def __init__(self, cfg: Config, store: Store, account: Account, now: datetime) -> None:
         self.cfg, self.store, self.account, self.now = cfg, store, account, now
+        self.prices = cost_settings(cfg).prices  # [costs.prices], else the 2026 defaults
+        self.api_ms = 0  # time spent waiting on X in this run, for the run log
         self.client = xapi.make_client(cfg.credentials(account), cfg.x.api_base_url, cfg.x.timeout_seconds,
                                        self._observe)
 
@@ -38,9 +40,13 @@ class XAccount:
             body = response.json()
         except ValueError:
             body = None
-        cost = call_cost(DEFAULT_PRICES, method, endpoint, response.status_code, request.body, body)
+        owner = self.store.user_id(self.account.name) if endpoint == "GET /2/tweets" else None
+        cost = call_cost(self.prices, method, endpoint, response.status_code, request.body, body, owner)
         elapsed = int(response.elapsed.total_seconds() * 1000)
-        self.store.record_api_call(self.now, self.account.name, method, endpoint, response.status_code, cost, elapsed)
+        self.api_ms += elapsed
+        items = items_returned(endpoint, body) if 200 <= response.status_code < 300 else 0
+        self.store.record_api_call(self.now, self.account.name, method, endpoint, response.status_code, cost, elapsed,
+                                   items)
 
     def _call(self, action: str, fn: Any, retries: int | None = None) -> dict[str, Any]:
         retries = self.cfg.x.retries if retries is None else retries
@@ -83,3 +89,14 @@ class XAccount:
             user_id, user_auth=True, max_results=100, tweet_fields=["created_at"]))
         data = body.get("data") or []
         return [t for t in data if isinstance(t, dict) and t.get("id")]
+
+    def tweet_metrics(self, ids: list[str], owner_fields: bool) -> dict[str, Any]:
+        """GET /2/tweets?ids=... (up to 100) with public_metrics; with owner_fields also
+        non_public_metrics and organic_metrics (own posts under 30 days). The raw body:
+        X answers 200 with only `errors` when it refuses a field."""
+        if not 1 <= len(ids) <= 100:
+            raise ValueError("X looks up 1 to 100 posts per request")
+        fields = ["public_metrics", "created_at", "author_id"]
+        if owner_fields:
+            fields += ["non_public_metrics", "organic_metrics"]
+        return self._call("GET /2/tweets", lambda: self.client.get_tweets(ids, tweet_fields=fields, user_auth=True))

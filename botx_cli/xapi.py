@@ -54,8 +54,11 @@ class RewriteHostAdapter(HTTPAdapter):
         self.base_url, self.timeout = base_url.rstrip("/"), timeout
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if request.url and request.url.startswith(TWEEPY_HOST):
+        if request.url and request.url.startswith(TWEEPY_HOST) and self.base_url != TWEEPY_HOST:
             request.url = self.base_url + request.url[len(TWEEPY_HOST):]
+            # requests picked proxies for api.twitter.com; pick again for the real target
+            # (a loopback emulator must not go through HTTPS_PROXY unless NO_PROXY says so).
+            kwargs["proxies"] = requests.utils.get_environ_proxies(request.url)
         kwargs["timeout"] = kwargs.get("timeout") or self.timeout
         return super().send(request, **kwargs)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import socket
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -22,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 EXAMPLE = ROOT / "botx_cli" / "example_config.toml"
 CREDENTIAL_PARTS = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
+# A bound port nobody listens on: connections to it are refused at once, for the whole run.
+_DEAD_SOCKET = socket.socket()
+_DEAD_SOCKET.bind(("127.0.0.1", 0))
+DEAD_PROXY = f"http://127.0.0.1:{_DEAD_SOCKET.getsockname()[1]}"
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +38,15 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    # Nothing leaves 127.0.0.1: HTTP clients that honour proxy variables (httpx, requests,
+    # urllib; subprocesses inherit them) send every other host to a closed loopback port,
+    # so the example config's real trend URLs fail fast instead of reaching the internet.
+    # api.twitter.com is exempt because tweepy's requests to it are rewritten to the loopback
+    # fake X by a mounted adapter, after requests has chosen the proxy for the original host.
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, DEAD_PROXY)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost,api.twitter.com")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -123,3 +123,20 @@ def test_bad_botx_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unknown_option_is_usage_exit_2(tmp_path: Path) -> None:
     run = botx("--config", str(make_config(tmp_path)), "post", "--acount", "A")
     assert run.code == 2 and "Traceback" not in run.err
+
+
+def test_offset_pushing_an_account_out_of_the_window(tmp_path: Path) -> None:
+    path = make_config(tmp_path, offset_minutes="900", window='"09:00-20:00"')
+    run = botx("--config", str(path), "cron")
+    assert run.code == 2 and "[schedule] offset_minutes" in run.err and "account B" in run.err
+
+
+def test_init_writes_a_config_that_loads_like_the_example(tmp_path: Path) -> None:
+    target = tmp_path / "etc" / "config.toml"
+    assert botx("init", str(target)).code == 0
+    from botx_cli.config import parse_config, read_toml
+
+    written = parse_config(target, read_toml(target))
+    example = parse_config(EXAMPLE, read_toml(EXAMPLE))
+    assert written.content == example.content and written.schedule == example.schedule
+    assert botx("init", str(target)).code == 2  # never overwrites without --force

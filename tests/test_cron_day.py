@@ -29,8 +29,6 @@ def cron_entries(xworld: XWorld) -> list[tuple[int, list[int], str]]:
         minute, hours, *_rest = line.split()
         command = line.split(" * * * ", 1)[1]
         assert f"--config {xworld.config}" in command and command.endswith("--quiet")
-        if " post --account " not in command:
-            continue  # the trends refresh and metrics lines: not post slots
         entries.append((int(minute), [int(h) for h in hours.split(",")], command.split("--account ")[1].split()[0]))
     return entries
 

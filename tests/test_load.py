@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,9 @@ from fakes.fake_x import FakeX
 
 @pytest.mark.timeout(900)
 def test_hundred_accounts_in_one_minute_each_post_once(tmp_path: Path) -> None:
-    with FakeX() as fake:
+    # One crowd at a time on this machine: parallel suites would multiply 100 processes.
+    with open(Path(tempfile.gettempdir()) / "botx-load-test.lock", "w") as lock, FakeX() as fake:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         result = fire_crowd(fake, tmp_path, 100, "2026-11-23T09:00:00+01:00")
         authors = sorted(t["author_id"] for t in fake.tweets)
     assert result.codes == [0] * 100, [e for e in result.stderr if e][:3]
