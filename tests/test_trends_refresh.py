@@ -152,6 +152,7 @@ def test_sources_are_fetched_at_the_same_time(world: World) -> None:
     ({"huge_mb": 6}, "over the 5,000,000 byte limit"),
     ({"huge_mb": 6, "huge_content_length": False}, "over the 5,000,000 byte limit"),
     ({"body": b"<html><body><p>Just a moment...</p></body></html>"}, "no ol.trend-card__list"),
+    ({"body": b""}, "empty body"),
 ])
 def test_a_failing_source_is_recorded_and_the_rest_still_count(world: World, behaviour: dict, error: str) -> None:
     world.configure(trends24="timeout_seconds = 0.5")

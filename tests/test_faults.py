@@ -1,0 +1,76 @@
+"""Fault matrix for the X side of `botx post`: every fault gets its documented exit code,
+one stderr line and no traceback, leaves no half-written attempt, and every tweet X holds
+has a row with its id."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import XWorld
+
+SLOT = "2026-11-23T09:00:00+01:00"
+DUP = {"detail": "You are not allowed to create a Tweet with duplicate content.", "type": "about:blank",
+       "title": "Forbidden", "status": 403}
+READ_ONLY = {"title": "Forbidden", "status": 403, "type": "https://api.twitter.com/2/problems/oauth1-permissions",
+             "detail": "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint."}
+
+# (name, scripted answers for POST /2/tweets, expected exit code, expected final attempt status)
+FAULTS = [
+    ("400 invalid", [dict(status=400)], 3, "failed"),
+    ("401 unauthorized", [dict(status=401)], 77, "failed"),
+    ("403 read-only app", [dict(status=403, body=READ_ONLY)], 77, "failed"),
+    ("403 duplicate once", [dict(status=403, body=DUP)], 0, "posted"),
+    ("403 duplicate twice", [dict(status=403, body=DUP)] * 2, 3, "failed"),
+    ("403 other refusal", [dict(status=403, body={"title": "Forbidden", "status": 403, "detail": "Nope."})], 3,
+     "failed"),
+    ("404 wrong base url", [dict(status=404)], 2, "failed"),
+    ("429 rate limited", [dict(status=429, headers={"x-rate-limit-remaining": "0"})], 75, "failed"),
+    ("500 once then ok", [dict(status=500)], 0, "posted"),
+    ("503 persistent", [dict(status=503)] * 3, 75, "failed"),
+    ("500 with garbage body", [dict(status=500, body="<html>oops")] * 3, 75, "failed"),
+    ("4xx with a JSON array body", [dict(status=418, body="[1, 2]")], 75, "failed"),
+    ("hung before X saw it", [dict(status=None, delay=5)], 75, "not_posted"),
+    ("hung after X accepted", [dict(status=None, delay=5, accept_first=True)], 0, "posted"),
+    ("reset before X saw it", [dict(close_connection=True)], 75, "not_posted"),
+    ("reset after X accepted", [dict(close_connection=True, accept_first=True)], 0, "posted"),
+    ("2xx with malformed JSON, accepted", [dict(status=201, body="{not json", accept_first=True)], 0, "posted"),
+    ("2xx with malformed JSON, nothing stored", [dict(status=201, body="{not json")], 75, "not_posted"),
+    ("5xx that still created it", [dict(status=500, accept_first=True)], 0, "posted"),
+]
+
+
+@pytest.mark.parametrize("name, answers, code, final", FAULTS, ids=[f[0] for f in FAULTS])
+def test_x_fault(xworld: XWorld, name: str, answers: list[dict], code: int, final: str) -> None:
+    xworld.at(SLOT)
+    for answer in answers:
+        xworld.fake.enqueue("POST", "/2/tweets", **answer)
+    run = xworld.post("A", "--json")
+    assert run.code == code, (run.out, run.err)
+    assert "Traceback" not in run.err and len(run.err.strip().splitlines()) <= 1, run.err
+    if code == 0:
+        assert json.loads(run.out)["status"] == "posted"
+    statuses = [s for (s,) in xworld.rows("SELECT status FROM attempts ORDER BY id")]
+    assert statuses[-1] == final and not {"claimed", "sending"} & set(statuses)
+    held = {t["id"] for t in xworld.fake.tweets}
+    recorded = {tid for (tid,) in xworld.rows("SELECT tweet_id FROM attempts WHERE status = 'posted'")}
+    assert held == recorded, "every tweet X holds has a row with its id, and no row claims a tweet X lacks"
+    assert len(held) <= 1
+    assert xworld.rows("SELECT status FROM runs") == [("posted" if code == 0 else "failed",)]
+
+
+def test_x_down_entirely_is_temporary(xworld: XWorld, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    xworld.at(SLOT)
+    xworld.fake.close()
+    run = xworld.post("A")
+    assert run.code == 75 and "cannot reach X" in run.err
+    assert xworld.rows("SELECT status FROM attempts") == [("failed",)]
+
+
+def test_after_a_fault_the_next_slot_posts(xworld: XWorld) -> None:
+    xworld.at(SLOT)
+    xworld.fake.enqueue("POST", "/2/tweets", close_connection=True)
+    assert xworld.post("A").code == 75
+    assert xworld.post("A", "--json", when="2026-11-23T10:30:00+01:00").code == 0
+    assert len(xworld.fake.tweets) == 1
