@@ -21,7 +21,6 @@ SAMPLES = [
     "Real engineers answer your tickets, even at night.",
     "Saatlik ödeme yapın, aylık değil.",
     "Bayar per detik, bukan per bulan.",
-    "12345 67890",
     "GPU GPU GPU",
 ]
 
@@ -39,8 +38,6 @@ def slow_probability(text: str) -> float:
 
 @pytest.mark.parametrize("text", SAMPLES)
 def test_table_matches_langdetect_profiles(text: str) -> None:
-    if lang.latin_share(text) < 0.5:
-        pytest.skip("not Latin: never reaches langdetect")
     try:
         expected = slow_probability(text)
     except Exception:  # langdetect: no features in text

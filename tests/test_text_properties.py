@@ -128,7 +128,7 @@ def test_text_symbols_need_vs16_to_be_emoji() -> None:
 def test_pictographic_class_covers_unicode() -> None:
     """Every Extended_Pictographic code point (per the `regex` package's Unicode data) starts an
     emoji in botx_cli.text, except the four twemoji only takes with U+FE0F."""
-    regex = pytest.importorskip("regex")
+    import regex  # test extra
     pictographic = regex.compile(r"\p{Extended_Pictographic}")
     ours = re.compile(f"[{tt._PICTOGRAPHIC}]")
     chars = (chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF)
