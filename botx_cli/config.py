@@ -177,13 +177,13 @@ def find_config(explicit: str | None) -> tuple[Path, bool]:
         path = Path(explicit).expanduser()
         if not path.is_file():
             raise ConfigError(path, None, "no such config file (check --config / BOTX_CONFIG)")
-        return path.resolve(), False
+        return path.absolute(), False  # not resolve(): a symlinked config keeps its own folder
     env = os.environ.get("BOTX_CONFIG", "").strip()
     if env:
         return find_config(env)
     for candidate in (Path("config.toml"), Path.home() / ".config" / "botx" / "config.toml"):
         if candidate.is_file():
-            return candidate.resolve(), False
+            return candidate.absolute(), False
     return BUNDLED_EXAMPLE, True
 
 
@@ -213,7 +213,9 @@ def read_toml(path: Path) -> dict[str, Any]:
 # Config); load_config runs each once so every config error surfaces up front (exit 2).
 # Those modules must stay cheap to import: they load on every run.
 SECTION_PARSERS: tuple[str, ...] = ("botx_cli.content_config:settings",
-                                   "botx_cli.costs:settings", "botx_cli.metrics:settings",
+                                   "botx_cli.costs:settings", "botx_cli.drafts:settings",
+                                   "botx_cli.experiments:settings", "botx_cli.media:settings",
+                                   "botx_cli.metrics:settings",
                                    "botx_cli.notify:settings", "botx_cli.runlog:settings",
                                    "botx_cli.trends.settings:settings")
 

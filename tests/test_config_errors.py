@@ -140,3 +140,12 @@ def test_init_writes_a_config_that_loads_like_the_example(tmp_path: Path) -> Non
     example = parse_config(EXAMPLE, read_toml(EXAMPLE))
     assert written.content == example.content and written.schedule == example.schedule
     assert botx("init", str(target)).code == 2  # never overwrites without --force
+
+
+def test_symlinked_config_keeps_its_own_folder(tmp_path: Path) -> None:
+    real = make_config(tmp_path / "real" if (tmp_path / "real").mkdir() is None else tmp_path)
+    link_dir = tmp_path / "ops"
+    link_dir.mkdir()
+    (link_dir / "config.toml").symlink_to(real)
+    assert botx("--config", str(link_dir / "config.toml"), "pause").code == 0
+    assert (link_dir / "botx.db").exists() and not (real.parent / "botx.db").exists()
