@@ -293,6 +293,11 @@ def init(path: Annotated[Path, typer.Argument(help="Where to write (default ./co
     print(f"wrote {written}; edit it, then run `botx doctor` and `botx preview`")
 
 
+from botx_cli.cli_drafts import drafts_app  # noqa: E402 - the review queue's sub-app (typer only)
+
+app.add_typer(drafts_app, name="drafts")
+
+
 def main() -> None:
     """Single error boundary: one line on stderr and a documented exit code."""
     try:

@@ -66,6 +66,7 @@ class Tweet:
     offer: str
     layout: int  # index in [compose] layouts; -1 for llm copy and manual texts
     strategy: str = "template"
+    variant: str | None = None  # the [compose.llm] prompt variant that wrote the copy (llm only)
 
 
 @dataclass(frozen=True)
@@ -186,24 +187,28 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _angle(cfg: Config, history: History, rng: random.Random, attempt: int) -> tuple[str, int]:
+def _angle(cfg: Config, history: History, rng: random.Random, attempt: int,
+           rank: dict[str, float] | None = None) -> tuple[str, int]:
     """(angle name, how many angles are allowed): never the account's last angle nor the
-    other accounts' last one, unless the config has too few angles for that."""
+    other accounts' last one, unless the config has too few angles for that. `rank` (experiments:
+    lower first) reorders only the allowed angles, ties kept in rotation order."""
     names = [a.name for a in cfg.content.angles]
     avoid = {*history.own_angles[:1], *history.other_angles[:1]}
     ordered = least_recent(names, history.own_angles, avoid, rng)
     allowed = ([n for n in ordered if n not in avoid] or [n for n in ordered if n not in history.own_angles[:1]]
                or ordered)
+    if rank:
+        allowed = sorted(allowed, key=lambda name: rank.get(name, 0.0))
     return allowed[attempt % len(allowed)], len(allowed)
 
 
 def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: History, rng: random.Random,
                attempt: int = 0, domain_order: list[str] | None = None,
-               affinity: "Affinity | None" = None) -> Plan:
+               affinity: "Affinity | None" = None, angle_rank: dict[str, float] | None = None) -> Plan:
     """One plan; `attempt` > 0 walks to the next trend, angle, line, offer and hook."""
     fresh = [p for p in picks if p.hashtag.casefold() not in history.recent_trends]
     pick = fresh[attempt % len(fresh)] if fresh else None
-    angle_name, allowed = _angle(cfg, history, rng, attempt)
+    angle_name, allowed = _angle(cfg, history, rng, attempt, angle_rank)
     angle = next(a for a in cfg.content.angles if a.name == angle_name)
     recent = history.recent_texts
     offers = [offer_text(cfg, i) for i in range(len(cfg.content.offers))]

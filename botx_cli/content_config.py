@@ -10,6 +10,7 @@ import string
 from dataclasses import dataclass
 
 from botx_cli.config import Config
+from botx_cli.confread import Table
 
 LLM_LAYOUT = "{copy}\n\n{promo}\n{link}\n{tags}"
 LAYOUT_FIELDS = ("hook", "angle", "offer", "promo", "link", "tags")
@@ -21,6 +22,7 @@ class LlmSettings:
     budget_seconds: float  # all model calls of one run together; then templates
     temperature: float
     layout: str  # where botx puts the model's copy, the promo line, link and tags
+    prompt_variants: tuple[str, ...] = ()  # instruction variants (experiments.py); () = the base prompt only
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,24 @@ def parse(cfg: Config) -> ContentSettings:
         raise llm.fail("layout", "only {copy}, {promo}, {link} and {tags} can be used")
     settings = LlmSettings(max_retries=int(llm.number("max_retries", 1, 0, 3)),
                            budget_seconds=llm.number("budget_seconds", 60.0, 1.0, 600.0),
-                           temperature=llm.number("temperature", 0.9, 0.0, 2.0), layout=layout)
+                           temperature=llm.number("temperature", 0.9, 0.0, 2.0), layout=layout,
+                           prompt_variants=_variants(llm))
     validation = cfg.section("validation")
     near_days = validation.positive_int("near_duplicate_days", 7)
     if near_days > cfg.validation.duplicate_days:
         raise validation.fail("near_duplicate_days", f"must be <= duplicate_days ({cfg.validation.duplicate_days})")
     return ContentSettings(about, settings, near_days)
+
+
+def _variants(llm: Table) -> tuple[str, ...]:
+    """[compose.llm] prompt_variants: a few instructions, one added to the prompt per post (the
+    arms of the variant experiment). Each text is its arm's name in the database: keep them short."""
+    variants = tuple(v.strip() for v in llm.strings("prompt_variants", (), non_empty=False))
+    if len(set(variants)) != len(variants):
+        raise llm.fail("prompt_variants", "lists the same variant twice")
+    if len(variants) > 8 or any(len(v) > 300 for v in variants):
+        raise llm.fail("prompt_variants", "at most 8 variants of at most 300 characters each")
+    return variants
 
 
 _parsed: dict[int, tuple[Config, ContentSettings]] = {}

@@ -15,6 +15,7 @@ DEFAULT_PRICES = {
     "post_read": 0.005,  # each post returned by a read
     "owned_read": 0.001,  # each of the account's own posts / own user returned
     "trends_request": 0.01,
+    "media_upload": 0.0,  # POST /2/media/upload: X's 2026 rate card lists no price for it
 }
 
 
@@ -47,6 +48,8 @@ def call_cost(prices: dict[str, float], method: str, endpoint: str, status: int,
         return prices["post_with_url"] if "http://" in text or "https://" in text else prices["post"]
     if endpoint.startswith("GET /2/trends"):
         return prices["trends_request"]
+    if endpoint == "POST /2/media/upload":  # a write: its answer's `data` is no post read
+        return prices["media_upload"]
     data = response_json.get("data") if isinstance(response_json, dict) else None
     count = len(data) if isinstance(data, list) else (1 if data else 0)
     owned = endpoint in ("GET /2/users/me", "GET /2/users/:id/tweets")

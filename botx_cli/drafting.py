@@ -10,11 +10,13 @@ from datetime import datetime, timedelta
 from typing import Any, Iterator
 
 from botx_cli import affinity as affinities
+from botx_cli import experiments
 from botx_cli.affinity import Affinity
 from botx_cli.clock import iso
 from botx_cli.compose import History, TrendPick, Tweet, plan_tweet, render_template
 from botx_cli.config import Config
 from botx_cli.content_config import settings
+from botx_cli.experiments import Experiment
 from botx_cli.llm import writer_for
 from botx_cli.store import Store
 from botx_cli.trends.cache import cached_trends
@@ -33,6 +35,7 @@ class Context:
     rules: Rules
     affinity: Affinity | None = None  # domain-tag scores (affinity.py)
     writer: Any = None  # llm.Writer when [compose] strategy = "llm" and its key is set
+    experiment: Experiment | None = None  # [experiments] on: Thompson sampling orders angles and variants
 
 
 def trend_picks(cfg: Config, store: Store, now: datetime) -> list[TrendPick]:
@@ -57,11 +60,12 @@ def load_context(cfg: Config, store: Store, account: str, now: datetime, notes: 
     if not compose:
         return context_from(cfg, posts, account, now, picks)
     return context_from(cfg, posts, account, now, picks, affinities.load(cfg, store, picks, now),
-                        writer_for(cfg, notes))
+                        writer_for(cfg, notes), experiment=experiments.load(cfg, store, now))
 
 
 def context_from(cfg: Config, posts: list[dict[str, Any]], account: str, now: datetime, picks: list[TrendPick],
-                 affinity: Affinity | None = None, writer: Any = None, rules: Rules | None = None) -> Context:
+                 affinity: Affinity | None = None, writer: Any = None, rules: Rules | None = None,
+                 experiment: Experiment | None = None) -> Context:
     """Context from recent posts (newest first, as Store.recent_posts gives them; a "prose" key,
     when present, saves recomputing it). Preview calls this with its own tweets prepended."""
     rules = rules or rules_from(cfg)
@@ -81,7 +85,7 @@ def context_from(cfg: Config, posts: list[dict[str, Any]], account: str, now: da
         near_texts=tuple(p["text_norm"] for p in near if p["text_norm"]),
     )
     proses = tuple(p.get("prose") or rules.prose(p["text"]) for p in near)
-    return Context(picks, history, proses, rules, affinity, writer)
+    return Context(picks, history, proses, rules, affinity, writer, experiment)
 
 
 def _domain_tag(post: dict[str, Any], domain: set[str]) -> str:
@@ -99,10 +103,12 @@ def candidates(cfg: Config, account: str, ctx: Context, seed: str) -> Iterator[t
     def check(text: str) -> Verdict:
         return validate(text, ctx.rules, ctx.history.recent_texts, ctx.recent_proses)
 
+    rank = ctx.experiment.angle_rank([a.name for a in cfg.content.angles], seed) if ctx.experiment else None
+    variant = experiments.pick_variant(cfg, ctx.experiment, seed) if ctx.writer is not None else None
     for attempt in range(cfg.content.candidates):
-        plan = plan_tweet(cfg, account, ctx.picks, ctx.history, rng, attempt, affinity=ctx.affinity)
+        plan = plan_tweet(cfg, account, ctx.picks, ctx.history, rng, attempt, affinity=ctx.affinity, angle_rank=rank)
         if ctx.writer is not None and ctx.writer.ready():
-            written = ctx.writer.compose(plan, ctx.rules, check)
+            written = ctx.writer.compose(plan, ctx.rules, check, variant)
             if written is not None:
                 yield written
                 continue

@@ -21,10 +21,15 @@ NOTES = {
     "validation": "Checks every tweet passes before it is sent.",
     "trends": "policy: relevant (default) | any (X forbids automated posts on unrelated trends) | off.",
     "compose": "strategy: template | llm (any OpenAI-compatible server, templates as fallback).",
+    "media": "Images: mode none | generate (OpenAI-compatible images API, uploaded to X, marked made_with_ai);\n"
+             "# every_n, style and price_usd; base_url and api_key_env default to [compose.llm]'s. Failures post text-only.",
+    "experiments": "enabled = true: Thompson sampling on engagement per impression picks the angle (and llm prompt\n"
+                   "# variant), explore = chance of a random pick, min_impressions per arm before its data counts.",
     "costs": "X's pay-per-use prices (USD); monthly_budget_usd > 0 makes `post` skip (reason budget) once reached.",
     "metrics": "`botx metrics` (cron): engagement snapshots; daily_read_budget = posts read per UTC day.",
     "notify": "Webhook alerts (Slack/Discord). The URL is a secret: prefer exporting BOTX_WEBHOOK_URL.",
     "logging": "One JSON line per `post` run; path relative to this file, \"\" = off; rotated by size.",
+    "review": "require_approval = true: `post` sends only drafts a person approved (botx drafts generate/approve).",
 }
 
 

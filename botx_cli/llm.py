@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from dataclasses import replace
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -34,6 +35,7 @@ SYSTEM = (
     "or discount: they are added after your text. No words in capitals, no quotation marks around the text. "
     "Tone: {tone}. Reply with the copy only."
 )
+VARIANT = "\nFor this post: {variant}"  # a [compose.llm] prompt variant, appended to SYSTEM
 USER = "Trend: {trend}\nAngle: {angle}. {angle_line}\nOffer: {offer}\nBudget: {budget} characters"
 RETRY = "That copy was rejected: {reason}. Write a new copy that fixes this, at most {budget} characters. Copy only."
 _HANDLE = re.compile(r"(?<![\w@])[@＠]\w{1,15}")
@@ -155,15 +157,17 @@ class Writer:
             self._note(f"llm: {self.stopped} ({host}, model {self.cfg.llm.model}); templates for the rest of this run")
             return None
 
-    def compose(self, plan: Plan, rules: Rules, check: Callable[[str], Verdict]) -> tuple[Tweet, Verdict] | None:
-        """A valid tweet with the model's copy, or None: the caller words it with a template."""
+    def compose(self, plan: Plan, rules: Rules, check: Callable[[str], Verdict],
+                variant: str | None = None) -> tuple[Tweet, Verdict] | None:
+        """A valid tweet with the model's copy, or None: the caller words it with a template.
+        `variant`: a [compose.llm] prompt variant added to the instructions (recorded on the tweet)."""
         layout = self.settings.layout
         budget = copy_budget(layout, plan)
         trend = f"{trend_words(plan)} ({plan.category})" if plan.pick else "none: do not mention any trend"
+        system = SYSTEM.format(product=self.cfg.product.name, budget=budget, description=self.cfg.product.description,
+                               tone=self.cfg.llm.tone) + (VARIANT.format(variant=variant) if variant else "")
         messages = [
-            {"role": "system", "content": SYSTEM.format(product=self.cfg.product.name, budget=budget,
-                                                        description=self.cfg.product.description,
-                                                        tone=self.cfg.llm.tone)},
+            {"role": "system", "content": system},
             {"role": "user", "content": USER.format(trend=trend, angle=plan.angle, angle_line=plan.angle_line,
                                                     offer=plan.offer_text, budget=budget)}]
         reason = ""
@@ -177,7 +181,7 @@ class Writer:
                 text = assemble(layout, plan, copy)
                 verdict = check(text)
                 if verdict.valid:
-                    return plan.tweet(text, -1, "llm"), verdict
+                    return replace(plan.tweet(text, -1, "llm"), variant=variant), verdict
                 reason = verdict_problem(verdict)
             messages += [{"role": "assistant", "content": answer},
                          {"role": "user", "content": RETRY.format(reason=reason, budget=budget)}]

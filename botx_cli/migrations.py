@@ -215,4 +215,55 @@ MIGRATIONS: list[tuple[str, str]] = [
     ALTER TABLE trend_sources ADD COLUMN last_count INTEGER;
     ALTER TABLE trend_sources ADD COLUMN last_duration_ms INTEGER;
     """),
+    ("005_drafts", """
+    -- The review queue ([review] require_approval, botx_cli/drafts.py): drafts composed like
+    -- previews, approved by a person, posted by `botx post` oldest first. A draft is bound to
+    -- its attempt before the API call ('sending') and then follows that attempt's outcome.
+    CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        status TEXT NOT NULL,          -- pending | approved | rejected | sending | posted | unknown | expired | invalid
+        text TEXT NOT NULL,
+        text_norm TEXT NOT NULL,
+        hashtags TEXT NOT NULL,        -- JSON array of '#Tag'
+        trend TEXT,                    -- the trend or calendar tag it was composed around
+        trend_day TEXT,                -- a calendar tag's local day (YYYY-MM-DD); NULL for cached trends
+        angle TEXT,
+        offer TEXT,
+        strategy TEXT,                 -- template | llm | edited
+        slot TEXT,                     -- the slot it was composed for (local time)
+        weighted_length INTEGER NOT NULL,
+        checks TEXT NOT NULL,          -- JSON {check: bool} of its last validation
+        notes TEXT,                    -- JSON {check: note}
+        reason TEXT,                   -- why expired, invalid or back in the queue
+        attempt_id INTEGER REFERENCES attempts(id),
+        tweet_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        approved_at TEXT
+    );
+    CREATE INDEX drafts_queue ON drafts(account, status, id);
+    CREATE INDEX drafts_status ON drafts(status, id);
+    """),
+    ("006_media_experiments", """
+    -- Generated images (botx_cli/media.py): one row per image made for an attempt, or per
+    -- failure (the tweet then went out text-only). every_n counts posts since the last
+    -- 'attached' row of the account.
+    CREATE TABLE media (
+        id INTEGER PRIMARY KEY,
+        attempt_id INTEGER,            -- the post it was made for
+        account TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL,          -- uploaded | attached | failed
+        stage TEXT NOT NULL,           -- skip | generate | upload | attach: where it stopped
+        media_id TEXT,                 -- X's id once uploaded
+        model TEXT,
+        prompt TEXT,
+        error TEXT
+    );
+    CREATE INDEX media_account ON media(account, status, attempt_id);
+    CREATE INDEX media_attempt ON media(attempt_id);
+    -- The [compose.llm] prompt variant that wrote a post's copy (botx_cli/experiments.py).
+    ALTER TABLE attempts ADD COLUMN variant TEXT;
+    """),
 ]

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from botx_cli import runlog, xapi
+from botx_cli import drafts, media, runlog, xapi
 from botx_cli.clock import iso, parse_iso
 from botx_cli.config import Account, Config
 from botx_cli.costs import settings as cost_settings
@@ -36,6 +36,7 @@ class PostOptions:
     dry_run: bool = False
     force: bool = False
     text: str | None = None
+    queue: drafts.Queue | None = None  # set by _cycle under [review] require_approval: send approved drafts
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,12 @@ class PostResult:
     detail: str = ""
     checks: dict[str, bool] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    media: str = ""  # [media]: the image attached, why none, or (dry run) that one would be
 
     def to_json(self) -> dict[str, Any]:
         return {"account": self.account, "status": self.status, "reason": self.reason, "tweet_id": self.tweet_id,
-                "text": self.text, "hashtags": list(self.hashtags), "detail": self.detail, "checks": self.checks}
+                "text": self.text, "hashtags": list(self.hashtags), "detail": self.detail, "checks": self.checks,
+                "media": self.media or None}
 
 
 def account_state(cfg: Config, store: Store, account: Account, now: datetime) -> AccountState:
@@ -92,7 +95,7 @@ def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOpti
     store.record_run(account.name, command, now, _ms(started), result.status, result.reason,
                      tweet_id=result.tweet_id)
     _after_run(cfg, store, account.name, command, now, started, x, result.status, result.reason, result.tweet_id,
-               result.detail)
+               "; ".join(part for part in (result.detail, result.media) if part))
     return result
 
 
@@ -119,22 +122,32 @@ def _after_run(cfg: Config, store: Store, account: str, command: str, now: datet
 def _cycle(cfg: Config, store: Store, account: Account, now: datetime, opts: PostOptions,
            x: XAccount | None) -> PostResult:
     notes = reconcile_open(store, x, account, now) if x else []
+    if x:  # drafts bound to attempts that were just completed follow them (one indexed read)
+        drafts.settle(store, now, account.name)
     decision = decide(now, cfg.schedule, cfg.timezone, account.index, account_state(cfg, store, account, now),
                       force=opts.force, manual=opts.text is not None)
     if not decision.allowed:
         return PostResult(account.name, "skipped", decision.reason, detail=decision.detail, notes=notes)
     if opts.text is None:  # a stale trend cache is refreshed here, within [trends] refresh_budget_seconds
         refresh_if_stale(cfg, store, now)
-    ctx = load_context(cfg, store, account.name, now, notes, compose=opts.text is None)
+    queue = drafts.queue_for(cfg, store, account.name, now, opts.dry_run, notes) if opts.text is None else None
+    ctx = load_context(cfg, store, account.name, now, notes, compose=opts.text is None and queue is None)
+    if queue is not None:  # review queue: the oldest approved draft still fresh and valid, or a skip
+        if not queue.take(ctx):
+            return PostResult(account.name, "skipped", "no_approved_draft", detail=queue.detail, notes=notes)
+        opts = replace(opts, queue=queue)
     if opts.dry_run:
         tweet, verdict = _first_valid(cfg, account, ctx, opts, decision, now, set())
         return PostResult(account.name, "dry_run", None, None, tweet.text, tweet.hashtags,
-                          decision.detail, verdict.checks, notes)
+                          decision.detail, verdict.checks, notes,
+                          media.dry_run_note(cfg, store, account.name) if opts.text is None else "")
     assert x is not None
     kind = "manual" if opts.text is not None else "forced" if decision.slot is None else "slot"
     attempt_id = store.claim(account.name, decision.slot.key if decision.slot else None, kind, now)
     if attempt_id is None:
         return PostResult(account.name, "skipped", "slot_taken", detail="another run holds this slot", notes=notes)
+    if opts.queue is not None:
+        opts.queue.attempt_id = attempt_id  # the draft is bound to it before the API call
     try:
         return _send(cfg, store, x, account, now, opts, decision, ctx, attempt_id, notes)
     except BaseException as err:
@@ -143,6 +156,9 @@ def _cycle(cfg: Config, store: Store, account: Account, now: datetime, opts: Pos
         if store.one("SELECT status FROM attempts WHERE id = ?", attempt_id) == "claimed":
             store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))
         raise
+    finally:
+        if opts.queue is not None:  # the draft follows its attempt: posted, back to approved, invalid
+            opts.queue.settle()
 
 
 def _first_valid(cfg: Config, account: Account, ctx: Context, opts: PostOptions, decision: Decision,
@@ -152,6 +168,8 @@ def _first_valid(cfg: Config, account: Account, ctx: Context, opts: PostOptions,
         if not verdict.valid:
             raise NoValidTweet(f"the text fails checks: {', '.join(verdict.failed)} (nothing was sent)")
         return tweet, verdict
+    if opts.queue is not None:
+        return opts.queue.next(ctx, exclude)
     seed = f"{account.name}|{decision.slot.key if decision.slot else iso(now)}"
     failed: dict[str, int] = {}
     for tweet, verdict in candidates(cfg, account.name, ctx, seed):
@@ -167,13 +185,17 @@ def _first_valid(cfg: Config, account: Account, ctx: Context, opts: PostOptions,
 def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetime, opts: PostOptions,
           decision: Decision, ctx: Context, attempt_id: int, notes: list[str]) -> PostResult:
     refused: set[str] = set()
+    images = media.for_run(cfg, store, x, account, attempt_id, now) if opts.text is None else None
     while True:
         tweet, verdict = _first_valid(cfg, account, ctx, opts, decision, now, refused)
+        if images:  # generated and uploaded while the attempt is only claimed: a crash here sends nothing
+            images.prepare(tweet)
         store.mark_sending(attempt_id, now, {"text": tweet.text, "text_norm": normalize(tweet.text),
                                              "hashtags": list(tweet.hashtags), "trend": tweet.trend,
-                                             "angle": tweet.angle, "offer": tweet.offer, "strategy": tweet.strategy})
+                                             "angle": tweet.angle, "offer": tweet.offer, "strategy": tweet.strategy,
+                                             "variant": getattr(tweet, "variant", None)})
         try:
-            tweet_id = x.create_tweet(tweet.text)
+            tweet_id = images.post(tweet) if images else x.create_tweet(tweet.text)
         except xapi.DuplicateContent as err:
             if getattr(err, "retried", 0):  # our own earlier try went through: find it
                 return _after_lost_answer(cfg, store, x, account, now, attempt_id, tweet, notes)
@@ -191,7 +213,7 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
             raise
         store.mark_posted(attempt_id, now, tweet_id)
         return PostResult(account.name, "posted", None, tweet_id, tweet.text, tweet.hashtags, decision.detail,
-                          verdict.checks, notes)
+                          verdict.checks, notes, images.outcome if images else "")
 
 
 def _after_lost_answer(cfg: Config, store: Store, x: XAccount, account: Account, now: datetime, attempt_id: int,

@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from botx_cli import affinity as affinities
+from botx_cli import experiments, media
 from botx_cli.clock import iso
 from botx_cli.compose import TrendPick, Tweet
 from botx_cli.config import Config
 from botx_cli.drafting import Context, candidates, context_from, load_context, manual, trend_picks
 from botx_cli.llm import writer_for
-from botx_cli.schedule import next_slot
+from botx_cli.schedule import next_slot, slot_key
 from botx_cli.store import Store
 from botx_cli.validate import Verdict, normalize, rules_from, validate
 
@@ -31,6 +32,8 @@ class PreviewItem:
     checks: dict[str, bool]
     notes: dict[str, str]
     strategy: str = "template"
+    offer: str = ""  # the offer item, recorded with a draft (not in the JSON)
+    image: bool = False  # [media] mode generate: post would attach an image (preview generates none)
 
     @property
     def valid(self) -> bool:
@@ -39,15 +42,16 @@ class PreviewItem:
     def to_json(self) -> dict[str, Any]:
         return {"account": self.account, "slot": self.slot, "text": self.text, "hashtags": list(self.hashtags),
                 "trend": self.trend, "angle": self.angle, "weighted_length": self.weighted_length,
-                "checks": self.checks, "valid": self.valid, "strategy": self.strategy}
+                "checks": self.checks, "valid": self.valid, "strategy": self.strategy, "image": self.image}
 
 
 def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now: datetime,
-                notes: list[str] | None = None) -> list[PreviewItem]:
+                notes: list[str] | None = None, queued: list[dict[str, Any]] | None = None) -> list[PreviewItem]:
     """The next `count` tweets of each account, in slot-time order across accounts, each
     composed as post would at its slot with every earlier preview counted as posted: previews
     never repeat each other, and the angle rules (no account twice on an angle, no two
-    accounts on the same angle back to back) show here as they will happen."""
+    accounts on the same angle back to back) show here as they will happen. `queued`: tweets
+    to count as posted before the first preview (drafts waiting in the review queue), newest first."""
     rules = rules_from(cfg)
     stored = store.recent_posts(now - timedelta(days=cfg.validation.duplicate_days))
     for post in stored:
@@ -55,8 +59,10 @@ def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now:
     cached = [p for p in trend_picks(cfg, store, now) if p.category != "calendar"]
     scores = affinities.load(cfg, store, cached, now)
     writer = writer_for(cfg, notes)
+    experiment = experiments.load(cfg, store, now)
+    images = {a.name: media.preview_flags(cfg, store, a.name, count) for a in map(cfg.account, accounts)}
     calendar: dict[date, list[TrendPick]] = {}
-    chosen: list[dict[str, Any]] = []  # the previews as posts, newest first
+    chosen: list[dict[str, Any]] = list(queued or [])  # the previews as posts, newest first
     queue = []
     for order, name in enumerate(accounts):
         account = cfg.account(name)
@@ -69,12 +75,13 @@ def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now:
         day = moment.astimezone(cfg.timezone).date()
         if day not in calendar:  # calendar tags follow the slot's day; cached trends are today's
             calendar[day] = [p for p in trend_picks(cfg, store, moment) if p.category == "calendar"]
-        ctx = context_from(cfg, chosen + stored, account.name, moment, cached + calendar[day], scores, writer, rules)
+        ctx = context_from(cfg, chosen + stored, account.name, moment, cached + calendar[day], scores, writer, rules,
+                           experiment)
         ctx = _run_unique(ctx, chosen, moment - timedelta(days=cfg.validation.duplicate_days))
-        tweet, verdict = first_valid(cfg, account.name, ctx, f"{account.name}|{moment.strftime('%Y-%m-%dT%H:%M%z')}")
+        tweet, verdict = first_valid(cfg, account.name, ctx, f"{account.name}|{slot_key(moment)}")
         items.append(PreviewItem(account.name, moment.isoformat(timespec="minutes"), tweet.text, tweet.hashtags,
                                  tweet.trend, tweet.angle, verdict.weighted_length, verdict.checks, verdict.notes,
-                                 tweet.strategy))
+                                 tweet.strategy, tweet.offer, images[account.name][made.get(account.name, 0)]))
         chosen.insert(0, {"account": account.name, "text": tweet.text, "text_norm": normalize(tweet.text),
                           "hashtags": json.dumps(list(tweet.hashtags)), "trend": tweet.trend, "angle": tweet.angle,
                           "created_at": iso(moment), "prose": rules.prose(tweet.text)})

@@ -39,6 +39,11 @@ def post_line(result: Any, verbose: bool, quiet: bool) -> None:
             print(result.text)
         for note in result.notes:
             print(f"  note: {note}")
+    media = getattr(result, "media", "")
+    if media and result.status == "dry_run":
+        print(f"  image: {media}")
+    elif media and verbose:  # a failed image never fails the post: said on stderr, like a warning
+        sys.stderr.write(f"botx: {'warning' if media.startswith('no image') else 'note'}: {media}\n")
 
 
 def _console() -> Any:
@@ -63,9 +68,39 @@ def preview(items: Sequence[Any]) -> None:
     for item in items:
         title = f"{item.account} · {item.slot} · angle {item.angle} · trend {item.trend or '-'}"
         status = "[green]valid[/]" if item.valid else "[red]INVALID[/]"
+        if getattr(item, "image", False):
+            status += "  [cyan]+ image[/] [dim](generated when posted)[/]"
         body = f"{escape(item.text)}\n\n[dim]{item.weighted_length}/280[/]  {status}\n" + _checks_line(
             item.checks, item.notes)
         console.print(Panel(body, title=escape(title), title_align="left", width=min(console.width, 100)))
+
+
+_DRAFT_COLOURS = {"pending": "yellow", "approved": "green", "posted": "blue", "sending": "blue"}
+
+
+def drafts(items: Sequence[Any]) -> None:
+    """`botx drafts generate/list/edit`: one panel per draft, like preview, with id and status."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    console = _console()
+    if not items:
+        console.print("[dim]no drafts; `botx drafts generate --account A` composes some[/]")
+    for item in items:
+        colour = _DRAFT_COLOURS.get(item.status, "red")
+        title = (f"#{item.id} · {item.account} · [{colour}]{item.status}[/] · angle {escape(item.angle or '-')} · "
+                 f"trend {escape(item.trend or '-')}")
+        body = f"{escape(item.text)}\n\n[dim]{item.weighted_length}/280[/]  " + _checks_line(item.checks, item.notes)
+        extra = [f"reason: {item.reason}"] if item.reason else []
+        extra += [f"tweet {item.tweet_id}"] if item.tweet_id else []
+        if extra:
+            body += "\n[dim]" + escape(" · ".join(extra)) + "[/]"
+        console.print(Panel(body, title=title, title_align="left", width=min(console.width, 100)))
+
+
+def drafts_changed(items: Sequence[Any]) -> None:
+    for item in items:
+        print(f"draft {item.id} ({item.account}): {item.status}")
 
 
 def check(verdict: Any) -> None:

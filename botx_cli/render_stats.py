@@ -91,6 +91,8 @@ def stats(result: Any) -> None:
                                ("Hashtags", result.hashtags, TOP)):
         if rows:
             console.print(_usage(title, rows[:limit] if limit else rows, escape, len(rows)), "")
+    for experiment in getattr(result, "experiments", ()):
+        console.print(_experiment(experiment, escape), "")
     for title, posts in (("Best posts (engagements per impression)", result.best), ("Worst posts", result.worst)):
         if posts:
             console.print(_posts(title, posts, escape), "")
@@ -159,6 +161,21 @@ def _usage(title: str, rows: Sequence[Any], escape: Any, total: int) -> Any:
     for r in rows:
         table.add_row(escape(r.name[:28]), str(r.posts), number(r.impressions), percent(r.rate),
                       f"[magenta]{bar(r.rate or 0.0, top, 20)}[/]")
+    return table
+
+
+def _experiment(report: Any, escape: Any) -> Any:
+    """One experiment's arms as the sampler sees them; P(best) from the Beta posteriors of the arms
+    with enough impressions (the others are still being sampled in rotation)."""
+    title = (f"{'Angle' if report.kind == 'angle' else 'Prompt-variant'} experiment · last {report.days} days, "
+             f"all accounts · explore {report.explore:g} · min {report.min_impressions} impr.")
+    table = _table(title, ("arm", "left"), ("posts", "right"), ("impr.", "right"), ("eng/imp", "right"),
+                   ("P(best)", "right"), ("", "left"))
+    for arm in report.arms:
+        mark = "" if arm.sampled else " [dim](sampling)[/]"
+        best = "-" if arm.p_best is None else f"{arm.p_best * 100:.0f}%"
+        table.add_row(escape(arm.name[:28]) + mark, str(arm.posts), number(arm.impressions), percent(arm.rate),
+                      best, f"[cyan]{bar(arm.p_best or 0.0, 1.0, 20)}[/]")
     return table
 
 

@@ -60,8 +60,13 @@ def current_slot(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index:
         start = _local(opens.date(), minutes, tz)
         if start > now:
             break
-        found = Slot(start.strftime("%Y-%m-%dT%H:%M%z"), start.astimezone(timezone.utc), index)
+        found = Slot(slot_key(start), start.astimezone(timezone.utc), index)
     return found
+
+
+def slot_key(local_start: datetime) -> str:
+    """The key of the slot starting at this local time; post and preview seed with it."""
+    return local_start.strftime("%Y-%m-%dT%H:%M%z")
 
 
 def next_slot(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: int) -> datetime:

@@ -16,6 +16,7 @@ from typing import Any
 from botx_cli.clock import iso, parse_iso
 from botx_cli.config import Config
 from botx_cli.costs import settings as cost_settings
+from botx_cli.experiment_stats import report as experiment_report
 from botx_cli.schedule import next_slot
 from botx_cli.spend import MonthSpend, month_spend
 from botx_cli.store import Store
@@ -128,6 +129,7 @@ class StatsResult:
     best: tuple[PostStat, ...]
     worst: tuple[PostStat, ...]
     month: MonthSpend
+    experiments: tuple[Any, ...] = ()  # experiment_stats.ExperimentReport each, when [experiments] is on
 
     @property
     def pass_rate(self) -> float | None:
@@ -143,7 +145,7 @@ class StatsResult:
                 "angles": [u.to_json() for u in self.angles], "trends": [u.to_json() for u in self.trends],
                 "hashtags": [u.to_json() for u in self.hashtags],
                 "best": [p.to_json() for p in self.best], "worst": [p.to_json() for p in self.worst],
-                "spend": self.month.to_json(self.now)}
+                "spend": self.month.to_json(self.now), "experiments": [e.to_json() for e in self.experiments]}
 
 
 def _round(value: float | None) -> float | None:
@@ -173,7 +175,8 @@ def run_stats(cfg: Config, store: Store, now: datetime, days: int, account: str 
     worst = tuple(p for p in _ranked(store, lo, hi, only, "ASC") if p not in best)
     return StatsResult(now, days, tz.key, tuple(b[0] for b in bounds), accounts, passed, failed, angles,
                        trends, hashtags, best, worst,
-                       month_spend(store, now, tz, cost_settings(cfg).monthly_budget_usd))
+                       month_spend(store, now, tz, cost_settings(cfg).monthly_budget_usd),
+                       experiment_report(cfg, store, now))
 
 
 def _utc(day: Any, tz: Any) -> str:

@@ -81,7 +81,8 @@ class Store:
         """Recorded before the API call: a crash after it leaves a row to reconcile."""
         self._update(attempt_id, now, status="sending", text=tweet["text"], text_norm=tweet["text_norm"],
                      hashtags=json.dumps(tweet["hashtags"]), trend=tweet.get("trend"),
-                     angle=tweet.get("angle"), offer=tweet.get("offer"), strategy=tweet.get("strategy"))
+                     angle=tweet.get("angle"), offer=tweet.get("offer"), strategy=tweet.get("strategy"),
+                     variant=tweet.get("variant"))
 
     def mark_posted(self, attempt_id: int, now: datetime, tweet_id: str, posted_at: datetime | None = None) -> None:
         self._update(attempt_id, now, status="posted", tweet_id=tweet_id, posted_at=iso(posted_at or now),

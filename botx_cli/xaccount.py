@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,9 +54,21 @@ class XAccount:
         response = xapi.call(fn, self.account.name, action, retries, self.cfg.x.backoff_seconds)
         return xapi.json_body(response, self.account.name, action)
 
-    def create_tweet(self, text: str) -> str:
-        response = xapi.call(lambda: self.client.create_tweet(text=text, user_auth=True), self.account.name,
-                             "POST /2/tweets", self.cfg.x.retries, self.cfg.x.backoff_seconds)
+    def create_tweet(self, text: str, media_ids: Sequence[str] = (), made_with_ai: bool = False) -> str:
+        """POST /2/tweets; with media, `media.media_ids` and X's `made_with_ai` disclosure (a field
+        tweepy's create_tweet does not know, so the body goes through tweepy's Client.request)."""
+        body: dict[str, Any] = {"text": text}
+        if media_ids:
+            body["media"] = {"media_ids": [str(m) for m in media_ids]}
+        if made_with_ai:
+            body["made_with_ai"] = True
+
+        def send() -> requests.Response:
+            if len(body) == 1:
+                return self.client.create_tweet(text=text, user_auth=True)
+            return self.client.request("POST", "/2/tweets", json=body, user_auth=True)
+
+        response = xapi.call(send, self.account.name, "POST /2/tweets", self.cfg.x.retries, self.cfg.x.backoff_seconds)
         try:  # a 2xx was answered: the tweet exists even if the body is unreadable
             data = response.json().get("data")
             tweet_id = data.get("id") if isinstance(data, dict) else None
@@ -64,6 +77,20 @@ class XAccount:
         if not tweet_id:
             raise xapi.AmbiguousSend(f"X accepted the post of account {self.account.name} but sent no id")
         return str(tweet_id)
+
+    def upload_media(self, data: bytes, media_type: str, category: str = "tweet_image") -> str:
+        """X's v2 one-shot upload (POST /2/media/upload, multipart `media` + `media_category`),
+        OAuth 1.0a through the account's session; the media id. No retry: an image is optional."""
+        files = {"media": ("image." + media_type.rsplit("/", 1)[-1], data, media_type)}
+        fields = {"media_category": category, "media_type": media_type}
+        response = xapi.call(lambda: xapi.send_signed(self.client, "POST", "/2/media/upload", files=files,
+                                                      data=fields), self.account.name, "POST /2/media/upload", 0)
+        answer = xapi.json_body(response, self.account.name, "POST /2/media/upload").get("data")
+        media_id = answer.get("id") if isinstance(answer, dict) else None
+        if not isinstance(media_id, (str, int)) or not str(media_id).isdigit():
+            raise xapi.TemporaryFailure(f"malformed X answer to POST /2/media/upload for account "
+                                        f"{self.account.name}: no media id")
+        return str(media_id)
 
     def user_id(self) -> str:
         cached = self.store.user_id(self.account.name)

@@ -98,6 +98,33 @@ def make_client(credentials: dict[str, str], base_url: str, timeout: float,
     return client
 
 
+def send_signed(client: tweepy.Client, method: str, route: str, **kwargs: Any) -> requests.Response:
+    """A request tweepy has no method for (POST /2/media/upload), sent as tweepy.Client.request
+    sends its own: OAuth 1.0a user context signed by tweepy's handler, through the client's
+    session (host rewrite, timeout, response hook), errors raised as tweepy's exceptions."""
+    auth = tweepy.OAuth1UserHandler(client.consumer_key, client.consumer_secret, client.access_token,
+                                    client.access_token_secret).apply_auth()
+    response = client.session.request(method, TWEEPY_HOST + route, headers={"User-Agent": client.user_agent},
+                                      auth=auth, **kwargs)
+    raise_for_status(response)
+    return response
+
+
+def raise_for_status(response: requests.Response) -> None:
+    """tweepy.Client.request's mapping of error statuses to its exceptions (so classify applies)."""
+    status = response.status_code
+    errors = {400: tweepy.BadRequest, 401: tweepy.Unauthorized, 403: tweepy.Forbidden, 404: tweepy.NotFound}
+    if status in errors:
+        raise errors[status](response)
+    if status == 429:
+        reset = _int(response.headers.get("x-rate-limit-reset"))
+        raise tweepy.TooManyRequests(response, reset_time=reset)
+    if status >= 500:
+        raise tweepy.TwitterServerError(response)
+    if not 200 <= status < 300:
+        raise tweepy.HTTPException(response)
+
+
 def api_detail(err: tweepy.HTTPException) -> str:
     try:
         body = err.response.json()

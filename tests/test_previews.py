@@ -167,3 +167,13 @@ def test_one_run_computes_the_affinities_the_others_rotate_without(tmp_path: Pat
     assert store.one("SELECT COUNT(*) FROM affinities WHERE kind = 'plan'") == 0
     later = affinity.load(cfg, store, [], now + timedelta(minutes=15))  # the claimant died: taken over
     assert len(later.plans) == 30 and store.one("SELECT COUNT(*) FROM affinities WHERE kind = 'claim'") == 0
+
+
+def test_preview_shows_exactly_what_post_then_sends(xworld) -> None:  # type: ignore[no-untyped-def]
+    """Same slot, same seed, same context: the previewed text is the posted text."""
+    import json as _json
+
+    xworld.at("2026-11-23T08:50:00+01:00")
+    previewed = _json.loads(botx("preview", "--account", "A", "--count", "1", "--json").out)[0]
+    posted = _json.loads(xworld.post("A", "--json", when="2026-11-23T09:00:00+01:00").out)
+    assert posted["status"] == "posted" and posted["text"] == previewed["text"]

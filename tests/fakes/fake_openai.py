@@ -2,10 +2,11 @@
 
 POST /v1/chat/completions answers from a script (one scripted answer per request, in order),
 then with a default answer that writes plausible English copy from the prompt's angle line
-and offer. POST /v1/images/generations returns a small base64 PNG (for the media issue).
+and offer. POST /v1/images/generations returns a small base64 PNG, or what script_images() queued.
 Every request is kept (path, JSON body, Authorization header) for the tests to inspect.
 
-Scripted answers: copy(text), status(code), garbage(), slow(seconds, text), empty().
+Scripted answers: copy(text), status(code), garbage(), slow(seconds, text), empty(); for images
+also image_b64(text): an answer whose b64_json is `text` (not base64, or not an image).
 Run alone: python tests/fakes/fake_openai.py [--port N]
 """
 
@@ -54,6 +55,11 @@ def empty() -> Answer:
     return Answer(content=None)
 
 
+def image_b64(value: str) -> Answer:
+    """An images answer whose data[0].b64_json is `value` as given."""
+    return Answer(raw=json.dumps({"created": 0, "data": [{"b64_json": value}]}).encode())
+
+
 RETRY_OPENERS = ("Here is a calmer way to ship.", "Short version: ship faster for less.",
                  "Good news for small teams.")
 
@@ -90,6 +96,7 @@ class FakeOpenAI:
         self.default = default
         self.requests: list[dict[str, Any]] = []
         self._script: list[Answer] = []
+        self._image_script: list[Answer] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self._server.daemon_threads = True
@@ -105,6 +112,19 @@ class FakeOpenAI:
     def script(self, *answers: Answer) -> None:
         with self._lock:
             self._script.extend(answers)
+
+    def script_images(self, *answers: Answer) -> None:
+        """Answers for the next image generations, in order (then the default PNG again)."""
+        with self._lock:
+            self._image_script.extend(answers)
+
+    def next_image_answer(self) -> Answer | None:
+        with self._lock:
+            return self._image_script.pop(0) if self._image_script else None
+
+    @property
+    def image_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["path"].rstrip("/").endswith("/images/generations")]
 
     def next_answer(self, request: dict[str, Any]) -> Answer:
         with self._lock:
@@ -148,6 +168,11 @@ class _Handler(BaseHTTPRequestHandler):
         with fake._lock:
             fake.requests.append({"path": self.path, "json": body, "authorization": self.headers.get("Authorization")})
         if self.path.rstrip("/").endswith("/images/generations"):
+            scripted = fake.next_image_answer()
+            if scripted and scripted.delay:
+                time.sleep(scripted.delay)
+            if scripted and scripted.raw is not None:
+                return self._send(scripted.status, scripted.raw)
             data = [{"b64_json": base64.b64encode(tiny_png()).decode()} for _ in range(int(body.get("n", 1)))]
             return self._send(200, json.dumps({"created": int(time.time()), "data": data}).encode())
         if not self.path.rstrip("/").endswith("/chat/completions"):

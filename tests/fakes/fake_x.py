@@ -8,6 +8,7 @@ subprocesses while the server runs in a thread of the pytest process.
 from __future__ import annotations
 
 import argparse
+import base64
 import gzip
 import json
 import os
@@ -134,6 +135,7 @@ class FakeX:
         self._metrics: dict[str, dict] = {}
         self._trends: dict[str, list[dict]] = {}
         self._media: dict[str, dict] = {}
+        self._uploads: dict[str, dict] = {}  # media id -> the form fields sent (media_category, media bytes)
         self._windows: dict[tuple, list] = {}
         self._last_id = 0
         self._holding = self._closed = False
@@ -238,6 +240,12 @@ class FakeX:
         (None while unanswered or when the connection was reset)."""
         with self._cond:
             return [dict(r) for r in self._requests]
+
+    @property
+    def uploads(self) -> dict[str, dict]:
+        """media id -> {media_category, media_type, media (bytes), token} of each upload."""
+        with self._cond:
+            return {k: dict(v) for k, v in self._uploads.items()}
 
     def tweets_by(self, username: str) -> list[dict]:
         with self._cond:
@@ -445,11 +453,22 @@ class FakeX:
         return Answer(200, {"data": self._trends.get(r.groups[0], [])})
 
     def _upload_media(self, r: Req) -> Answer:
-        if not r.raw:
+        if isinstance(r.json, dict):  # the JSON form: media base64-encoded
+            form = {k: str(v).encode() for k, v in r.json.items()}
+            try:
+                form["media"] = base64.b64decode(form.get("media", b""), validate=True)
+            except ValueError:
+                return Answer(400, invalid("media", "", "The `media` parameter is not valid base64."))
+        else:  # multipart (media + media_category), or a bare body
+            form = _form_parts(r.raw) or ({"media": r.raw} if r.raw else {})
+        if not form.get("media"):
             return Answer(400, invalid("media", "", "The `media` parameter is required."))
         media_id = self._next_id(self.now())
-        self._media[media_id] = {"id": media_id, "media_key": f"3_{media_id}", "size": len(r.raw),
+        self._media[media_id] = {"id": media_id, "media_key": f"3_{media_id}", "size": len(form["media"]),
                                  "expires_after_secs": DAY}
+        self._uploads[media_id] = {"media_category": form.get("media_category", b"").decode(),
+                                   "media_type": form.get("media_type", b"").decode(),
+                                   "media": form["media"], "token": (r.user or {}).get("token")}
         return Answer(200, {"data": self._media[media_id]})
 
 
@@ -463,6 +482,22 @@ ROUTES: list[tuple[str, str, str, tuple[str, ...], Callable[[FakeX, Req], Answer
     ("GET", r"/2/trends/by/woeid/(\d+)", "GET /2/trends/by/woeid/:id", ("bearer",), FakeX._get_trends),
     ("POST", r"/2/media/upload", "POST /2/media/upload", USER_CONTEXT, FakeX._upload_media),
 ]
+
+
+def _form_parts(raw: bytes) -> dict[str, bytes]:
+    """The named parts of a multipart/form-data body ({} when it is not one)."""
+    if not raw.startswith(b"--"):
+        return {}
+    boundary = raw.split(b"\r\n", 1)[0]
+    parts = {}
+    for chunk in raw.split(boundary)[1:]:
+        if chunk.startswith(b"--"):
+            break
+        head, _, body = chunk[2:].partition(b"\r\n\r\n")
+        name = re.search(rb'name="([^"]+)"', head)
+        if name:
+            parts[name.group(1).decode()] = body[:-2] if body.endswith(b"\r\n") else body
+    return parts
 
 
 def _reset(h: BaseHTTPRequestHandler) -> None:
