@@ -16,6 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botx_cli.confread import Table
+from botx_cli.config_words import (
+    Content,
+    Hashtags,
+    Product,
+    content_section,
+    hashtags_section,
+    product_section,
+)
 from botx_cli.errors import ConfigError, UsageError
 
 if sys.version_info >= (3, 11):
@@ -26,9 +34,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 BUNDLED_EXAMPLE = Path(__file__).with_name("example_config.toml")
 POLICIES = ("relevant", "any", "off")
 STRATEGIES = ("template", "llm")
-CATEGORIES = ("sports", "tech", "entertainment", "news", "calendar", "generic")
 SOURCE_NAMES = ("google_rss", "trends24", "getdaytrends", "pytrends", "x", "calendar")
-OFFER_UNITS = ("hour", "m_tokens", "month", "flat")
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _ACCOUNT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 CREDENTIAL_PARTS = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
@@ -62,46 +68,6 @@ class XApi:
     retries: int
     backoff_seconds: float  # first retry waits this long, then doubles
     reads: bool  # reads allowed on this plan: reconcile lost answers, metrics
-
-
-@dataclass(frozen=True)
-class Offer:
-    item: str
-    price_usd: float
-    unit: str
-
-
-@dataclass(frozen=True)
-class Angle:
-    name: str
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Product:
-    name: str
-    url: str
-    promo_code: str
-    promo_lines: tuple[str, ...]  # "{code}" marks where the code goes
-    description: str
-    keywords: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Content:
-    offers: tuple[Offer, ...]
-    offer_formats: dict[str, str]
-    angles: tuple[Angle, ...]
-    hooks: dict[str, tuple[str, ...]]
-    layouts: tuple[str, ...]
-    utm: dict[str, str]
-    candidates: int  # compositions tried per post before giving up (exit 3)
-
-
-@dataclass(frozen=True)
-class Hashtags:
-    domain: tuple[str, ...]
-    max: int
 
 
 @dataclass(frozen=True)
@@ -257,9 +223,9 @@ def _build(root: Table, path: Path, data: dict[str, Any], trends: TrendsConfig, 
         db_path=_db_path(root.table("storage"), bundled),
         x=_x(root.table("x")),
         accounts=_accounts(root),
-        product=_product(root.table("product", required=True)),
-        content=_content(root),
-        hashtags=_hashtags(root.table("hashtags", required=True)),
+        product=product_section(root.table("product", required=True)),
+        content=content_section(root),
+        hashtags=hashtags_section(root.table("hashtags", required=True)),
         validation=_validation(root.table("validation")),
         trends=trends,
         strategy=root.table("compose").choice("strategy", STRATEGIES, "template"),
@@ -332,79 +298,6 @@ def _accounts(root: Table) -> dict[str, Account]:
         handle = sub.get("handle", str).lstrip("@")
         accounts[name] = Account(name, handle, index, sub.get("enabled", bool, True))
     return accounts
-
-
-def _product(table: Table) -> Product:
-    code = table.get("promo_code", str)
-    lines = table.strings("promo_lines", ("Code {code}",))
-    if any("{code}" not in line for line in lines):
-        raise table.fail("promo_lines", "every line needs the {code} placeholder")
-    return Product(
-        name=table.get("name", str),
-        url=table.url("url"),
-        promo_code=code,
-        promo_lines=lines,
-        description=table.get("description", str, ""),
-        keywords=table.strings("keywords", (), non_empty=False),
-    )
-
-
-def _content(root: Table) -> Content:
-    offers = tuple(_offer(t) for t in root.tables("offers"))
-    if not offers:
-        raise ConfigError(root.path, "[[offers]]", "at least one offer is needed (item, price_usd, unit)")
-    compose = root.table("compose")
-    formats = {unit: compose.table("offer_formats").get(unit, str, default) for unit, default in
-               (("hour", "{item} from ${price}/hr"), ("m_tokens", "{item} at ${price}/M tokens"),
-                ("month", "{item} from ${price}/month"), ("flat", "{item} for ${price}"))}
-    angles = tuple(Angle(t.get("name", str), t.strings("lines")) for t in root.tables("angles"))
-    if not angles:
-        raise ConfigError(root.path, "[[angles]]", "at least one marketing angle is needed (name, lines)")
-    hooks_table = root.table("hooks", required=True)
-    for key in hooks_table.data:
-        if key not in CATEGORIES:
-            raise hooks_table.fail(key, f"unknown hook category; use {', '.join(CATEGORIES)}")
-    hooks = {c: hooks_table.strings(c, ()) for c in CATEGORIES}
-    if not hooks["generic"]:
-        raise hooks_table.fail("generic", "missing; generic hooks are the fallback for every category")
-    layouts = compose.strings("layouts", DEFAULT_LAYOUTS)
-    for layout in layouts:
-        for needed in ("{link}", "{tags}", "{promo}"):
-            if needed not in layout:
-                raise compose.fail("layouts", f"layout {layout!r} lacks {needed}")
-    utm = root.table("utm")
-    return Content(
-        offers=offers,
-        offer_formats=formats,
-        angles=angles,
-        hooks=hooks,
-        layouts=layouts,
-        utm={k: utm.get(k, str, d) for k, d in (("source", "x"), ("medium", "social"), ("campaign", "botx"))},
-        candidates=compose.positive_int("candidates", 6),
-    )
-
-
-DEFAULT_LAYOUTS = (
-    "{hook} {angle}\n\n{offer}. {promo}\n{link}\n\n{tags}",
-    "{hook}\n\n{angle} {offer}.\n{promo} {link}\n{tags}",
-    "{tags} {hook} {angle}\n{offer}. {promo}\n{link}",
-)
-
-
-def _offer(table: Table) -> Offer:
-    price = table.get("price_usd", float)
-    if price <= 0:
-        raise table.fail("price_usd", f"must be > 0, got {price}")
-    return Offer(table.get("item", str), price, table.choice("unit", OFFER_UNITS))
-
-
-def _hashtags(table: Table) -> Hashtags:
-    domain = table.strings("domain")
-    for tag in domain:
-        if not re.fullmatch(r"#\w+", tag) or tag[1:].isdigit():
-            raise table.fail("domain", f"{tag!r} is not a hashtag like #CloudGPU")
-    maximum = table.positive_int("max", 2)
-    return Hashtags(domain, maximum)
 
 
 def _validation(table: Table) -> Validation:

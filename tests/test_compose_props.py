@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from botx_cli.affinity import Affinity
 from botx_cli.compose import History, TrendPick, compose_template, offer_text, rank_domains
-from botx_cli.config import CATEGORIES, parse_config, read_toml
+from botx_cli.config import parse_config, read_toml
+from botx_cli.config_words import CATEGORIES
 from botx_cli.text import extract_hashtags, weighted_length
 from botx_cli.validate import CHECKS, caps_ratio, normalize, prose, rules_from, similarity, validate
 

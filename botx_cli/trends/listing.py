@@ -21,18 +21,8 @@ from botx_cli.trends.settings import BEARER_ENV, settings
 
 
 @dataclass(frozen=True)
-class Row:
-    name: str
-    hashtag: str
-    sources: tuple[str, ...]
-    rank: int | None
-    volume: int | None
-    relevance: float
-    score: float
-    category: str
-    published_at: str | None
-    fetched_at: str
-    used: bool  # the policy lets `post` use it
+class Row(cache.CachedTrend):
+    used: bool = False  # the policy lets `post` use it
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "hashtag": self.hashtag, "sources": list(self.sources), "rank": self.rank,
@@ -80,8 +70,7 @@ def run_trends(cfg: Config, store: Store, now: datetime, force: bool, limit: int
 
 
 def _row(trend: cache.CachedTrend, used: bool) -> Row:
-    return Row(trend.name, trend.hashtag, trend.sources, trend.rank, trend.volume, trend.relevance, trend.score,
-               trend.category, trend.published_at, trend.fetched_at, used)
+    return Row(**{**trend.__dict__, "used": used})
 
 
 def _calendar_rows(cfg: Config, now: datetime) -> list[Row]:
