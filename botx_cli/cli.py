@@ -155,7 +155,7 @@ def check(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Tweet te
 
 @app.command()
 def pause(ctx: typer.Context, account: AccountOpt = None,
-          minutes: Annotated[Optional[int], typer.Option("--minutes", min=1, help="Cooldown length; default until resume")] = None) -> None:
+          minutes: Annotated[Optional[int], typer.Option("--minutes", min=1, max=10 * 365 * 24 * 60, help="Cooldown length; default until resume")] = None) -> None:
     """Stop posting (one account or all) until resumed, or for N minutes."""
     from botx_cli.post import pause_until
 

@@ -304,7 +304,7 @@ def _validation(table: Table) -> Validation:
     return Validation(
         min_english=table.number("min_english", 0.6, 0.0, 1.0),
         max_caps_ratio=table.number("max_caps_ratio", 0.3, 0.0, 1.0),
-        duplicate_days=table.positive_int("duplicate_days", 30),
+        duplicate_days=table.positive_int("duplicate_days", 30, maximum=3650),
         near_duplicate_threshold=table.number("near_duplicate_threshold", 0.8, 0.0, 1.0),
     )
 
@@ -322,9 +322,9 @@ def _trends(table: Table) -> TrendsConfig:
         sources[name] = dict(sub.data)
     return TrendsConfig(
         policy=table.choice("policy", POLICIES, "relevant"),
-        cache_minutes=table.positive_int("cache_minutes", 30),
+        cache_minutes=table.positive_int("cache_minutes", 30, maximum=7 * 24 * 60),
         min_relevance=table.number("min_relevance", 0.2, 0.0, 1.0),
-        reuse_hours=table.get("reuse_hours", int, 12),
+        reuse_hours=table.int_between("reuse_hours", 12, 0, 24 * 365),
         sources=sources,
     )
 

@@ -44,10 +44,18 @@ class Table:
             raise self.fail(key, f"must be {_TYPE_NAMES[kind]}, got {value!r}")
         return value
 
-    def positive_int(self, key: str, default: Any = MISSING) -> int:
+    def positive_int(self, key: str, default: Any = MISSING, maximum: int | None = None) -> int:
         value: int = self.get(key, int, default)
         if value <= 0:
             raise self.fail(key, f"must be > 0, got {value}")
+        if maximum is not None and value > maximum:
+            raise self.fail(key, f"must be at most {maximum}, got {value}")
+        return value
+
+    def int_between(self, key: str, default: Any, low: int, high: int) -> int:
+        value: int = self.get(key, int, default)
+        if not low <= value <= high:
+            raise self.fail(key, f"must be between {low} and {high}, got {value}")
         return value
 
     def number(self, key: str, default: Any, low: float, high: float) -> float:
@@ -64,7 +72,10 @@ class Table:
 
     def url(self, key: str, default: Any = MISSING) -> str:
         value: str = self.get(key, str, default)
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # e.g. an unmatched '[' reads as a broken IPv6 host
+            raise self.fail(key, f"{value!r} is not an http(s) URL") from None
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
             raise self.fail(key, f"{value!r} is not an http(s) URL")
         return value
@@ -102,5 +113,8 @@ class Table:
     def resolve_path(self, key: str, default: Any = MISSING) -> Path:
         """Relative paths resolve against the config file's folder: cron runs from $HOME."""
         raw: str = self.get(key, str, default)
-        candidate = Path(raw).expanduser()
-        return candidate if candidate.is_absolute() else (self.path.parent / candidate).resolve()
+        try:
+            candidate = Path(raw).expanduser()
+            return candidate if candidate.is_absolute() else (self.path.parent / candidate).resolve()
+        except (ValueError, RuntimeError, OSError) as err:  # NUL byte, ~unknownuser, ...
+            raise self.fail(key, f"{raw!r} is not a usable path ({err})") from None

@@ -66,7 +66,7 @@ def parse(cfg: Config) -> ContentSettings:
                            temperature=llm.number("temperature", 0.9, 0.0, 2.0), layout=layout,
                            prompt_variants=_variants(llm))
     validation = cfg.section("validation")
-    near_days = validation.positive_int("near_duplicate_days", 7)
+    near_days = validation.positive_int("near_duplicate_days", 7, maximum=3650)
     if near_days > cfg.validation.duplicate_days:
         raise validation.fail("near_duplicate_days", f"must be <= duplicate_days ({cfg.validation.duplicate_days})")
     return ContentSettings(about, settings, near_days)

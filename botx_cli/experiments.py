@@ -50,7 +50,7 @@ def settings(cfg: Config) -> ExperimentSettings:
     if isinstance(seed, bool) or not isinstance(seed, (str, int)):
         raise table.fail("seed", f"must be a string or an integer, got {seed!r}")
     return ExperimentSettings(table.get("enabled", bool, False), table.number("explore", 0.1, 0.0, 1.0), minimum,
-                              table.positive_int("days", 30), str(seed))
+                              table.positive_int("days", 30, maximum=3650), str(seed))
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ SYSTEM = (
 VARIANT = "\nFor this post: {variant}"  # a [compose.llm] prompt variant, appended to SYSTEM
 USER = "Trend: {trend}\nAngle: {angle}. {angle_line}\nOffer: {offer}\nBudget: {budget} characters"
 RETRY = "That copy was rejected: {reason}. Write a new copy that fixes this, at most {budget} characters. Copy only."
-_HANDLE = re.compile(r"(?<![\w@])[@＠]\w{1,15}")
+_HANDLE = re.compile(r"[@＠][A-Za-z0-9_]")  # any would-be mention: X links "Café@x" and "RT@x" too
 _LINKISH = re.compile(r"\bwww\.|https?:|\w\.(com|io|ai|net|org|dev|co)\b", re.IGNORECASE)
 _QUOTES = "\"'“”‘’«»"
 

@@ -40,7 +40,7 @@ def settings(cfg: Config) -> MetricsSettings:
     budget = table.get("daily_read_budget", int, 1000)
     if budget < 0:
         raise table.fail("daily_read_budget", f"must be >= 0, got {budget}")
-    return MetricsSettings(budget, table.positive_int("days", 7), table.get("owner_metrics", bool, True))
+    return MetricsSettings(budget, table.positive_int("days", 7, maximum=3650), table.get("owner_metrics", bool, True))
 
 
 @dataclass

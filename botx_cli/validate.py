@@ -87,11 +87,16 @@ def prose(text: str, promo_code: str, promo_lines: tuple[str, ...] = ()) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_FORBIDDEN_FORMAT = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\ufffe\uffff")
+
+
 def clean_characters(text: str) -> bool:
     """No U+FFFD (a decode went wrong upstream), no lone surrogate, no control character but
-    newline and tab. Emoji and any other script are fine."""
-    return not any(c == "\ufffd" or "\ud800" <= c <= "\udfff" or (unicodedata.category(c) == "Cc" and c not in "\n\t")
-                   for c in text)
+    newline and tab, no bidi embedding/override/isolate (it would reorder the promo line and
+    link shown after it) and none of twitter-text's invalid characters (U+FEFF, U+FFFE,
+    U+FFFF). Emoji and any other script are fine."""
+    return not any(c == "\ufffd" or "\ud800" <= c <= "\udfff" or c in _FORBIDDEN_FORMAT
+                   or (unicodedata.category(c) == "Cc" and c not in "\n\t") for c in text)
 
 
 _CLAUSE = re.compile(r"(?<=[.!?:;,])\s+|\n+")

@@ -21,7 +21,7 @@ TZ = "+01:00"  # Europe/Paris in November
 def cron_entries(xworld: XWorld) -> list[tuple[int, list[int], str]]:
     run = botx("cron")
     assert run.code == 0, run.err
-    assert f"CRON_TZ=Europe/Paris" in run.out
+    assert "CRON_TZ=Europe/Paris" in run.out
     entries = []
     for line in run.out.splitlines():
         if not line or line.startswith("#") or "=" in line.split()[0] or " post --account " not in line:

@@ -3,7 +3,6 @@ on the live site's minified markup, and on garbage."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET

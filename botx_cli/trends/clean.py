@@ -226,12 +226,19 @@ class _Blacklist:
 TermMatcher = _Blacklist
 
 
+def _without_marks(text: str) -> str:
+    """Combining marks removed BEFORE splitting into words: a mark is \\W, so "P\u0336orn"
+    would otherwise split into "P" and "orn" and slip past the blacklist."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def _word_forms(text: str) -> tuple[str, ...]:
-    return tuple(w for w in (_fold(w) for w in re.split(r"[\W_]+", text)) if w)
+    return tuple(w for w in (_fold(w) for w in re.split(r"[\W_]+", _without_marks(text))) if w)
 
 
 def _piece_forms(text: str) -> tuple[str, ...]:
-    pieces = (p for word in re.split(r"[\W_]+", text) for p in split_pieces(word))
+    pieces = (p for word in re.split(r"[\W_]+", _without_marks(text)) for p in split_pieces(word))
     return tuple(f for f in map(_fold, pieces) if f)
 
 
