@@ -111,10 +111,16 @@ class Table:
         return out
 
     def resolve_path(self, key: str, default: Any = MISSING) -> Path:
-        """Relative paths resolve against the config file's folder: cron runs from $HOME."""
+        """A file botx writes. Relative paths resolve against the config file's folder (cron
+        runs from $HOME); a device (/dev/null would silently forget every post) or the
+        config file itself is refused."""
         raw: str = self.get(key, str, default)
         try:
             candidate = Path(raw).expanduser()
-            return candidate if candidate.is_absolute() else (self.path.parent / candidate).resolve()
+            path = candidate if candidate.is_absolute() else (self.path.parent / candidate).resolve()
+            unusable = path.exists() and (not path.is_file() or path.samefile(self.path))
         except (ValueError, RuntimeError, OSError) as err:  # NUL byte, ~unknownuser, ...
             raise self.fail(key, f"{raw!r} is not a usable path ({err})") from None
+        if unusable:
+            raise self.fail(key, f"{raw!r} is not a regular file botx may write (a device, folder or this config)")
+        return path

@@ -149,3 +149,10 @@ def test_symlinked_config_keeps_its_own_folder(tmp_path: Path) -> None:
     (link_dir / "config.toml").symlink_to(real)
     assert botx("--config", str(link_dir / "config.toml"), "pause").code == 0
     assert (link_dir / "botx.db").exists() and not (real.parent / "botx.db").exists()
+
+
+@pytest.mark.parametrize("value", ['"/dev/null"', '"config.toml"', '"."'])
+def test_storage_path_must_be_a_writable_regular_file(tmp_path: Path, value: str) -> None:
+    path = make_config(tmp_path, path=value)
+    run = botx("--config", str(path), "cron")
+    assert run.code == 2 and "[storage] path" in run.err and len(run.err.splitlines()) == 1
