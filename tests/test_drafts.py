@@ -13,8 +13,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from conftest import XWorld, botx, botx_proc
-from fakes.static_server import Route
-from fakes.trend_site import TrendSite, current_feed, point_trends, trends_section
+from fakes.trend_site import gpu_trend_site, TrendSite, point_trends, trends_section
 
 from botx_cli.trends.calendar import calendar_tags
 from botx_cli.validate import CHECKS
@@ -186,10 +185,8 @@ def test_calendar_draft_expires_when_its_day_has_passed(queue: XWorld) -> None:
 
 @pytest.fixture
 def site() -> Iterator[TrendSite]:
-    with TrendSite() as server:
-        server.route("/rss", Route(body=current_feed("Nvidia earnings", "Cloud GPU prices"),
-                                   content_type="application/rss+xml"))
-        yield server  # type: ignore[misc]
+    with gpu_trend_site() as server:
+        yield server
 
 
 def test_trend_draft_expires_once_the_trend_left_the_cache(queue: XWorld, site: TrendSite) -> None:

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import XWorld, botx, make_config
-from fakes.static_server import Route
-from fakes.trend_site import NOW, TrendSite, current_feed, point_trends, trends_section
+from fakes.trend_site import gpu_trend_site, NOW, TrendSite, point_trends, trends_section
 
 from botx_cli.config import load_config
 from botx_cli.drafting import trend_picks
@@ -29,10 +28,8 @@ HEAVY = ("sklearn", "bs4", "httpx", "pytrends", "pandas", "rich")
 
 @pytest.fixture
 def site() -> Iterator[TrendSite]:
-    with TrendSite() as server:
-        server.route("/rss", Route(body=current_feed("Nvidia earnings", "Cloud GPU prices"),
-                                   content_type="application/rss+xml"))
-        yield server  # type: ignore[misc]
+    with gpu_trend_site() as server:
+        yield server
 
 
 def at(xworld: XWorld, minutes: float) -> str:

@@ -84,3 +84,12 @@ def point_trends(config: Path, section: str) -> Path:
     assert count == 1, "no [trends] section before [compose]"
     config.write_text(text, encoding="utf-8")
     return config
+
+
+def gpu_trend_site() -> TrendSite:
+    """The trend site with a current Google feed of two GPU-related trends (relevant to the
+    example product), the rest as captured."""
+    site = TrendSite()
+    site.route("/rss", Route(body=current_feed("Nvidia earnings", "Cloud GPU prices"),
+                             content_type="application/rss+xml"))
+    return site
