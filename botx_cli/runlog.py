@@ -57,20 +57,21 @@ def record(cfg: Config, now: datetime, fields: dict[str, Any]) -> str | None:
 
 
 def append(path: Path, line: str, max_bytes: int, backups: int) -> None:
+    """Append one line; rotate first when it would pass max_bytes. One lock file serialises
+    writers (cron runs of every account) across the check, the rotation and the write, so
+    no line is split or lost and no writer has to chase a file renamed under it."""
     data = line.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(5):  # reopen after a rotation by us or by another process
+    with open(path.with_name(path.name + ".lock"), "ab") as lock:
+        _lock(lock.fileno())
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        if size and size + len(data) > max_bytes:
+            _rotate(path, backups)
         with open(path, "ab") as handle:
-            _lock(handle.fileno())
-            if not _same_file(path, handle.fileno()):
-                continue
-            size = os.fstat(handle.fileno()).st_size
-            if size and size + len(data) > max_bytes:
-                _rotate(path, backups)
-                continue
             handle.write(data)
-            return
-    raise OSError(f"{path}: kept changing while rotating")
 
 
 def _lock(fd: int) -> None:
@@ -78,14 +79,7 @@ def _lock(fd: int) -> None:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no cron there, single writer
         return
-    fcntl.flock(fd, fcntl.LOCK_EX)  # released when the file is closed
-
-
-def _same_file(path: Path, fd: int) -> bool:
-    try:
-        return os.stat(path).st_ino == os.fstat(fd).st_ino
-    except FileNotFoundError:
-        return False
+    fcntl.flock(fd, fcntl.LOCK_EX)  # released when the lock file is closed
 
 
 def _rotate(path: Path, backups: int) -> None:
