@@ -49,6 +49,11 @@ class Store:
     # -- plumbing -------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested blocks join the outer one, so callers can group
+        several writes (all the knowledge from one X answer) under a single lock."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn

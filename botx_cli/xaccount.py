@@ -34,9 +34,6 @@ class XAccount:
         if response.status_code == 429 and not any(limit.remaining == 0 for limit in limits):
             reset = self.now + BLOCK_WITHOUT_RESET
             limits.append(xapi.LimitInfo(endpoint, "window", None, 0, reset))
-        for info in limits:
-            self.store.save_rate_limit(self.account.name, endpoint, info.kind, info.limit, info.remaining,
-                                       iso(info.reset_at) if info.reset_at else None, self.now)
         try:
             body = response.json()
         except ValueError:
@@ -46,8 +43,12 @@ class XAccount:
         elapsed = int(response.elapsed.total_seconds() * 1000)
         self.api_ms += elapsed
         items = items_returned(endpoint, body) if 200 <= response.status_code < 300 else 0
-        self.store.record_api_call(self.now, self.account.name, method, endpoint, response.status_code, cost, elapsed,
-                                   items)
+        with self.store.write():  # one lock for the whole answer, not one per header kind
+            for info in limits:
+                self.store.save_rate_limit(self.account.name, endpoint, info.kind, info.limit, info.remaining,
+                                           iso(info.reset_at) if info.reset_at else None, self.now)
+            self.store.record_api_call(self.now, self.account.name, method, endpoint, response.status_code, cost,
+                                       elapsed, items)
 
     def _call(self, action: str, fn: Any, retries: int | None = None) -> dict[str, Any]:
         retries = self.cfg.x.retries if retries is None else retries
