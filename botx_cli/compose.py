@@ -29,11 +29,30 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TrendPick:
+    """A trend or occasion a tweet may ride, as the trend side judged it at refresh time.
+
+    The contract between trends/ (which fills it) and composition (which words it): the copy
+    names the pick by `display` whenever its hashtag is attached; `context` is what the
+    source said about it (headlines), for the model's plan and the editorial check.
+    """
+
     hashtag: str
     name: str
     category: str  # sports | tech | entertainment | news | calendar | generic
     relevance: float = 0.0
     sources: tuple[str, ...] = ()
+    display: str = ""  # the name as the source wrote it ("Mystics vs Fever", "OpenAI", "New Year's Eve")
+    context: tuple[str, ...] = ()  # headlines the source gave for it (Google RSS news items), newest first
+    matched: tuple[str, ...] = ()  # why it is relevant: the related terms or headline words that matched
+    kind: str = "trend"  # trend | occasion ([[occasions]] in config)
+    holiday: bool = False  # an occasion people greet ("Happy New Year"); only then a greeting fits
+    lines: tuple[str, ...] = ()  # an occasion's own lines from config
+    offer: str | None = None  # an occasion's featured offer: the `item` of one of [[offers]]
+
+    @property
+    def words(self) -> str:
+        """How the copy names it: the display name, else the hashtag split into words."""
+        return self.display or display_name(self.hashtag)
 
 
 @dataclass(frozen=True)
