@@ -104,6 +104,9 @@ class Plan:
     link: str
     tags: tuple[str, ...]
     domain: str
+    kind: str = "offer"  # the kind of post: offer | proof | question ([compose] sets the share of offers)
+    voice: str = ""  # the account's voice ([accounts.NAME] voice)
+    # `promo` and `link` are "" when [compose] promo_every / link_every leave them out of this post
 
     @property
     def trend(self) -> str | None:

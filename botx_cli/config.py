@@ -56,6 +56,7 @@ class Account:
     handle: str
     index: int  # position in the config: account k starts k*offset after the first
     enabled: bool = True
+    voice: str = ""  # how this account writes (README "Content"); "" = the config's default voice
 
     def env_var(self, part: str) -> str:
         return f"BOTX_{self.name.upper()}_{part}"
@@ -296,7 +297,7 @@ def _accounts(root: Table) -> dict[str, Account]:
             raise ConfigError(root.path, f"[accounts.{name}]", "account names are letters, digits and _ (they name env variables)")
         sub = table.table(name, required=True)
         handle = sub.get("handle", str).lstrip("@")
-        accounts[name] = Account(name, handle, index, sub.get("enabled", bool, True))
+        accounts[name] = Account(name, handle, index, sub.get("enabled", bool, True), sub.get("voice", str, ""))
     return accounts
 
 
