@@ -11,7 +11,6 @@ line echoes at most SHOWN characters of a bad value (`shown`).
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -82,6 +81,9 @@ class Reads:
 
 
 def closest(word: str, known: list[str]) -> str | None:
+    """The known key a misspelt one most resembles (difflib loads only on an error)."""
+    import difflib
+
     found = difflib.get_close_matches(word, known, n=1, cutoff=0.6) or \
         difflib.get_close_matches(word.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
     if not found:

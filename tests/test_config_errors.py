@@ -190,9 +190,8 @@ def documented_config() -> str:
     """The example with every commented-out setting switched on, plus the keys the README names
     that the example leaves at their defaults: all of them must be read when the config loads."""
     text = EXAMPLE.read_text()
-    text = re.sub(r"(?m)^# (\[trends\.(?:blacklist|categories)\]|political = |tech = |user_agent = |url = |layout = |"
-                  r"prompt_variants = |base_url = |api_key_env = |seed = )", r"\1", text)
-    return text.replace('path = "botx.db"', 'path = "botx.db"\nurl_env = "BOTX_DATABASE_URL"')
+    return re.sub(r"(?m)^# (\[trends\.(?:blacklist|categories)\]|political = |tech = |user_agent = |url = |layout = |"
+                  r"prompt_variants = |base_url = |api_key_env = |seed = |url_env = )", r"\1", text)
 
 
 def test_every_documented_key_is_read_at_load(tmp_path: Path) -> None:
