@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 from botx_cli import redact
 from botx_cli.clock import iso
+from botx_cli.confread import clip
 from botx_cli.errors import BotxError, StoreError, TemporaryFailure, UsageError
 from botx_cli.migrations import MIGRATIONS
 
@@ -220,7 +221,7 @@ def open_store(path: Path) -> Store:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise StoreError(f"{path}: cannot create its folder: {err.strerror}; check --db or [storage] path") from None
+        raise StoreError(f"{_shown(path)}: cannot create its folder: {err.strerror}; check --db or [storage] path") from None
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=MaskingConnection)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -245,7 +246,7 @@ def database_failure(err: sqlite3.Error, path: Path | str | None) -> BotxError:
     healthy file that must not be "restored" over."""
     name = getattr(err, "sqlite_errorname", "") or ""  # Python 3.11+; the message text otherwise
     text = str(err)
-    where = f"{path}: " if path else "database: "
+    where = f"{_shown(path)}: " if path else "database: "
     if "FULL" in name or "disk is full" in text or (_is_io_error(name, text) and _no_room(path)):
         return TemporaryFailure(f"{where}the disk is full ({text}); free some space: the file is intact "
                                 "and the next run tries again")
@@ -263,6 +264,11 @@ def database_failure(err: sqlite3.Error, path: Path | str | None) -> BotxError:
         return StoreError(f"{where}the database file is damaged ({text}); botx left it as it is: restore it "
                           "from a backup or point --db elsewhere")
     return StoreError(f"{where}not a usable SQLite database ({text}); point --db elsewhere")
+
+
+def _shown(path: Path | str) -> str:
+    """A path as an error line shows it: a 5,000-character --db is cut, not printed whole."""
+    return clip(str(path), 200)
 
 
 def _is_io_error(name: str, text: str) -> bool:
@@ -288,9 +294,9 @@ def _refuse_foreign_file(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as err:
-        raise StoreError(f"{path}: cannot open the database: {err.strerror}") from None
+        raise StoreError(f"{_shown(path)}: cannot open the database: {err.strerror}") from None
     if header and header != SQLITE_HEADER:
-        raise StoreError(f"{path}: not a SQLite database; botx left it untouched. Point --db or [storage] path elsewhere")
+        raise StoreError(f"{_shown(path)}: not a SQLite database; botx left it untouched. Point --db or [storage] path elsewhere")
 
 
 def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
@@ -300,9 +306,9 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
     version, tables = conn.execute(
         "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)").fetchone()
     if version == 0 and tables:
-        raise StoreError(f"{path}: a SQLite file that botx did not create; point --db or [storage] path elsewhere")
+        raise StoreError(f"{_shown(path)}: a SQLite file that botx did not create; point --db or [storage] path elsewhere")
     if version > len(MIGRATIONS):
-        raise StoreError(f"{path}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); "
+        raise StoreError(f"{_shown(path)}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); "
                          "upgrade botx")
     return int(version)
 

@@ -188,6 +188,13 @@ def test_stored_times_always_read_back() -> None:
         assert parse_iso(iso(moment)) == moment
 
 
+def test_a_5000_character_db_path_is_one_short_line(tmp_path: Path) -> None:
+    make_config(tmp_path)
+    run = botx("--db", "d" * 5000, "stats")
+    one_line(run, 2)
+    assert len(run.err) < 400, len(run.err)
+
+
 def test_init_onto_a_device_is_exit_2(tmp_path: Path) -> None:
     one_line(botx("init", "/dev/full"), 2, "exists")
     one_line(botx("init", "--force", "/dev/full"), 2, "not a regular file")
