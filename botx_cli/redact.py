@@ -85,7 +85,12 @@ def use(cfg: Config | None) -> None:
 
 
 def active() -> tuple[str, ...]:
-    return _active if _active is not None else secret_values(None)
+    """The list in force: the config's once cli loaded it, else the environment's (computed once
+    per run: cli.main resets it with use(None))."""
+    global _active
+    if _active is None:
+        _active = secret_values(None)
+    return _active
 
 
 def mask(text: str, secrets: tuple[str, ...] | None = None) -> str:
