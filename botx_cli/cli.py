@@ -102,10 +102,11 @@ AccountOpt = Annotated[Optional[str], typer.Option("--account", "-a", help="Acco
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 
 
-def json_failure_doc(json_out: bool, **base: object) -> None:
-    """Arguments parsed: from here a failure of a --json command still prints its document."""
+def json_failure_doc(json_out: bool, account: Optional[str] = None, **base: object) -> None:
+    """Arguments parsed: from here a failure of a --json command still prints its document
+    ({"account", "status": "failed", "reason", "detail", ...}; DESIGN "--json")."""
     if json_out:
-        render.expect_json(base)
+        render.expect_json({"account": account, **base})
 
 
 @app.command()

@@ -68,7 +68,7 @@ def test_post_json_in_a_real_process_with_a_bad_config(tmp_path: Path) -> None:
 def test_drafts_edit_json_failures_print_the_document(xworld: XWorld) -> None:
     xworld.at(NOW)
     doc = failed_doc(botx("drafts", "edit", "999", "--text", "hello #LLM", "--json"), 2, "UsageError")
-    assert doc["id"] == 999
+    assert doc["id"] == 999 and doc["account"] is None
     made = botx("drafts", "generate", "--account", "A", "-n", "1", "--json")
     draft = json.loads(made.out)[0]
     failed_doc(botx("drafts", "edit", str(draft["id"]), "--text", "no hashtag at all", "--json"), 3, "NoValidTweet")
@@ -78,7 +78,8 @@ def test_drafts_edit_json_failures_print_the_document(xworld: XWorld) -> None:
                                   ("drafts", "list", "--json"), ("check", "hi #LLM", "--json")])
 def test_every_json_command_prints_a_failed_document(tmp_path: Path, argv: tuple[str, ...]) -> None:
     path = make_config(tmp_path, window='"nine to five"')
-    failed_doc(botx("--config", str(path), *argv), 2, "ConfigError")
+    doc = failed_doc(botx("--config", str(path), *argv), 2, "ConfigError")
+    assert set(doc) >= {"account", "status", "reason", "detail"}
 
 
 def test_argument_errors_print_no_document(tmp_path: Path) -> None:
