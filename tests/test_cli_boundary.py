@@ -293,6 +293,9 @@ def test_ctrl_c_is_one_line_and_exit_130(xworld: XWorld) -> None:
 # --- 20: a full disk and a read-only folder are said as what they are ------------------------------
 
 
+NOBODY = ("--reuid=65534", "--regid=65534", "--clear-groups")
+
+
 @pytest.fixture
 def small_tmpfs():  # type: ignore[no-untyped-def]
     folder = Path(tempfile.mkdtemp(prefix="botx-tmpfs-"))
@@ -342,8 +345,12 @@ def test_a_full_disk_for_a_new_database_and_for_init(small_tmpfs: Path, xworld: 
 
 def test_a_read_only_database_folder_is_exit_2_saying_permissions(xworld: XWorld) -> None:
     """Root ignores permissions: the probe runs as nobody (setpriv)."""
-    if subprocess.run(["setpriv", "--version"], capture_output=True).returncode != 0 or os.geteuid() != 0:
+    if os.geteuid() != 0 or subprocess.run(["setpriv", "--version"], capture_output=True).returncode != 0:
         pytest.skip("needs root and setpriv to run botx as an unprivileged user")
+    probe = subprocess.run(["setpriv", *NOBODY, sys.executable, "-c", "import botx_cli"], capture_output=True,
+                           text=True, cwd="/")
+    if probe.returncode != 0:  # e.g. a pyenv Python under /root, which nobody may read
+        pytest.skip(f"this interpreter cannot run as an unprivileged user: {probe.stderr.strip()[:200]}")
     folder = Path(tempfile.mkdtemp(prefix="botx-ro-"))
     try:
         folder.chmod(0o755)
@@ -356,7 +363,7 @@ def test_a_read_only_database_folder_is_exit_2_saying_permissions(xworld: XWorld
         before = hashlib.sha256(db.read_bytes()).hexdigest()
         env = {k: v for k, v in os.environ.items() if not k.startswith("BOTX_")}
         env.update(HOME=str(folder), BOTX_NOW=NOW, XDG_STATE_HOME=str(folder))
-        done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m",
+        done = subprocess.run(["setpriv", *NOBODY, sys.executable, "-m",
                                "botx_cli", "--config", str(config), "pause"], capture_output=True, text=True,
                               env=env, timeout=60, cwd="/")
         assert done.returncode == 2, done.stderr
