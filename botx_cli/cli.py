@@ -19,8 +19,8 @@ try:  # typer >= 0.2x vendors click; older releases use click itself
 except ImportError:  # pragma: no cover
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
-from botx_cli import render
-from botx_cli.errors import BotxError, TemporaryFailure
+from botx_cli import redact, render
+from botx_cli.errors import BotxError, Interrupted, OutputClosed, OutputFailed
 
 if TYPE_CHECKING:
     from botx_cli.config import Config
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Promote a product on X from a handful of accounts, safely, from cron.")
 _verbose = False
+_db_in_use: Optional[Path] = None  # named in a database error line
 
 
 @dataclass
@@ -41,15 +42,21 @@ class Env:
     def config(self) -> "Config":
         from botx_cli.config import load_config
 
-        return load_config(self.config_path)
+        cfg = load_config(self.config_path)
+        redact.use(cfg)  # every sink masks this config's secrets from now on
+        return cfg
 
-    def store(self, cfg: "Config") -> "Store":
+    def db_file(self, cfg: "Config") -> Path:
         import os
 
+        return Path(self.db_path or os.environ.get("BOTX_DB") or str(cfg.db_path)).expanduser()
+
+    def store(self, cfg: "Config") -> "Store":
         from botx_cli.store import open_store
 
-        path = self.db_path or os.environ.get("BOTX_DB") or str(cfg.db_path)
-        return open_store(Path(path).expanduser())
+        global _db_in_use
+        _db_in_use = self.db_file(cfg)
+        return open_store(_db_in_use)
 
 
 def _now():  # type: ignore[no-untyped-def]
@@ -95,6 +102,13 @@ AccountOpt = Annotated[Optional[str], typer.Option("--account", "-a", help="Acco
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 
 
+def json_failure_doc(json_out: bool, account: Optional[str] = None, **base: object) -> None:
+    """Arguments parsed: from here a failure of a --json command still prints its document
+    ({"account", "status": "failed", "reason", "detail", ...}; DESIGN "--json")."""
+    if json_out:
+        render.expect_json({"account": account, **base})
+
+
 @app.command()
 def post(ctx: typer.Context,
          account: Annotated[str, typer.Option("--account", "-a", help="Account name from [accounts]")],
@@ -105,6 +119,7 @@ def post(ctx: typer.Context,
     """One cron cycle for one account: gates, compose, validate, post, record."""
     from botx_cli.post import PostOptions, run_post
 
+    json_failure_doc(json_out, account=account, tweet_id=None, text=None, hashtags=[])
     env = _flags(ctx, verbose, quiet)
     cfg = env.config()
     store = env.store(cfg)
@@ -124,6 +139,7 @@ def preview(ctx: typer.Context, account: AccountOpt = None,
     """Show the next tweets of each account exactly as post would compose them."""
     from botx_cli.preview import run_preview
 
+    json_failure_doc(json_out, account=account)
     env: Env = ctx.obj
     cfg = env.config()
     names = [cfg.account(account).name] if account else [a.name for a in cfg.accounts.values() if a.enabled]
@@ -141,6 +157,7 @@ def check(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Tweet te
     """Weighted length, hashtags and the validation verdict for a text."""
     from botx_cli.preview import run_check
 
+    json_failure_doc(json_out)
     env: Env = ctx.obj
     cfg = env.config()
     verdict = run_check(cfg, env.store(cfg), text, _now())
@@ -193,6 +210,7 @@ def trends(ctx: typer.Context,
     """Trend candidates: sources, rank, relevance, hashtag form, age (refreshed when stale)."""
     from botx_cli.trends.listing import run_trends
 
+    json_failure_doc(json_out)
     env = _flags(ctx, verbose, quiet)
     cfg = env.config()
     store = env.store(cfg)
@@ -212,16 +230,14 @@ def trends(ctx: typer.Context,
 @app.command()
 def cron(ctx: typer.Context) -> None:
     """Print crontab lines derived from [schedule] for every account."""
-    import shutil
-
-    from botx_cli.schedule import cron_lines
+    from botx_cli.schedule import cron_command, cron_lines
     from botx_cli.trends.cache import cron_line
     from botx_cli.trends.settings import settings as trend_settings
 
     env: Env = ctx.obj
     cfg = env.config()
-    exe = shutil.which("botx") or f"{sys.executable} -m botx_cli"
-    command = f"{exe} --config {cfg.path}"
+    # the botx that is running now, not whichever is first on cron's PATH; absolute paths, quoted
+    command = cron_command(running_botx(), cfg.path, env.db_file(cfg) if env.db_path else None)
     accounts = [(a.name, a.index) for a in cfg.accounts.values() if a.enabled]
     extra: list[str] = []
     if cfg.trends.policy != "off" and trend_settings(cfg).network():
@@ -239,6 +255,7 @@ def stats(ctx: typer.Context, account: AccountOpt = None,
     """What happened: posts, skips, failures, engagement, limits, next slots, API spend."""
     from botx_cli.stats import run_stats
 
+    json_failure_doc(json_out, account=account)
     env: Env = ctx.obj
     cfg = env.config()
     result = run_stats(cfg, env.store(cfg), _now(), days, account)
@@ -257,6 +274,7 @@ def metrics(ctx: typer.Context, account: AccountOpt = None,
     """Fetch engagement of recent own posts into snapshots, within the daily read budget."""
     from botx_cli.metrics import run_metrics
 
+    json_failure_doc(json_out, account=account)
     env = _flags(ctx, verbose, quiet)
     cfg = env.config()
     names = [cfg.account(account).name] if account else [a.name for a in cfg.accounts.values() if a.enabled]
@@ -293,38 +311,105 @@ def init(path: Annotated[Path, typer.Argument(help="Where to write (default ./co
     print(f"wrote {written}; edit it, then run `botx doctor` and `botx preview`")
 
 
+def running_botx() -> list[str]:
+    """The command that runs this very botx: the console script's absolute path, else this
+    interpreter (absolute, symlinks kept: a venv's python is a link) with -m botx_cli."""
+    import os
+
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is not None and script.name not in ("__main__.py", "-c") and script.is_file():
+        return [os.path.abspath(script)]
+    return [os.path.abspath(sys.executable), "-m", "botx_cli"]
+
+
 from botx_cli.cli_drafts import drafts_app  # noqa: E402 - the review queue's sub-app (typer only)
 
 app.add_typer(drafts_app, name="drafts")
 
 
 def main() -> None:
-    """Single error boundary: one line on stderr and a documented exit code."""
+    """Single error boundary: one line on stderr and a documented exit code, never 1 but for a
+    bug. stdout and stderr are guarded for the whole run (render.GuardedStream: secrets masked,
+    a closed pipe, a full disk, an ASCII-only terminal), Ctrl-C is one line and exit 130."""
+    import signal
+
+    global _db_in_use
+    _db_in_use = None
+    redact.use(None)
+    render.reset()
+    streams = sys.stdout, sys.stderr
+    sys.stdout = render.GuardedStream(sys.stdout, is_stdout=True)  # type: ignore[assignment]
+    sys.stderr = render.GuardedStream(sys.stderr, is_stdout=False)  # type: ignore[assignment]
     try:
-        result = app(standalone_mode=False)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        sys.exit(130)
-    except click_errors.NoArgsIsHelpError as err:  # bare `botx`: help, like --help
-        print(err.format_message())
-        sys.exit(0)
-    except click_errors.ClickException as err:
-        render.error_line(err.format_message() + " (see --help)")
-        sys.exit(2)
-    except BotxError as err:
-        _fail(err, err.exit_code)
-    except sqlite3.OperationalError as err:  # locked beyond the busy timeout, disk full
-        _fail(TemporaryFailure(f"database: {err}"), 75)
-    except Exception as err:  # a bug: still one line unless -v
-        _fail(err, 1, prefix="internal error (rerun with -v for the traceback): ")
-    sys.exit(result if isinstance(result, int) else 0)
+        previous = signal.signal(signal.SIGINT, _interrupted)
+    except ValueError:  # not the main thread (an embedding program): leave its handler alone
+        previous = None
+    try:
+        code = _run()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        sys.stdout, sys.stderr = streams
+    sys.exit(code)
 
 
-def _fail(err: BaseException, code: int, prefix: str = "") -> None:
+def _interrupted(_signum: int, _frame: object) -> None:
+    raise Interrupted()
+
+
+def _run() -> int:
+    try:
+        try:
+            result = app(standalone_mode=False)
+            sys.stdout.flush()
+            return result if isinstance(result, int) else 0
+        except OutputClosed:
+            raise
+        except typer.Exit as done:
+            return done.exit_code
+        except (typer.Abort, Interrupted):
+            render.error_line("interrupted; what was done so far is recorded, nothing half-written")
+            return Interrupted.exit_code
+        except click_errors.NoArgsIsHelpError as err:  # bare `botx`: help, like --help
+            print(err.format_message())
+            return 0
+        except click_errors.ClickException as err:
+            render.error_line(err.format_message() + " (see --help)")
+            return 2
+        except BotxError as err:
+            return _fail(err, err.exit_code)
+        except sqlite3.Error as err:  # a full disk, permissions, a lock held too long, a damaged file
+            from botx_cli.store import database_failure
+
+            failure = database_failure(err, _db_in_use)
+            return _fail(failure, failure.exit_code, cause=err)
+        except Exception as err:  # a bug: still one line unless -v
+            return _fail(err, 1, prefix="internal error (rerun with -v for the traceback): ")
+    except OutputClosed:  # the reader of stdout left (| head): end quietly
+        _silence_stdout()
+        return 0
+    except OutputFailed as err:  # while printing the failure itself
+        render.error_line(str(err))
+        return err.exit_code
+
+
+def _fail(err: BaseException, code: int, prefix: str = "", cause: BaseException | None = None) -> int:
     if _verbose:
         import traceback
 
-        traceback.print_exception(err)
-    render.error_line(prefix + (str(err) or type(err).__name__))
-    sys.exit(code)
+        traceback.print_exception(cause or err)
+    message = prefix + (str(err) or type(err).__name__)
+    render.error_line(message)
+    render.json_failure("internal" if code == 1 else type(err).__name__, message)
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null, so the interpreter's last flush at exit cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass

@@ -21,7 +21,8 @@ drafts_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                               "require_approval = true, post sends approved drafts only.")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
-IdsArg = Annotated[list[int], typer.Argument(help="Draft ids (botx drafts list)", show_default=False)]
+ID_MAX = 2**63 - 1  # SQLite's largest integer: a bigger id names no draft (usage error, not a crash)
+IdsArg = Annotated[list[int], typer.Argument(help="Draft ids (botx drafts list)", show_default=False, min=1, max=ID_MAX)]
 
 
 def _now() -> datetime:
@@ -36,10 +37,12 @@ def generate(ctx: typer.Context,
              count: Annotated[int, typer.Option("--count", "-n", min=1, max=100, help="Drafts to compose")] = 3,
              json_out: JsonOpt = False) -> None:
     """Compose the account's next tweets as preview does and queue the valid ones as pending."""
+    from botx_cli.cli import json_failure_doc
     from botx_cli.drafts import failed_summary, settings
     from botx_cli.drafts import generate as run_generate
     from botx_cli.llm import missing_key
 
+    json_failure_doc(json_out, account=account)
     env = ctx.obj
     cfg = env.config()
     for warning in (missing_key(cfg),
@@ -63,8 +66,10 @@ def list_(ctx: typer.Context,
                                                         "posted, unknown, expired or invalid")] = None,
           json_out: JsonOpt = False) -> None:
     """Drafts in queue order (oldest first), with their status and checks."""
+    from botx_cli.cli import json_failure_doc
     from botx_cli.drafts import listing
 
+    json_failure_doc(json_out, account=account)
     env = ctx.obj
     cfg = env.config()
     name = cfg.account(account).name if account else None
@@ -98,12 +103,14 @@ def _review(ctx: typer.Context, ids: list[int], verb: str) -> None:
 
 
 @drafts_app.command("edit")
-def edit(ctx: typer.Context, draft_id: Annotated[int, typer.Argument(metavar="ID", help="Draft id")],
+def edit(ctx: typer.Context, draft_id: Annotated[int, typer.Argument(metavar="ID", help="Draft id", min=1, max=ID_MAX)],
          text: Annotated[str, typer.Option("--text", help="The new text (validated like any tweet)")],
          json_out: JsonOpt = False) -> None:
     """Replace a draft's text; it is checked again and needs a new approval."""
+    from botx_cli.cli import json_failure_doc
     from botx_cli.drafts import edit as run_edit
 
+    json_failure_doc(json_out, id=draft_id)
     env = ctx.obj
     cfg = env.config()
     draft = run_edit(cfg, env.store(cfg), draft_id, text, _now())

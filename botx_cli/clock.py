@@ -7,24 +7,41 @@ from datetime import datetime, timezone
 
 from botx_cli.errors import UsageError
 
+# BOTX_NOW must lie in this range: far enough from datetime's limits (years 1 and 9999) that
+# every time botx computes from it (a ten-year pause, a 3,650-day report) stays representable
+# and reads back from the database.
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2999, 12, 31, tzinfo=timezone.utc)
+
 
 def now() -> datetime:
     """Current time as an aware UTC datetime, honouring BOTX_NOW."""
     raw = os.environ.get("BOTX_NOW", "").strip()
     if not raw:
         return datetime.now(timezone.utc)
+    shown = repr(raw) if len(raw) <= 60 else repr(raw[:59] + "…")
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"BOTX_NOW={raw!r} is not ISO 8601 (e.g. 2026-11-23T09:00:00+01:00)") from None
+        raise UsageError(f"BOTX_NOW={shown} is not ISO 8601 (e.g. 2026-11-23T09:00:00+01:00)") from None
     if value.tzinfo is None:
-        raise UsageError(f"BOTX_NOW={raw!r} needs a UTC offset (e.g. +01:00 or Z)")
-    return value.astimezone(timezone.utc)
+        raise UsageError(f"BOTX_NOW={shown} needs a UTC offset (e.g. +01:00 or Z)")
+    try:
+        value = value.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        value = datetime.min.replace(tzinfo=timezone.utc)
+    if not EARLIEST <= value <= LATEST:
+        raise UsageError(f"BOTX_NOW={shown} is outside {EARLIEST.year}-{LATEST.year}; "
+                         "set a time botx can compute and store from")
+    return value
 
 
 def iso(moment: datetime) -> str:
-    """Stored form of a moment: UTC, second precision, sortable as text."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Stored form of a moment: UTC, second precision, sortable as text (always four-digit years:
+    strftime('%Y') writes year 1 as '1', which nothing reads back)."""
+    utc = moment.astimezone(timezone.utc)
+    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
+            f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z")
 
 
 def parse_iso(text: str) -> datetime:

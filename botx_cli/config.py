@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from botx_cli.confread import Table
+from botx_cli.confread import Reads, Table, check_unknown, clip, shown
 from botx_cli.config_words import (
     Content,
     Hashtags,
@@ -36,8 +36,10 @@ POLICIES = ("relevant", "any", "off")
 STRATEGIES = ("template", "llm")
 SOURCE_NAMES = ("google_rss", "trends24", "getdaytrends", "pytrends", "x", "calendar")
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-_ACCOUNT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+_ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")  # X's rule for @names
 CREDENTIAL_PARTS = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
+DAY_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -114,10 +116,13 @@ class Config:
     strategy: str
     llm: LlmConfig
     raw: dict[str, Any] = field(default_factory=dict, repr=False)  # for section parsers elsewhere
+    reads: Reads = field(default_factory=Reads, repr=False, compare=False)  # keys the parsers asked for
+    db_url_env: str = "BOTX_DATABASE_URL"  # [storage] url_env: names the variable holding a database URL
 
     def section(self, name: str) -> Table:
-        """A top-level table for a subsystem's own parser (costs, notify, ...)."""
-        return Table(self.path, self.raw).table(name)
+        """A top-level table for a subsystem's own parser (costs, notify, ...); its reads are
+        noted with the others, so its keys count as known."""
+        return Table(self.path, self.raw, reads=self.reads).table(name)
 
     def account(self, name: str) -> Account:
         for account in self.accounts.values():
@@ -141,9 +146,14 @@ class Config:
 def find_config(explicit: str | None) -> tuple[Path, bool]:
     """Where the config comes from, and whether it is the bundled example."""
     if explicit:
-        path = Path(explicit).expanduser()
-        if not path.is_file():
-            raise ConfigError(path, None, "no such config file (check --config / BOTX_CONFIG)")
+        try:
+            path = Path(explicit).expanduser()
+            found = path.is_file()
+        except (OSError, ValueError, RuntimeError) as err:  # a name too long, a NUL byte, ~nosuchuser
+            reason = getattr(err, "strerror", None) or str(err)
+            raise ConfigError(clip(explicit), None, f"not a usable config path ({reason})") from None
+        if not found:
+            raise ConfigError(clip(str(path)), None, "no such config file (check --config / BOTX_CONFIG)")
         return path.absolute(), False  # not resolve(): a symlinked config keeps its own folder
     env = os.environ.get("BOTX_CONFIG", "").strip()
     if env:
@@ -201,6 +211,7 @@ def parse_config(path: Path, data: dict[str, Any], bundled: bool = False) -> Con
     cfg = _build(root, path, data, trends, bundled)
     _check_offsets(cfg)
     validate_sections(cfg)
+    check_unknown(path, data, root.reads)  # after every parser: a key none of them read is a typo
     return cfg
 
 
@@ -232,21 +243,23 @@ def _build(root: Table, path: Path, data: dict[str, Any], trends: TrendsConfig, 
         strategy=root.table("compose").choice("strategy", STRATEGIES, "template"),
         llm=_llm(root.table("compose").table("llm")),
         raw=data,
+        reads=root.reads,
+        db_url_env=root.table("storage").env_name("url_env", "BOTX_DATABASE_URL"),
     )
 
 
 def _timezone(root: Table) -> ZoneInfo:
-    name = root.get("timezone", str)
+    name = root.get("timezone", str, max_len=64)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise root.fail("timezone", f"unknown timezone {name!r}; use an IANA name like Europe/Paris") from None
+        raise root.fail("timezone", f"unknown timezone {shown(name)}; use an IANA name like Europe/Paris") from None
 
 
 def parse_window(table: Table, key: str) -> tuple[int, int]:
-    raw = table.get(key, str)
+    raw = table.get(key, str, max_len=40)
     match = _WINDOW.match(raw)
-    bad = table.fail(key, f"{raw!r} is not HH:MM-HH:MM in 00:00-23:59 (e.g. \"09:00-23:30\")")
+    bad = table.fail(key, f"{shown(raw)} is not HH:MM-HH:MM in 00:00-23:59 (e.g. \"09:00-23:30\")")
     if not match:
         raise bad
     h1, m1, h2, m2 = (int(g) for g in match.groups())
@@ -254,27 +267,25 @@ def parse_window(table: Table, key: str) -> tuple[int, int]:
         raise bad
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if start == end:
-        raise table.fail(key, f"{raw!r} is empty: start and end are equal")
+        raise table.fail(key, f"{shown(raw)} is empty: start and end are equal")
     return start, end
 
 
 def _schedule(table: Table) -> Schedule:
-    interval = table.positive_int("interval_minutes")
-    offset = table.get("offset_minutes", int, 0)
-    if offset < 0:
-        raise table.fail("offset_minutes", f"must be >= 0, got {offset}")
+    interval = table.positive_int("interval_minutes", maximum=DAY_MINUTES)
+    offset = table.int_between("offset_minutes", 0, 0, DAY_MINUTES)
     start, end = parse_window(table, "window")
-    gap = table.get("min_gap_minutes", int, interval // 2)
-    if gap < 0:
-        raise table.fail("min_gap_minutes", f"must be >= 0, got {gap}")
-    return Schedule(interval, offset, start, end, table.positive_int("daily_cap"), gap)
+    gap = table.int_between("min_gap_minutes", interval // 2, 0, 7 * DAY_MINUTES)
+    # X caps an account at 2,400 posts a day; a cap beyond it means nothing
+    return Schedule(interval, offset, start, end, table.positive_int("daily_cap", maximum=2400), gap)
 
 
 def _db_path(table: Table, bundled: bool) -> Path:
+    path = table.resolve_path("path", "botx.db")
     if bundled:  # never write into site-packages
         state = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
         return state / "botx" / "example.db"
-    return table.resolve_path("path", "botx.db")
+    return path
 
 
 def _x(table: Table) -> XApi:
@@ -291,13 +302,23 @@ def _accounts(root: Table) -> dict[str, Account]:
     table = root.table("accounts")
     if not table.data:
         raise ConfigError(root.path, "[accounts]", "no accounts; add [accounts.A] with handle = \"...\"")
-    accounts = {}
+    accounts: dict[str, Account] = {}
+    seen: dict[str, str] = {}  # upper-cased name -> name: both would read the same BOTX_<NAME>_* variables
     for index, name in enumerate(table.data):
         if not _ACCOUNT_NAME.match(name):
-            raise ConfigError(root.path, f"[accounts.{name}]", "account names are letters, digits and _ (they name env variables)")
+            raise ConfigError(root.path, f"[accounts.{clip(name, 40)}]",
+                              "account names are 1-32 letters, digits and _ (they name env variables)")
+        if name.upper() in seen:
+            raise ConfigError(root.path, f"[accounts.{name}]", f"the same name as [accounts.{seen[name.upper()]}] "
+                              f"apart from case; both would use BOTX_{name.upper()}_*: rename one")
+        seen[name.upper()] = name
         sub = table.table(name, required=True)
-        handle = sub.get("handle", str).lstrip("@")
-        accounts[name] = Account(name, handle, index, sub.get("enabled", bool, True), sub.get("voice", str, ""))
+        raw_handle = sub.get("handle", str, max_len=100)
+        handle = raw_handle.strip().lstrip("@")
+        if not _HANDLE.match(handle):
+            raise sub.fail("handle", f"{shown(raw_handle)} is not an X handle (1-15 letters, digits or _)")
+        accounts[name] = Account(name, handle, index, sub.get("enabled", bool, True),
+                                 sub.get("voice", str, "", max_len=500))
     return accounts
 
 
@@ -315,7 +336,7 @@ def _trends(table: Table) -> TrendsConfig:
     sources = {}
     for name in sources_table.data:
         if name not in SOURCE_NAMES:
-            raise sources_table.fail(name, f"unknown trend source; use {', '.join(SOURCE_NAMES)}")
+            raise sources_table.fail(clip(name, 40), f"unknown trend source; use {', '.join(SOURCE_NAMES)}")
         sub = sources_table.table(name)
         sub.get("enabled", bool, True)
         if sub.has("url"):
@@ -332,9 +353,9 @@ def _trends(table: Table) -> TrendsConfig:
 
 def _llm(table: Table) -> LlmConfig:
     return LlmConfig(
-        model=table.get("model", str, "gpt-4o-mini"),
+        model=table.get("model", str, "gpt-4o-mini", max_len=200),
         base_url=table.url("base_url", "https://api.openai.com/v1"),
-        api_key_env=table.get("api_key_env", str, "OPENAI_API_KEY"),
+        api_key_env=table.env_name("api_key_env", "OPENAI_API_KEY"),
         timeout_seconds=table.number("timeout_seconds", 20.0, 1.0, 120.0),
-        tone=table.get("tone", str, "confident, concrete, friendly; no hype words"),
+        tone=table.get("tone", str, "confident, concrete, friendly; no hype words", max_len=500),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from botx_cli.confread import Table
+from botx_cli.confread import MISSING, Table, clip, shown
 from botx_cli.errors import ConfigError
 
 CATEGORIES = ("sports", "tech", "entertainment", "news", "calendar", "generic")
@@ -57,17 +57,17 @@ class Hashtags:
 
 
 def product_section(table: Table) -> Product:
-    code = table.get("promo_code", str)
-    lines = table.strings("promo_lines", ("Code {code}",))
+    code = table.text("promo_code", max_len=64, non_empty=True)  # it goes in a 280-character tweet
+    lines = table.strings("promo_lines", ("Code {code}",), max_len=200, max_items=50)
     if any("{code}" not in line for line in lines):
         raise table.fail("promo_lines", "every line needs the {code} placeholder")
     return Product(
-        name=table.get("name", str),
+        name=table.text("name", max_len=100, non_empty=True),
         url=table.url("url"),
         promo_code=code,
         promo_lines=lines,
-        description=table.get("description", str, ""),
-        keywords=table.strings("keywords", (), non_empty=False),
+        description=table.text("description", "", max_len=1000),
+        keywords=table.strings("keywords", (), non_empty=False, max_len=100),
     )
 
 
@@ -76,24 +76,25 @@ def content_section(root: Table) -> Content:
     if not offers:
         raise ConfigError(root.path, "[[offers]]", "at least one offer is needed (item, price_usd, unit)")
     compose = root.table("compose")
-    formats = {unit: compose.table("offer_formats").get(unit, str, default) for unit, default in
+    formats = {unit: compose.table("offer_formats").text(unit, default, max_len=200) for unit, default in
                (("hour", "{item} from ${price}/hr"), ("m_tokens", "{item} at ${price}/M tokens"),
                 ("month", "{item} from ${price}/month"), ("flat", "{item} for ${price}"))}
-    angles = tuple(Angle(t.get("name", str), t.strings("lines")) for t in root.tables("angles"))
+    angles = tuple(Angle(t.text("name", max_len=64, non_empty=True), t.strings("lines", max_len=280, max_items=100))
+                   for t in root.tables("angles"))
     if not angles:
         raise ConfigError(root.path, "[[angles]]", "at least one marketing angle is needed (name, lines)")
     hooks_table = root.table("hooks", required=True)
     for key in hooks_table.data:
         if key not in CATEGORIES:
-            raise hooks_table.fail(key, f"unknown hook category; use {', '.join(CATEGORIES)}")
-    hooks = {c: hooks_table.strings(c, ()) for c in CATEGORIES}
+            raise hooks_table.fail(clip(key, 40), f"unknown hook category; use {', '.join(CATEGORIES)}")
+    hooks = {c: hooks_table.strings(c, (), max_len=280) for c in CATEGORIES}
     if not hooks["generic"]:
         raise hooks_table.fail("generic", "missing; generic hooks are the fallback for every category")
-    layouts = compose.strings("layouts", DEFAULT_LAYOUTS)
+    layouts = compose.strings("layouts", DEFAULT_LAYOUTS, max_len=500, max_items=50)
     for layout in layouts:
         for needed in ("{link}", "{tags}", "{promo}"):
             if needed not in layout:
-                raise compose.fail("layouts", f"layout {layout!r} lacks {needed}")
+                raise compose.fail("layouts", f"layout {shown(layout)} lacks {needed}")
     utm = root.table("utm")
     return Content(
         offers=offers,
@@ -101,8 +102,8 @@ def content_section(root: Table) -> Content:
         angles=angles,
         hooks=hooks,
         layouts=layouts,
-        utm={k: utm.get(k, str, d) for k, d in (("source", "x"), ("medium", "social"), ("campaign", "botx"))},
-        candidates=compose.positive_int("candidates", 6),
+        utm={k: utm.text(k, d, max_len=100) for k, d in (("source", "x"), ("medium", "social"), ("campaign", "botx"))},
+        candidates=compose.positive_int("candidates", 6, maximum=100),
     )
 
 
@@ -114,16 +115,16 @@ DEFAULT_LAYOUTS = (
 
 
 def _offer(table: Table) -> Offer:
-    price = table.get("price_usd", float)
+    price = table.number("price_usd", MISSING, 0.0, 1_000_000.0)
     if price <= 0:
         raise table.fail("price_usd", f"must be > 0, got {price}")
-    return Offer(table.get("item", str), price, table.choice("unit", OFFER_UNITS))
+    return Offer(table.text("item", max_len=120, non_empty=True), price, table.choice("unit", OFFER_UNITS))
 
 
 def hashtags_section(table: Table) -> Hashtags:
-    domain = table.strings("domain")
+    domain = table.strings("domain", max_len=100, max_items=100)
     for tag in domain:
         if not re.fullmatch(r"#\w+", tag) or tag[1:].isdigit():
-            raise table.fail("domain", f"{tag!r} is not a hashtag like #CloudGPU")
-    maximum = table.positive_int("max", 2)
+            raise table.fail("domain", f"{shown(tag)} is not a hashtag like #CloudGPU")
+    maximum = table.positive_int("max", 2, maximum=10)
     return Hashtags(domain, maximum)

@@ -10,7 +10,7 @@ import string
 from dataclasses import dataclass
 
 from botx_cli.config import Config
-from botx_cli.confread import Table
+from botx_cli.confread import Table, clip, shown
 
 LLM_LAYOUT = "{copy}\n\n{promo}\n{link}\n{tags}"
 LAYOUT_FIELDS = ("hook", "angle", "offer", "promo", "link", "tags")
@@ -46,16 +46,16 @@ def parse(cfg: Config) -> ContentSettings:
     for key in hashtags.data:
         tag = domain.get("#" + key.lstrip("#").casefold())
         if tag is None:
-            raise hashtags.fail(key, f"not one of [hashtags] domain ({', '.join(cfg.hashtags.domain)})")
-        about[tag] = hashtags.get(key, str)
+            raise hashtags.fail(clip(key, 40), f"not one of [hashtags] domain ({', '.join(cfg.hashtags.domain)})")
+        about[tag] = hashtags.text(key, max_len=1000)
     compose = cfg.section("compose")
     for layout in cfg.content.layouts:
         unknown = _fields(layout) - set(LAYOUT_FIELDS)
         if unknown:
-            raise compose.fail("layouts", f"layout {layout!r} uses {{{sorted(unknown)[0]}}}; known: "
+            raise compose.fail("layouts", f"layout {shown(layout)} uses {{{sorted(unknown)[0]}}}; known: "
                                + ", ".join(f"{{{f}}}" for f in LAYOUT_FIELDS))
     llm = compose.table("llm")
-    layout = llm.get("layout", str, LLM_LAYOUT)
+    layout = llm.text("layout", LLM_LAYOUT, max_len=500)
     for needed in ("{copy}", "{promo}", "{link}", "{tags}"):
         if needed not in layout:
             raise llm.fail("layout", f"lacks {needed}")

@@ -29,7 +29,8 @@ class ConfigError(UsageError):
 
     def __init__(self, path: object, key: str | None, problem: str) -> None:
         self.path, self.key, self.problem = str(path), key, problem
-        where = f"{self.path}: {key}: " if key else f"{self.path}: "
+        shown_path = self.path if len(self.path) <= 300 else self.path[:299] + "…"  # one readable line
+        where = f"{shown_path}: {key}: " if key else f"{shown_path}: "
         super().__init__(where + problem)
 
 
@@ -49,3 +50,20 @@ class TemporaryFailure(BotxError):
 
 class CredentialsRejected(BotxError):
     exit_code = EXIT_CREDENTIALS
+
+
+class OutputFailed(TemporaryFailure):
+    """stdout cannot be written (a full disk, a broken device): what the run did is recorded."""
+
+
+class OutputClosed(Exception):
+    """stdout's reader went away (`botx stats | head -1`): the run ends quietly, exit 0.
+    Not a BotxError: nothing failed that the operator must hear about."""
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT), raised by cli.main's handler instead of KeyboardInterrupt so click does
+    not print its own blank line; a BaseException so `except Exception` blocks let it through
+    (transactions roll back on the way out)."""
+
+    exit_code = 130

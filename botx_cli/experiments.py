@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from botx_cli.clock import iso
+from botx_cli.confread import shown
 
 if TYPE_CHECKING:
     from botx_cli.config import Config
@@ -43,12 +44,10 @@ class ExperimentSettings:
 
 def settings(cfg: Config) -> ExperimentSettings:
     table = cfg.section("experiments")
-    minimum = table.get("min_impressions", int, 500)
-    if minimum < 0:
-        raise table.fail("min_impressions", f"must be >= 0, got {minimum}")
-    seed = table.data.get("seed", "")
-    if isinstance(seed, bool) or not isinstance(seed, (str, int)):
-        raise table.fail("seed", f"must be a string or an integer, got {seed!r}")
+    minimum = table.int_between("min_impressions", 500, 0, 10**9)
+    seed = table.value("seed", "")
+    if isinstance(seed, bool) or not isinstance(seed, (str, int)) or len(str(seed)) > 100:
+        raise table.fail("seed", f"must be a string or an integer of at most 100 characters, got {shown(seed)}")
     return ExperimentSettings(table.get("enabled", bool, False), table.number("explore", 0.1, 0.0, 1.0), minimum,
                               table.positive_int("days", 30, maximum=3650), str(seed))
 

@@ -50,21 +50,30 @@ def decide(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: int, 
     if force:
         return Decision(True, None, None, "forced")
     if manual:
-        return _cap_and_gap(now, schedule, state, None) or Decision(True, None, None, "manual")
+        return _cap_and_gap(now, schedule, tz, state, None) or Decision(True, None, None, "manual")
     if slot is None:
         inside = window_open_at(now, schedule, tz) is not None
         return Decision(False, "not_slot" if inside else "outside_window", None)
     if state.slot_taken:
         return Decision(False, "slot_taken", slot, f"slot {slot.key} already posted")
-    return _cap_and_gap(now, schedule, state, slot) or Decision(True, None, slot)
+    return _cap_and_gap(now, schedule, tz, state, slot) or Decision(True, None, slot)
 
 
-def _cap_and_gap(now: datetime, schedule: Schedule, state: AccountState, slot: Slot | None) -> Decision | None:
+def _cap_and_gap(now: datetime, schedule: Schedule, tz: ZoneInfo, state: AccountState,
+                 slot: Slot | None) -> Decision | None:
     if state.posts_today >= schedule.daily_cap:
         return Decision(False, "daily_cap", slot, f"{state.posts_today}/{schedule.daily_cap} today")
-    if state.last_post_at and now - state.last_post_at < timedelta(minutes=schedule.min_gap_minutes):
+    if state.last_post_at and since_last(now, state.last_post_at, tz) < timedelta(minutes=schedule.min_gap_minutes):
         return Decision(False, "gap", slot, f"last post {state.last_post_at.isoformat()}")
     return None
+
+
+def since_last(now: datetime, last: datetime, tz: ZoneInfo) -> timedelta:
+    """Time since the last post, as the longer of real time and local wall-clock time. Slots are
+    wall-clock times: on the spring-forward night 01:30 and 03:00 are 30 real minutes apart, and
+    the gap must not eat the 03:00 slot (on the fall-back night real time is the longer one)."""
+    wall = now.astimezone(tz).replace(tzinfo=None) - last.astimezone(tz).replace(tzinfo=None)
+    return max(now - last, wall)
 
 
 def over_budget(state: AccountState) -> bool:

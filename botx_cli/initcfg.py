@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 from botx_cli.config import BUNDLED_EXAMPLE, read_toml
-from botx_cli.errors import UsageError
+from botx_cli.confread import clip
+from botx_cli.errors import TemporaryFailure, UsageError
 
 NOTES = {
     "schedule": "Slots: account k posts at window start + k*offset + n*interval (local time).",
@@ -55,10 +58,26 @@ def render_config() -> str:
 
 
 def write_config(path: Path, overwrite: bool) -> Path:
-    if path.is_dir():
-        path = path / "config.toml"
-    if path.exists() and not overwrite:
-        raise UsageError(f"{path} exists; pass --force to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_config(), encoding="utf-8")
+    """Written whole or not at all: a temporary file beside the target, then renamed over it."""
+    text = render_config()
+    try:
+        if path.is_dir():
+            path = path / "config.toml"
+        if path.exists() and not overwrite:
+            raise UsageError(f"{clip(str(path))} exists; pass --force to overwrite it")
+        if path.exists() and not path.is_file():
+            raise UsageError(f"{clip(str(path))} is not a regular file (a device or a socket); choose a file path")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, path)
+        finally:
+            if temporary.exists():
+                temporary.unlink()
+    except OSError as err:
+        reason = f"cannot write {clip(str(path))}: {err.strerror or err}"
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise TemporaryFailure(reason + "; free some space and run it again") from None
+        raise UsageError(reason) from None
     return path

@@ -61,11 +61,11 @@ def settings(cfg: Config) -> MediaSettings:
     return MediaSettings(
         mode=table.choice("mode", MODES, "none"),
         base_url=table.url("base_url", cfg.llm.base_url),
-        model=table.get("model", str, "gpt-image-1"),
-        api_key_env=table.get("api_key_env", str, cfg.llm.api_key_env),
-        every_n=table.positive_int("every_n", 1),
-        style=table.get("style", str, "").strip(),
-        size=table.get("size", str, "1024x1024"),
+        model=table.text("model", "gpt-image-1", max_len=200),
+        api_key_env=table.env_name("api_key_env", cfg.llm.api_key_env),
+        every_n=table.positive_int("every_n", 1, maximum=1000),
+        style=table.text("style", "", max_len=500).strip(),
+        size=table.text("size", "1024x1024", max_len=20),
         timeout_seconds=table.number("timeout_seconds", 60.0, 1.0, 300.0),
         price_usd=table.number("price_usd", 0.04, 0.0, 10.0),
     )

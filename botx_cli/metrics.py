@@ -37,9 +37,7 @@ class MetricsSettings:
 
 def settings(cfg: Config) -> MetricsSettings:
     table = cfg.section("metrics")
-    budget = table.get("daily_read_budget", int, 1000)
-    if budget < 0:
-        raise table.fail("daily_read_budget", f"must be >= 0, got {budget}")
+    budget = table.int_between("daily_read_budget", 1000, 0, 10_000_000)
     return MetricsSettings(budget, table.positive_int("days", 7, maximum=3650), table.get("owner_metrics", bool, True))
 
 

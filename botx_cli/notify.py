@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from botx_cli import redact
 from botx_cli.clock import iso, parse_iso
 
 if TYPE_CHECKING:
@@ -40,34 +41,21 @@ class NotifySettings:
 def settings(cfg: Config) -> NotifySettings:
     """[notify]: webhook_url (or the env variable named by webhook_url_env, which wins)."""
     table = cfg.section("notify")
-    url = table.url("webhook_url", None) if table.has("webhook_url") and table.data["webhook_url"] else None
-    env_name = table.get("webhook_url_env", str, "BOTX_WEBHOOK_URL")
+    # the URL grants posting to the channel: a malformed one is refused without being echoed
+    url = table.url("webhook_url", secret=True) if table.has("webhook_url") and table.data["webhook_url"] else None
+    env_name = table.env_name("webhook_url_env", "BOTX_WEBHOOK_URL")
     from_env = os.environ.get(env_name, "").strip() if env_name else ""
     return NotifySettings(
         webhook_url=from_env or url,
         timeout_seconds=table.number("timeout_seconds", 3.0, 0.1, 30.0),
-        repeat_minutes=table.positive_int("repeat_minutes", 60),
-        failures_in_a_row=table.positive_int("failures_in_a_row", 3),
+        repeat_minutes=table.positive_int("repeat_minutes", 60, maximum=30 * 24 * 60),
+        failures_in_a_row=table.positive_int("failures_in_a_row", 3, maximum=1000),
     )
 
 
-def secrets(cfg: Config) -> list[str]:
-    """Values that must never leave the process: credentials, the LLM key, the webhook URL."""
-    from botx_cli.config import CREDENTIAL_PARTS
-
-    names = [a.env_var(p) for a in cfg.accounts.values() for p in CREDENTIAL_PARTS] + [cfg.llm.api_key_env]
-    table = cfg.section("notify")
-    names.append(table.data.get("webhook_url_env", "BOTX_WEBHOOK_URL") or "BOTX_WEBHOOK_URL")
-    values = [os.environ.get(name, "").strip() for name in names]
-    if isinstance(table.data.get("webhook_url"), str):
-        values.append(table.data["webhook_url"])
-    return sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
-
-
 def scrub(cfg: Config, text: str) -> str:
-    for value in secrets(cfg):
-        text = text.replace(value, "***")
-    return text
+    """The text with every secret botx knows masked (redact.py holds the one list)."""
+    return redact.mask(text, redact.secret_values(cfg))
 
 
 def alert(cfg: Config, store: Store, kind: str, key: str, message: str, now: datetime) -> bool:
@@ -111,6 +99,7 @@ def post_webhook(url: str, text: str, timeout: float) -> str | None:
     import urllib.error
     import urllib.request
 
+    text = redact.mask(text)  # the payload is a sink too, whoever built the text
     body = json.dumps({"text": text, "content": text}).encode("utf-8")
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json", "User-Agent": "botx"})

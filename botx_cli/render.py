@@ -9,11 +9,90 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Sequence, TextIO
+
+from botx_cli import redact
+from botx_cli.errors import OutputClosed, OutputFailed
+
+# Symbols botx prints, as an ASCII-only terminal (LANG=C, PYTHONIOENCODING=ascii) can show them.
+_ASCII = str.maketrans({"✓": "v", "✗": "x", "·": "-", "…": "...", "—": "-", "–": "-", "→": "->", "•": "*",
+                        "’": "'", "‘": "'", "“": '"', "”": '"'})
+_json_pending: dict[str, Any] | None = None  # a --json command's document for when it fails
+
+
+class GuardedStream:
+    """sys.stdout or sys.stderr as cli.main hands them to the program: every text is masked
+    (redact.py) and degraded to what the stream's encoding can show; each write is flushed
+    so a closed pipe or a full disk shows up here, as OutputClosed or OutputFailed (stdout),
+    rather than as an internal error at exit. A failing stderr is ignored: there is nowhere
+    left to say anything."""
+
+    def __init__(self, stream: TextIO, is_stdout: bool) -> None:
+        self.stream, self.is_stdout = stream, is_stdout
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.stream, "encoding", None) or "utf-8"
+
+    def unicode_ok(self) -> bool:
+        try:
+            "✓é😀".encode(self.encoding)
+        except (UnicodeEncodeError, LookupError):
+            return False
+        return True
+
+    def write(self, text: str) -> int:
+        text = redact.mask(text)
+        self._guard(self._write, text)
+        return len(text)
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:  # nothing was written: the wrapper encodes before writing
+            self.stream.write(text.translate(_ASCII).encode(self.encoding, "replace").decode(self.encoding))
+        self.stream.flush()
+
+    def flush(self) -> None:
+        self._guard(self.stream.flush)
+
+    def _guard(self, action: Any, *args: Any) -> None:
+        try:
+            action(*args)
+        except BrokenPipeError:
+            if self.is_stdout:
+                raise OutputClosed() from None
+        except OSError as err:
+            if self.is_stdout:
+                raise OutputFailed(f"cannot write to stdout: {err.strerror or err}; what the run did is "
+                                   "recorded (botx stats shows it)") from None
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, ... as the real stream has them
+        return getattr(self.stream, name)
+
+
+def expect_json(base: dict[str, Any]) -> None:
+    """A --json command started: if it fails before printing its document, main prints this one
+    with status failed, the error kind and the stderr line (DESIGN "--json")."""
+    global _json_pending
+    _json_pending = dict(base)
+
+
+def json_failure(reason: str, detail: str) -> None:
+    if _json_pending is not None:
+        emit_json({**_json_pending, "status": "failed", "reason": reason, "detail": detail})
+
+
+def reset() -> None:
+    global _json_pending
+    _json_pending = None
 
 
 def emit_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    global _json_pending
+    _json_pending = None  # printed (or being printed): never a second document
+    unicode_ok = getattr(sys.stdout, "unicode_ok", lambda: True)()
+    sys.stdout.write(json.dumps(redact.mask_doc(document), ensure_ascii=not unicode_ok, indent=2) + "\n")
 
 
 def error_line(message: str) -> None:

@@ -33,10 +33,8 @@ def settings(cfg: Config) -> LogSettings:
     table = cfg.section("logging")
     raw = table.get("path", str, "")
     path = table.resolve_path("path") if raw.strip() else None
-    max_bytes = table.positive_int("max_bytes", 1_000_000)
-    backups = table.get("backups", int, 5)
-    if not 0 <= backups <= 100:
-        raise table.fail("backups", f"must be between 0 and 100, got {backups}")
+    max_bytes = table.positive_int("max_bytes", 1_000_000, maximum=10**9)
+    backups = table.int_between("backups", 5, 0, 100)
     return LogSettings(path, max_bytes, backups)
 
 
@@ -45,10 +43,10 @@ def record(cfg: Config, now: datetime, fields: dict[str, Any]) -> str | None:
     conf = settings(cfg)
     if conf.path is None:
         return None
-    from botx_cli.notify import scrub
+    from botx_cli import redact
 
-    line = scrub(cfg, json.dumps({"at": iso(now), **fields, "pid": os.getpid()}, ensure_ascii=False,
-                                 separators=(",", ":")))
+    document = redact.mask_doc({"at": iso(now), **fields, "pid": os.getpid()}, redact.secret_values(cfg))
+    line = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     try:
         append(conf.path, line + "\n", conf.max_bytes, conf.backups)
     except OSError as err:

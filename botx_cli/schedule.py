@@ -2,13 +2,18 @@
 
 Slots are wall-clock times, like cron's: account k posts at window start + k*offset +
 n*interval (local time) while that stays inside the window. A window that crosses
-midnight belongs to the local day it opened on.
+midnight belongs to the local day it opened on. On daylight-saving nights a slot keeps
+cron's behaviour: one in the skipped hour runs at the first minute after it, one in the
+repeated hour runs once (`existing`).
 """
 
 from __future__ import annotations
 
+import os
+import shlex
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from botx_cli.config import Schedule
@@ -35,8 +40,28 @@ def slot_minutes(schedule: Schedule, account_index: int) -> list[int]:
 
 
 def _local(day: date, minutes: int, tz: ZoneInfo) -> datetime:
-    moment = datetime.combine(day + timedelta(days=minutes // DAY), time(minutes % DAY // 60, minutes % 60))
-    return moment.replace(tzinfo=tz)
+    wall = datetime.combine(day + timedelta(days=minutes // DAY), time(minutes % DAY // 60, minutes % 60))
+    return existing(wall, tz)
+
+
+def existing(wall: datetime, tz: ZoneInfo) -> datetime:
+    """A naive local time as the moment cron runs it. A time the clocks skip (spring forward:
+    02:15 on a 02:00->03:00 night) moves to the first minute that exists after it, when cron runs
+    the jobs of the skipped hour; a time that happens twice (fall back) is its first occurrence
+    (fold 0), so its slot comes once."""
+    moment = wall.replace(tzinfo=tz)
+    if _exists(moment):
+        return moment
+    for minutes in range(1, DAY):  # a gap lasts an hour (30 minutes on Lord Howe Island)
+        later = (wall + timedelta(minutes=minutes)).replace(tzinfo=tz)
+        if _exists(later):
+            return later
+    return moment
+
+
+def _exists(moment: datetime) -> bool:
+    return moment.astimezone(timezone.utc).astimezone(moment.tzinfo).replace(tzinfo=None) == \
+        moment.replace(tzinfo=None)
 
 
 def window_open_at(now: datetime, schedule: Schedule, tz: ZoneInfo) -> datetime | None:
@@ -83,7 +108,7 @@ def next_slot(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: in
 
 def local_midnight(now: datetime, tz: ZoneInfo) -> datetime:
     """Start of the local day: the daily cap resets here."""
-    return datetime.combine(now.astimezone(tz).date(), time(0)).replace(tzinfo=tz)
+    return existing(datetime.combine(now.astimezone(tz).date(), time(0)), tz)
 
 
 def cron_fields(schedule: Schedule, account_index: int) -> list[tuple[int, list[int]]]:
@@ -92,6 +117,13 @@ def cron_fields(schedule: Schedule, account_index: int) -> list[tuple[int, list[
     for minutes in slot_minutes(schedule, account_index):
         by_minute.setdefault(minutes % 60, set()).add(minutes // 60 % 24)
     return sorted((minute, sorted(hours)) for minute, hours in by_minute.items())
+
+
+def cron_command(program: list[str], config: Path, db: Path | None = None) -> str:
+    """botx's part of a crontab line: absolute paths, each shell-quoted (a space in a path), and
+    every % escaped, since cron ends the command at an unescaped % and feeds the rest to stdin."""
+    words = [*program, "--config", os.path.abspath(config)] + (["--db", os.path.abspath(db)] if db else [])
+    return " ".join(shlex.quote(word) for word in words).replace("%", "\\%")
 
 
 def cron_lines(schedule: Schedule, tz_name: str, accounts: list[tuple[str, int]], command: str,

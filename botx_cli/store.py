@@ -17,8 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
+from botx_cli import redact
 from botx_cli.clock import iso
-from botx_cli.errors import StoreError
+from botx_cli.confread import clip
+from botx_cli.errors import BotxError, StoreError, TemporaryFailure, UsageError
 from botx_cli.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
@@ -40,6 +42,27 @@ class Attempt:
     host: str | None
     text: str | None
     tweet_id: str | None
+
+
+class MaskingConnection(sqlite3.Connection):
+    """Every string written through botx's connection is masked (redact.py): error texts from
+    X, trend sources, the LLM, images and webhooks reach the attempts, runs, trend_sources,
+    alerts and media tables through here, whatever code path wrote them."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().execute(sql, _masked(parameters))
+
+    def executemany(self, sql: str, seq: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().executemany(sql, [_masked(parameters) for parameters in seq])
+
+
+def _masked(parameters: Any) -> Any:
+    secrets = redact.active()
+    if not secrets:
+        return parameters
+    if isinstance(parameters, dict):
+        return {k: redact.mask(v, secrets) if isinstance(v, str) else v for k, v in parameters.items()}
+    return [redact.mask(v, secrets) if isinstance(v, str) else v for v in parameters]
 
 
 class Store:
@@ -198,9 +221,9 @@ def open_store(path: Path) -> Store:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise StoreError(f"{path}: cannot create its folder: {err.strerror}; check --db or [storage] path") from None
+        raise StoreError(f"{_shown(path)}: cannot create its folder: {err.strerror}; check --db or [storage] path") from None
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=MaskingConnection)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = _check_schema(conn, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -212,9 +235,56 @@ def open_store(path: Path) -> Store:
     except StoreError:
         conn.close()
         raise
-    except sqlite3.DatabaseError as err:
-        raise StoreError(f"{path}: not a usable SQLite database ({err}); restore it or point --db elsewhere") from None
+    except sqlite3.Error as err:
+        raise database_failure(err, path) from None
     return Store(conn, path)
+
+
+def database_failure(err: sqlite3.Error, path: Path | str | None) -> BotxError:
+    """What a SQLite error means for the operator, as one line and its exit code. Only a damaged
+    file is called damaged: a full disk (75, retried next slot) or missing permissions (2) leave a
+    healthy file that must not be "restored" over."""
+    name = getattr(err, "sqlite_errorname", "") or ""  # Python 3.11+; the message text otherwise
+    text = str(err)
+    where = f"{_shown(path)}: " if path else "database: "
+    if "FULL" in name or "disk is full" in text or (_is_io_error(name, text) and _no_room(path)):
+        return TemporaryFailure(f"{where}the disk is full ({text}); free some space: the file is intact "
+                                "and the next run tries again")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "SQLITE_AUTH")) or any(
+            words in text for words in ("readonly database", "unable to open database", "permission denied")):
+        return UsageError(f"{where}cannot write the database ({text}): let this user write the file and its "
+                          "folder (SQLite adds -wal and -shm files beside it), or point --db elsewhere")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return TemporaryFailure(f"{where}{text} (another process held it past the busy timeout); the next run "
+                                "tries again")
+    if _is_io_error(name, text):
+        return TemporaryFailure(f"{where}the disk failed a read or write ({text}); check the disk: the next run "
+                                "tries again")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+        return StoreError(f"{where}the database file is damaged ({text}); botx left it as it is: restore it "
+                          "from a backup or point --db elsewhere")
+    return StoreError(f"{where}not a usable SQLite database ({text}); point --db elsewhere")
+
+
+def _shown(path: Path | str) -> str:
+    """A path as an error line shows it: a 5,000-character --db is cut, not printed whole."""
+    return clip(str(path), 200)
+
+
+def _is_io_error(name: str, text: str) -> bool:
+    return name.startswith("SQLITE_IOERR") or "disk I/O error" in text
+
+
+def _no_room(path: Path | str | None) -> bool:
+    """SQLite reports a full disk under WAL as a plain I/O error (growing the -shm file fails):
+    the file system's free space tells which it was."""
+    if not path:
+        return False
+    try:
+        stats = os.statvfs(Path(path).parent)
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return False
+    return stats.f_bavail * stats.f_frsize < 256 * 1024
 
 
 def _refuse_foreign_file(path: Path) -> None:
@@ -224,9 +294,9 @@ def _refuse_foreign_file(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as err:
-        raise StoreError(f"{path}: cannot open the database: {err.strerror}") from None
+        raise StoreError(f"{_shown(path)}: cannot open the database: {err.strerror}") from None
     if header and header != SQLITE_HEADER:
-        raise StoreError(f"{path}: not a SQLite database; botx left it untouched. Point --db or [storage] path elsewhere")
+        raise StoreError(f"{_shown(path)}: not a SQLite database; botx left it untouched. Point --db or [storage] path elsewhere")
 
 
 def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
@@ -236,9 +306,9 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
     version, tables = conn.execute(
         "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)").fetchone()
     if version == 0 and tables:
-        raise StoreError(f"{path}: a SQLite file that botx did not create; point --db or [storage] path elsewhere")
+        raise StoreError(f"{_shown(path)}: a SQLite file that botx did not create; point --db or [storage] path elsewhere")
     if version > len(MIGRATIONS):
-        raise StoreError(f"{path}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); "
+        raise StoreError(f"{_shown(path)}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); "
                          "upgrade botx")
     return int(version)
 

@@ -20,7 +20,7 @@ import json
 import math
 import os
 import re
-import tomllib
+import sys
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -39,6 +39,11 @@ from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
 from botx_cli.trends.clean import CleanRules, clean_trends
 from botx_cli.trends.parse import RawTrend
 from botx_cli.validate import clean_characters, rules_from, validate
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: tomli, the package tomllib came from (a dependency there)
+    import tomli as tomllib
 
 # Inside the example's posting window (09:00-23:30 Europe/Paris), so post and preview compose.
 NOW = "2026-11-23T10:00:00+01:00"
