@@ -1,0 +1,94 @@
+"""Brand safety: does any text of a trend touch a topic a promotional account stays out of?
+
+Every policy, `any` included, runs this on the trend's name and hashtag (clean.py) and on
+every headline its source gives (a trend is unsafe whatever its name when its news is an
+arrest or a death). The lists live in blacklist.py; reading text is words.py's job.
+
+A text is read three ways: as written, with Cyrillic/Greek look-alike letters as Latin
+(#PоrnHubPremium), and with leetspeak digits as letters too (#P0rnGPU). Leetspeak is only
+trusted for terms of 4 letters or more: "A55" is a phone, not a slur. Each reading is
+searched for terms made of whole words or CamelCase pieces, then for the "*" terms inside
+run-together words; a hit that lies inside an allowed word (#Cockpit, #Scunthorpe) is no hit.
+Stdlib only, pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from botx_cli.trends.words import PhraseIndex, Tokens, squash
+
+VARIANTS = ("plain", "homoglyph", "leet")
+LEET_MIN_LETTERS = 4
+
+
+@dataclass(frozen=True)
+class Hit:
+    category: str
+    term: str  # as the list writes it
+
+    def reason(self, where: str = "") -> str:
+        """"blacklist:nsfw (porn)"; with `where`, the text it was found in."""
+        return f"blacklist:{self.category} ({self.term}{', ' + where if where else ''})"
+
+
+class SafetyMatcher:
+    def __init__(self, categories: Mapping[str, Iterable[str]], extra: Iterable[str] = (),
+                 allow: Iterable[str] = ()) -> None:
+        words: list[tuple[str, Hit]] = []
+        self.run_together: dict[str, Hit] = {}
+        for category, entries in [*categories.items(), ("custom", extra)]:
+            for entry in entries:
+                term = entry.strip().rstrip("*").strip()
+                hit = Hit(category, term)
+                words.append((term, hit))
+                key = squash(term)
+                if entry.strip().endswith("*") and key:
+                    self.run_together.setdefault(key, hit)
+        self.words = PhraseIndex(words)
+        # a lookahead finds overlapping occurrences; longest first so "pornhub" reads before "porn"
+        keys = sorted(self.run_together, key=len, reverse=True)
+        self.pattern = re.compile("(?=(" + "|".join(map(re.escape, keys)) + "))") if keys else None
+        self.allow = tuple(dict.fromkeys(k for k in map(squash, allow) if k))
+
+    def check(self, text: str) -> Hit | None:
+        """The first unsafe term in `text`, or None."""
+        seen: set[str] = set()
+        for variant in VARIANTS:
+            tokens = Tokens.read(text, variant)
+            if tokens.squashed in seen:
+                continue  # nothing looked like anything else: same letters, same answer
+            seen.add(tokens.squashed)
+            hit = self._find(tokens, LEET_MIN_LETTERS if variant == "leet" else 1)
+            if hit:
+                return hit
+        return None
+
+    def _find(self, tokens: Tokens, min_letters: int) -> Hit | None:
+        allowed = self._allowed_spans(tokens.squashed)
+        for start, end, term, hit in self.words.find(tokens):
+            if len(term) >= min_letters and not _inside(start, end, allowed):
+                return hit
+        if self.pattern is None:
+            return None
+        for match in self.pattern.finditer(tokens.squashed):
+            term = match.group(1)
+            start, end = match.start(), match.start() + len(term)
+            if len(term) >= min_letters and not _inside(start, end, allowed):
+                return self.run_together[term]
+        return None
+
+    def _allowed_spans(self, squashed: str) -> list[tuple[int, int]]:
+        spans = []
+        for word in self.allow:
+            at = squashed.find(word)
+            while at >= 0:
+                spans.append((at, at + len(word)))
+                at = squashed.find(word, at + 1)
+        return spans
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(low <= start and end <= high for low, high in spans)
