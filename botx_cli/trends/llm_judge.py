@@ -68,8 +68,10 @@ def judge(cfg: Config, store: Store, rows: Sequence[cache.CachedTrend], now: dat
         return Judged(found, f"llm: every trend judged in earlier refreshes ({len(found)})")
     if seconds < 1:
         return Judged(found, f"llm: no time left in refresh_budget_seconds for the model{reused}")
+    import openai  # the judging refresh only; imported before the deadline starts: it waits on no server
+
     try:
-        answer = within(seconds, lambda: _ask(cfg, key, ask, seconds))
+        answer = within(seconds, lambda: _ask(openai, cfg, key, ask, seconds))
     except TimeoutError:
         return Judged(found, f"llm: no answer within {seconds:g} s; the rules alone judged{reused}")
     except Exception as err:  # noqa: BLE001 - openai errors and transport failures alike
@@ -120,9 +122,7 @@ def prompt(cfg: Config, rows: Sequence[cache.CachedTrend]) -> list[dict[str, str
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(lines)}]
 
 
-def _ask(cfg: Config, key: str, rows: Sequence[cache.CachedTrend], seconds: float) -> str:
-    import openai  # the judging refresh only
-
+def _ask(openai: Any, cfg: Config, key: str, rows: Sequence[cache.CachedTrend], seconds: float) -> str:
     from botx_cli.content_config import settings
 
     client = openai.OpenAI(api_key=key, base_url=cfg.llm.base_url, timeout=min(cfg.llm.timeout_seconds, seconds),
