@@ -4,8 +4,9 @@ Every policy, `any` included, runs this on the trend's name and hashtag (clean.p
 every headline its source gives (a trend is unsafe whatever its name when its news is an
 arrest or a death). The lists live in blacklist.py; reading text is words.py's job.
 
-A text is read three ways: as written, with Cyrillic/Greek look-alike letters as Latin
-(#PоrnHubPremium), and with leetspeak digits as letters too (#P0rnGPU). Leetspeak is only
+A text is read as written, with Cyrillic/Greek look-alike letters as Latin (#PоrnHubPremium),
+and with leetspeak digits as letters too, before and after splitting it into pieces (#P0rnGPU,
+#Cloud4bducted). Leetspeak is only
 trusted for terms of 4 letters or more: "A55" is a phone, not a slur. Each reading is
 searched for terms made of whole words or CamelCase pieces, then for the "*" terms inside
 run-together words; a hit that lies inside an allowed word (#Cockpit, #Scunthorpe) is no hit.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from botx_cli.trends.words import PhraseIndex, Tokens, squash
 
-VARIANTS = ("plain", "homoglyph", "leet")
+VARIANTS = ("plain", "homoglyph", "leet", "leet_pieces")
 LEET_MIN_LETTERS = 4
 
 
@@ -55,19 +56,19 @@ class SafetyMatcher:
 
     def check(self, text: str) -> Hit | None:
         """The first unsafe term in `text`, or None."""
-        seen: set[str] = set()
+        seen: set[Tokens] = set()
         for variant in VARIANTS:
             tokens = Tokens.read(text, variant)
-            if tokens.squashed in seen:
-                continue  # nothing looked like anything else: same letters, same answer
-            seen.add(tokens.squashed)
-            hit = self._find(tokens, LEET_MIN_LETTERS if variant == "leet" else 1)
+            if tokens in seen:
+                continue  # nothing looked like anything else: same reading, same answer
+            seen.add(tokens)
+            hit = self._find(tokens, LEET_MIN_LETTERS if variant.startswith("leet") else 1)
             if hit:
                 return hit
         return None
 
     def _find(self, tokens: Tokens, min_letters: int) -> Hit | None:
-        allowed = self._allowed_spans(tokens.squashed)
+        allowed = self._allowed_spans(tokens)
         for start, end, term, hit in self.words.find(tokens):
             if len(term) >= min_letters and not _inside(start, end, allowed):
                 return hit
@@ -80,13 +81,18 @@ class SafetyMatcher:
                 return self.run_together[term]
         return None
 
-    def _allowed_spans(self, squashed: str) -> list[tuple[int, int]]:
+    def _allowed_spans(self, tokens: Tokens) -> list[tuple[int, int]]:
+        """Where allowed words are: inside one piece ("bigcockpitday") or whole pieces
+        ("#BigCockpitDay"), never straddling pieces ("#StarsNigger" is no "snigger")."""
         spans = []
+        bounds = set(tokens.bounds)
         for word in self.allow:
-            at = squashed.find(word)
+            at = tokens.squashed.find(word)
             while at >= 0:
-                spans.append((at, at + len(word)))
-                at = squashed.find(word, at + 1)
+                end = at + len(word)
+                if {at, end} <= bounds or not any(at < b < end for b in bounds):
+                    spans.append((at, end))
+                at = tokens.squashed.find(word, at + 1)
         return spans
 
 

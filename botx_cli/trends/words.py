@@ -100,22 +100,31 @@ class Tokens:
 
     @classmethod
     def read(cls, text: str, variant: str = "plain") -> Tokens:
-        """variant: "plain", "homoglyph" (look-alike letters as Latin) or "leet" (that and
-        digits/signs inside words as letters)."""
+        """variant: "plain"; "homoglyph" (look-alike letters as Latin); "leet" (that, and digits
+        or signs inside words read as letters before splitting: P0rn -> Porn); "leet_pieces"
+        (split first, then each piece read: Cloud4bducted -> Cloud|a|bducted)."""
         text = strip_marks(text)
         if variant == "leet":
             text = _LEET_WORD.sub(lambda m: _unleet(m.group(0)), text)
-        squashed, bounds = "", [0]
+        squashed, bounds = "", {0}
         for word in _SPLIT.split(text):
+            lettered = any(c.isalpha() for c in word)
+            previous = ""
             for piece in pieces(word):
                 folded = fold(piece)
                 if variant != "plain":
                     folded = folded.translate(HOMOGLYPHS)
+                if variant == "leet_pieces" and lettered:
+                    folded = folded.translate(LEET)
                 folded = "".join(c for c in folded if c.isalnum())
-                if folded:
-                    squashed += folded
-                    bounds.append(len(squashed))
-        return cls(squashed, tuple(bounds))
+                if not folded:
+                    continue
+                if previous.isupper() and len(piece) > 1 and piece[0].isupper() and piece[1].islower():
+                    bounds.add(len(squashed) + 1)  # "NAZIparade" reads NAZ|Iparade and NAZI|parade
+                squashed += folded
+                bounds.add(len(squashed))
+                previous = piece
+        return cls(squashed, tuple(sorted(bounds)))
 
     def spans(self, longest: int) -> Iterator[tuple[int, int]]:
         """(start, end) of every run of whole pieces up to `longest` letters."""
