@@ -6,7 +6,8 @@ English first, then Spanish, French, German, Portuguese, Italian, Turkish and In
 people write them; the matcher folds case, accents, look-alike letters and leetspeak.
 
 A term matches whole words and CamelCase pieces ("sex" in #SexTape, never in #Sussex). A
-term ending in "*" is also found inside run-together words (#CloudGPUPornography,
+term starting with "=" keeps its accents ("=şara" is the Syrian president in Turkish, never
+"Sara"). A term ending in "*" is also found inside run-together words (#CloudGPUPornography,
 #nudesleaked): only distinctive terms get one, and DEFAULT_ALLOW lists the ordinary words
 that contain them (#Cockpit, #Scunthorpe). Short or common stems stay whole-word (anal:
 #Analytics; war: #GodOfWar, #StarWars; isis: crisis; hamas: Bahamas).
@@ -46,6 +47,15 @@ DEFAULT_BLACKLIST: dict[str, tuple[str, ...]] = {
         " russia hamas hezbollah idf",
         "prime minister", "white house", "supreme court", "left wing", "right wing", "xi jinping",
         "far right", "far left", "kamala harris", "jd vance", "riot police",
+        # politicians a names-only source lists without a word of politics (a curated few: no list is
+        # complete, which is why `relevant` is the default policy and the model judge reads names too)
+        *terms("zelenskyy pelosi schumer desantis newsom hegseth farage badenoch bardella melenchon weidel"
+               " habeck salvini schlein feijoo abascal sheinbaum maduro khamenei orban imamoglu bahceli"
+               " kilicdaroglu davutoglu kejriwal jolani"),
+        "marco rubio", "mitch mcconnell", "rfk jr", "marine le pen", "pedro sanchez", "gustavo petro",
+        "kim jong un", "mansur yavas", "ozgur ozel", "ozgur celik", "binali yildirim", "ali babacan",
+        "sinan ogan", "ahmed al sharaa", "al sharaa", "=şara", "rahul gandhi", "gyanesh kumar",
+        "election commission", "gibran rakabuming", "anies baswedan",
         # es
         *terms("eleccion elecciones votacion gobierno presidente presidenta ministro ministra ministerio"
                " senado congreso diputado diputados parlamento politica politico protesta protestas"),
@@ -65,10 +75,12 @@ DEFAULT_BLACKLIST: dict[str, tuple[str, ...]] = {
         # tr
         *terms("secim secimler hukumet cumhurbaskan* basbakan* bakan bakani bakanlik* bakanlig* bakanlar"
                " milletvekil* meclis tbmm belediye* vali valilik valiligi valisi parti partisi partiye"
-               " partili partinin chp akp mhp hdp muhalefet* muhalif iktidar* siyaset siyasi gazze*"),
+               " partili partinin chp akp mhp hdp muhalefet* muhalif iktidar* siyaset siyasi gazze* adalet*"),
         "ak parti", "dem parti", "iyi parti",
         # id
-        *terms("pemilu pilpres pilkada pemerintah presiden menteri kementerian dpr partai politik"),
+        *terms("pemilu pilpres pilkada pemerintah presiden menteri kementerian dpr partai politik provokasi"
+               " demonstrasi"),
+        "unjuk rasa",
         # ru
         *terms("выборы путин президент правительство"),
     ),

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from botx_cli.trends.words import PhraseIndex, Tokens, squash
+from botx_cli.trends.words import PhraseIndex, Tokens, squash, strip_invisible
 
 VARIANTS = ("plain", "homoglyph", "leet", "leet_pieces")
 LEET_MIN_LETTERS = 4
@@ -40,15 +40,24 @@ class SafetyMatcher:
                  allow: Iterable[str] = ()) -> None:
         words: list[tuple[str, Hit]] = []
         self.run_together: dict[str, Hit] = {}
+        exact: list[str] = []
+        self.exact_hits: dict[str, Hit] = {}
         for category, entries in [*categories.items(), ("custom", extra)]:
             for entry in entries:
                 term = entry.strip().rstrip("*").strip()
+                if term.startswith("="):  # accents kept: matched on the casefolded text as written
+                    term = term[1:].strip()
+                    if term:
+                        self.exact_hits.setdefault(term.casefold(), Hit(category, term))
+                        exact.append(term.casefold())
+                    continue
                 hit = Hit(category, term)
                 words.append((term, hit))
                 key = squash(term)
                 if entry.strip().endswith("*") and key:
                     self.run_together.setdefault(key, hit)
         self.words = PhraseIndex(words)
+        self.exact = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, exact)) + r")(?!\w)") if exact else None
         # a lookahead finds overlapping occurrences; longest first so "pornhub" reads before "porn"
         keys = sorted(self.run_together, key=len, reverse=True)
         self.pattern = re.compile("(?=(" + "|".join(map(re.escape, keys)) + "))") if keys else None
@@ -56,6 +65,10 @@ class SafetyMatcher:
 
     def check(self, text: str) -> Hit | None:
         """The first unsafe term in `text`, or None."""
+        if self.exact is not None:
+            found = self.exact.search(strip_invisible(text).casefold())
+            if found:
+                return self.exact_hits[found.group(1)]
         seen: set[Tokens] = set()
         for variant in VARIANTS:
             tokens = Tokens.read(text, variant)

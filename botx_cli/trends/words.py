@@ -42,6 +42,12 @@ _SPLIT = re.compile(r"[\W_]+")
 _LEET_WORD = re.compile(r"[\w@$!|]+")
 
 
+def strip_invisible(text: str) -> str:
+    """NFC with invisible characters removed: the text as a reader sees it, accents kept."""
+    return "".join(c for c in unicodedata.normalize("NFC", text)
+                   if unicodedata.category(c) != "Cf" and c not in _INVISIBLE_EXTRA)
+
+
 def strip_marks(text: str) -> str:
     """NFKC, invisible characters and combining marks removed: "P\u0336orn" reads "Porn",
     "ｐｏｒｎ" reads "porn"."""
