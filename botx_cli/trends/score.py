@@ -26,8 +26,9 @@ def categorizer(keywords: Mapping[str, Sequence[str]]) -> PhraseIndex[str]:
 
 def category_of(matcher: PhraseIndex[str], trend: Trend) -> str:
     """sports | tech | entertainment | news by keyword (whole words and CamelCase pieces, so
-    #iPhone17 finds iphone and #NBAFinals nba), the first in the name's own order; else generic."""
-    for text in (trend.name, trend.hashtag):
+    #iPhone17 finds iphone and #NBAFinals nba), the first in the name's own order, else in its
+    headlines (Jensen Huang's say Nvidia); else generic."""
+    for text in (trend.name, trend.hashtag, *(headline.text() for headline in trend.news)):
         found = next(matcher.find(Tokens.read(text)), None)
         if found:
             return found[3]
