@@ -127,6 +127,26 @@ def test_no_unsafe_trend_reaches_a_pick_under_any_policy(tmp_path: Path, policy:
         assert trends > {"#TaylorSwift"} and (TECH < trends or dataset.startswith("legacy"))
 
 
+ISSUE_10_ITEM_4 = ["#CloudGPUPornography", "#P0rnGPU", "#P\u043ernHubPremium", "#ISIS", "#Taliban"]
+
+
+@pytest.mark.parametrize("policy", ["relevant", "any"])
+def test_the_names_issue_10_saw_posted_reach_no_tweet(xworld, site: Site, policy: str) -> None:  # type: ignore[no-untyped-def]
+    rows_html = "".join(f'<tr><th class="pos">{i}</th><td class="main"><a href="/t/{i}/">{name}</a></td></tr>'
+                        for i, name in enumerate([*ISSUE_10_ITEM_4, "Kubernetes"], start=1))
+    site.route("/getdaytrends/", Route(body=f'<table class="trends"><tbody>{rows_html}</tbody></table>'.encode()))
+    point_trends(xworld.config, trends_section(site, policy=policy, pytrends="enabled = false"))
+    posted = []
+    for minutes in range(0, 24 * 60, 90):  # a day of A's slots: every pick gets its turn
+        run = xworld.post("A", "--json", "--force", when=(NOW + timedelta(minutes=minutes)).isoformat())
+        assert run.code == 0, run.err
+        posted += json.loads(run.out).get("hashtags", [])
+    rejects = {name: why for name, why in xworld.rows("SELECT name, reason FROM trend_rejects")}
+    assert {rejects[name].split(" (")[0] for name in ISSUE_10_ITEM_4} == {"blacklist:nsfw", "blacklist:war"}
+    assert not {tag.casefold() for tag in posted} & {tag.casefold() for tag in ISSUE_10_ITEM_4}
+    assert "#Kubernetes" in posted  # the same page's related trend does ride
+
+
 def test_picks_carry_what_the_judgement_found(tmp_path: Path, site: Site) -> None:
     _report, picks = do_refresh(configure(tmp_path, site))
     by_tag = {p.hashtag: p for p in picks}
@@ -170,7 +190,8 @@ def prompt_of(request: dict) -> str:
     return "\n".join(m["content"] for m in request["json"]["messages"])
 
 
-def test_one_batched_call_per_refresh_and_verdicts_are_reused(tmp_path: Path, site: Site, fake: FakeOpenAI) -> None:
+def test_one_batched_call_per_refresh_and_verdicts_are_reused(tmp_path: Path, site: Site, fake: FakeOpenAI,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     config = configure(tmp_path, site, llm=fake)
     report, picks = do_refresh(config)
     [request] = fake.judge_requests  # all the kept trends in one call
@@ -183,6 +204,11 @@ def test_one_batched_call_per_refresh_and_verdicts_are_reused(tmp_path: Path, si
     again, _picks = do_refresh(config, minutes=31)  # the same trends still trending: not asked again
     assert len(fake.judge_requests) == 1 and again.judge.startswith("llm: every trend judged in earlier refreshes")
     assert rows(config, "SELECT judge FROM trend_refreshes ORDER BY id")[-1][0] == again.judge
+    before = len(fake.judge_requests)  # a warm post (strategy llm: the model writes the copy) never judges
+    monkeypatch.setenv("BOTX_NOW", (NOW + timedelta(minutes=40)).isoformat())
+    run = botx("--config", str(config), "post", "--account", "A", "--dry-run", "--force")
+    assert run.code == 0, run.err
+    assert len(fake.judge_requests) == before and len(fake.chat_requests) > before
 
 
 def judged_by_name(body: dict) -> str:
