@@ -26,13 +26,12 @@ from botx_cli.trends.parse import (
     MAX_BODY_CHARS,
     ParseError,
     RawTrend,
-    charset_of,
-    decode_page,
     parse_getdaytrends,
     parse_google_rss,
     parse_trends24,
     parse_x_trends,
 )
+from botx_cli.trends.charset import charset_of, decode_page
 from botx_cli.trends.settings import BEARER_ENV, SourceSpec
 
 MAX_BODY_BYTES = MAX_BODY_CHARS  # 5 MB; a trend page is ~50 KB: anything this big is not one
