@@ -290,3 +290,25 @@ def test_a_warm_post_never_judges_and_imports_nothing_new(tmp_path: Path, site: 
                 if line.startswith("import time:")}
     assert not imported & {"sklearn", "bs4", "httpx", "pytrends", "pandas", "openai", "rich"}
     assert rows(config, "SELECT COUNT(*) FROM trend_refreshes") == [(1,)]
+
+
+@pytest.mark.timeout(60)
+def test_a_refresh_a_post_runs_gives_the_model_only_what_is_left_of_its_budget(tmp_path: Path, site: Site,
+                                                                                fake: FakeOpenAI) -> None:
+    import re
+
+    from botx_cli.trends.refresh import refresh_if_stale
+
+    fake.script_judge(drip(0.3, json.dumps({"verdicts": []}) * 50))
+    config = configure(tmp_path, site, llm=fake, extra="refresh_budget_seconds = 3\n")
+    config.write_text(re.sub(r"timeout_seconds = 1(\s+# per request)", r"timeout_seconds = 30\1", config.read_text()))
+    cfg = load_config(str(config))
+    assert cfg.llm.timeout_seconds == 30
+    store = open_store(cfg.db_path)
+    try:
+        report = refresh_if_stale(cfg, store, NOW, trigger="post")
+    finally:
+        store.close()
+    assert report is not None and report.judge is not None
+    waited = re.match(r"llm: no answer within ([\d.]+) s; the rules alone judged", report.judge)
+    assert waited and float(waited.group(1)) <= 3, report.judge  # not the model's own 30 s

@@ -69,7 +69,7 @@ def refresh(cfg: Config, store: Store, now: datetime, trigger: str = "cli", forc
         return None
     started = time.monotonic()
     report = RefreshReport(refresh_id, 0, [], 0, 0)
-    deadline = started + (budget if budget is not None else cfg.llm.timeout_seconds + 120.0)
+    deadline = None if budget is None else started + budget  # a post's refresh: the model gets what is left
     try:
         report = _run(cfg, store, now, refresh_id, settings(cfg), budget, deadline)
     except Exception as err:  # noqa: BLE001 - a broken refresh must not stop the post
@@ -86,7 +86,7 @@ def refresh(cfg: Config, store: Store, now: datetime, trigger: str = "cli", forc
 
 
 def _run(cfg: Config, store: Store, now: datetime, refresh_id: int, conf: TrendSettings,
-         budget: float | None, deadline: float) -> RefreshReport:
+         budget: float | None, deadline: float | None) -> RefreshReport:
     states = breaker.states(store)
     due: list[SourceSpec] = []
     outcomes: list[SourceOutcome] = []
@@ -108,8 +108,9 @@ def _run(cfg: Config, store: Store, now: datetime, refresh_id: int, conf: TrendS
     rows = _rate(cfg, conf, cleaned.kept, now, sources_ok)
     rejects = [(r.name, r.source, r.rank, reason) for r, reason in cleaned.rejected]
     note = None
-    if rows and llm_judge_wanted(cfg):
-        rows, vetoed, note = _judge_with_model(cfg, store, rows, now, deadline - time.monotonic())
+    if rows and cfg.strategy == "llm":  # the model as a second judge, once per refresh
+        left = cfg.llm.timeout_seconds if deadline is None else deadline - time.monotonic()
+        rows, vetoed, note = _judge_with_model(cfg, store, rows, now, min(cfg.llm.timeout_seconds, left))
         rejects += vetoed
     cache.save(store, refresh_id, now, rows, rejects, conf.keep_refreshes)
     _store_affinities(cfg, store, rows, now)  # also the angle x offer rows, so no post computes them
@@ -118,16 +119,12 @@ def _run(cfg: Config, store: Store, now: datetime, refresh_id: int, conf: TrendS
     return RefreshReport(refresh_id, 0, outcomes, len(rows), len(rejects), judge=note)
 
 
-def llm_judge_wanted(cfg: Config) -> bool:
-    return cfg.strategy == "llm"
-
-
 def _judge_with_model(cfg: Config, store: Store, rows: list[cache.CachedTrend], now: datetime,
                       seconds: float) -> tuple[list[cache.CachedTrend], list[tuple[str, str, int | None, str]], str]:
     """The model's verdicts applied: unsafe ones move to the rejects, the rest carry theirs."""
     from botx_cli.trends.llm_judge import judge
 
-    judged = judge(cfg, store, rows, now, min(cfg.llm.timeout_seconds, seconds))
+    judged = judge(cfg, store, rows, now, seconds)
     kept, vetoed = [], []
     for row in rows:
         verdict = judged.verdicts.get(row.hashtag.casefold())
