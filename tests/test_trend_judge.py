@@ -206,6 +206,8 @@ def test_one_batched_call_per_refresh_and_verdicts_are_reused(tmp_path: Path, si
     assert rows(config, "SELECT judge FROM trend_refreshes ORDER BY id")[-1][0] == again.judge
     before = len(fake.judge_requests)  # a warm post (strategy llm: the model writes the copy) never judges
     monkeypatch.setenv("BOTX_NOW", (NOW + timedelta(minutes=40)).isoformat())
+    listed = json.loads(botx("--config", str(config), "trends", "--json", "--limit", "500").out)
+    assert {i["hashtag"]: i["llm"] for i in listed}["#GPT6"] == {"safe": True, "related": True, "why": "fake default"}
     run = botx("--config", str(config), "post", "--account", "A", "--dry-run", "--force")
     assert run.code == 0, run.err
     assert len(fake.judge_requests) == before and len(fake.chat_requests) > before

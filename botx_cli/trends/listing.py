@@ -31,7 +31,7 @@ class Row(cache.CachedTrend):
                 "score": self.score, "category": self.category, "published_at": self.published_at,
                 "used": self.used, "reason": self.reason, "context": list(self.headlines),
                 "display": self.display or self.name, "matched": list(self.matched),
-                "kind": "occasion" if self.sources == ("calendar",) else "trend"}
+                "kind": "occasion" if self.sources == ("calendar",) else "trend", "llm": self.llm}
 
 
 @dataclass(frozen=True)

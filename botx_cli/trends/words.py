@@ -76,7 +76,7 @@ def _kind(char: str) -> str:
 def pieces(word: str) -> list[str]:
     """CamelCase and letter/digit pieces of one word: "CloudGPUPrices" -> Cloud GPU Prices,
     "Election2026" -> Election 2026, "RIPKobe" -> RIP Kobe; an acronym keeps its plural s
-    ("GPUs", "APIs"), which clean.split_pieces would cut as "GP Us"."""
+    ("GPUs", "APIs"), which a plain CamelCase split would cut as "GP Us"."""
     out: list[str] = []
     current = ""
     for i, char in enumerate(word):
