@@ -179,6 +179,10 @@ def test_cron_prints_the_refresh_line(tmp_path: Path) -> None:
     ("script = \"klingon\"\n", "[trends] script"),
     ("max_age_hours = 0\n", "[trends] max_age_hours"),
     ("refresh_budget_seconds = -1\n", "[trends] refresh_budget_seconds"),
+    ("related = [\"AWS | \", \" | \"]\n", "[trends] related"),  # an alias with no letters
+    ("related = \"AWS\"\n", "[trends] related"),
+    ("related = [\"" + "x" * 81 + "\"]\n", "[trends] related"),
+    ("blacklist_allow = [1]\n", "[trends] blacklist_allow"),
 ])
 def test_bad_trend_keys_are_one_line_exit_2(tmp_path: Path, section: str, key: str) -> None:
     config = point_trends(make_config(tmp_path), "[trends]\n" + section + "\n")
