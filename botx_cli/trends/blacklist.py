@@ -180,14 +180,15 @@ DEFAULT_BLACKLIST: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Ordinary words that contain a run-together term: a "*" hit lying inside one is no hit.
+# Ordinary words that contain an unsafe term: a hit lying inside one is no hit. Only common words
+# and names: in lower case run together, an allowed word can swallow a term beside it ("nudel" in
+# #nudelive, "thorny" in #fasthornyday), so rare ones (nudeln, thorny, snigger) stay unsafe.
 DEFAULT_ALLOW: tuple[str, ...] = terms(
     "cockpit cockpits cocktail cocktails peacock peacocks hancock hitchcock cockburn woodcock cockatoo"
     " cockatoos cockroach cockroaches cockney shuttlecock babcock alcock cocker cockerel hiscock laycock"
     " glasscock stopcock weathercock cockle cockles cockermouth cocky scunthorpe pussycat pussycats"
-    " octopussy shitake shiitake matsushita retardant retardants retardation snigger sniggers sniggering"
-    " niggard niggardly milford pornic thorny slutsk nudel nudeln bombardier bombardiers krieger"
-    " denude denuded milfontes",
+    " octopussy shitake shiitake matsushita retardant retardants retardation niggard niggardly milford"
+    " bombardier bombardiers krieger",
     "van dyke", "mobile world congress", "world congress", "cum laude", "shooting star", "shooting stars",
     "shooting guard",
 )

@@ -6,10 +6,11 @@ arrest or a death). The lists live in blacklist.py; reading text is words.py's j
 
 A text is read as written, with Cyrillic/Greek look-alike letters as Latin (#PоrnHubPremium),
 and with leetspeak digits as letters too, before and after splitting it into pieces (#P0rnGPU,
-#Cloud4bducted). Leetspeak is only
-trusted for terms of 4 letters or more: "A55" is a phone, not a slur. Each reading is
-searched for terms made of whole words or CamelCase pieces, then for the "*" terms inside
-run-together words; a hit that lies inside an allowed word (#Cockpit, #Scunthorpe) is no hit.
+#Cloud4bducted). Each reading is searched for terms made of whole words or CamelCase pieces,
+then for the "*" terms inside run-together words; a hit that lies inside an allowed word
+(#Cockpit, #Scunthorpe) is no hit. Leetspeak is only trusted for terms of 4 letters or more
+("A55" is a phone, not a slur); in a text written in it, where the writer forges the case too
+(#GPUA53sinada), every such term is also looked for inside words.
 Stdlib only, pure.
 """
 
@@ -58,9 +59,12 @@ class SafetyMatcher:
                     self.run_together.setdefault(key, hit)
         self.words = PhraseIndex(words)
         self.exact = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, exact)) + r")(?!\w)") if exact else None
-        # a lookahead finds overlapping occurrences; longest first so "pornhub" reads before "porn"
-        keys = sorted(self.run_together, key=len, reverse=True)
-        self.pattern = re.compile("(?=(" + "|".join(map(re.escape, keys)) + "))") if keys else None
+        self.pattern = _lookahead(self.run_together)
+        # In a text written in leetspeak the case that marks CamelCase is the writer's to forge
+        # (#GPUA53sinada): there every term of 4+ letters is looked for inside words too.
+        self.leet_hits = {**{k: h for k, h in self.words.terms.items() if len(k) >= LEET_MIN_LETTERS},
+                          **self.run_together}
+        self.leet_pattern = _lookahead(self.leet_hits)
         self.allow = tuple(dict.fromkeys(k for k in map(squash, allow) if k))
 
     def check(self, text: str) -> Hit | None:
@@ -75,23 +79,23 @@ class SafetyMatcher:
             if tokens in seen:
                 continue  # nothing looked like anything else: same reading, same answer
             seen.add(tokens)
-            hit = self._find(tokens, LEET_MIN_LETTERS if variant.startswith("leet") else 1)
+            hit = self._find(tokens, variant.startswith("leet"))
             if hit:
                 return hit
         return None
 
-    def _find(self, tokens: Tokens, min_letters: int) -> Hit | None:
+    def _find(self, tokens: Tokens, leet: bool) -> Hit | None:
         allowed = self._allowed_spans(tokens)
+        min_letters = LEET_MIN_LETTERS if leet else 1
         for start, end, term, hit in self.words.find(tokens):
             if len(term) >= min_letters and not _inside(start, end, allowed):
                 return hit
-        if self.pattern is None:
-            return None
-        for match in self.pattern.finditer(tokens.squashed):
+        pattern, hits = (self.leet_pattern, self.leet_hits) if leet else (self.pattern, self.run_together)
+        for match in pattern.finditer(tokens.squashed) if pattern is not None else ():
             term = match.group(1)
             start, end = match.start(), match.start() + len(term)
             if len(term) >= min_letters and not _inside(start, end, allowed):
-                return self.run_together[term]
+                return hits[term]
         return None
 
     def _allowed_spans(self, tokens: Tokens) -> list[tuple[int, int]]:
@@ -107,6 +111,13 @@ class SafetyMatcher:
                     spans.append((at, end))
                 at = tokens.squashed.find(word, at + 1)
         return spans
+
+
+def _lookahead(terms: Mapping[str, Hit]) -> re.Pattern[str] | None:
+    """One pattern finding every term, overlapping ones included; longest first, so "pornhub"
+    is read before "porn"."""
+    keys = sorted(terms, key=len, reverse=True)
+    return re.compile("(?=(" + "|".join(map(re.escape, keys)) + "))") if keys else None
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
