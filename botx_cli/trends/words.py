@@ -179,6 +179,6 @@ class PhraseIndex(Generic[T]):
             text = tokens.squashed[start:end]
             for form in (text, text[:-1] if plurals and text.endswith("s") else "",
                          text[:-2] if plurals and text.endswith("es") else ""):
-                if form in self.terms and len(form) <= self.longest:
+                if form in self.terms:
                     yield start, end, form, self.terms[form]
                     break
