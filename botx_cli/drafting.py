@@ -19,8 +19,8 @@ from botx_cli.content_config import settings
 from botx_cli.experiments import Experiment
 from botx_cli.llm import writer_for
 from botx_cli.store import Store
-from botx_cli.trends.cache import cached_trends
-from botx_cli.trends.calendar import calendar_tags
+from botx_cli.trends.cache import cached_trends, usable
+from botx_cli.trends.calendar import occasions_today
 from botx_cli.trends.settings import settings as trend_settings
 from botx_cli.validate import Rules, Verdict, rules_from, validate
 
@@ -39,15 +39,17 @@ class Context:
 
 
 def trend_picks(cfg: Config, store: Store, now: datetime) -> list[TrendPick]:
-    """Cached trends allowed by the policy (best first), then today's calendar tags."""
+    """Cached trends the policy lets a post ride (best first), then today's occasions. What
+    the trend judgement decided at refresh time is read from the cache, nothing is judged here."""
     picks: list[TrendPick] = []
-    if cfg.trends.policy != "off":  # "relevant": only trends above min_relevance; "any": all of them
-        floor = cfg.trends.min_relevance if cfg.trends.policy == "relevant" else None
-        rows = cached_trends(store, now, trend_settings(cfg).rules.max_age_hours, floor)
-        picks = [TrendPick(t.hashtag, t.name, t.category, t.relevance, t.sources) for t in rows]
-    if cfg.trends.sources.get("calendar", {}).get("enabled", True):
-        local = now.astimezone(cfg.timezone)
-        picks += [TrendPick(tag, tag.lstrip("#"), "calendar", 0.0, ("calendar",)) for tag in calendar_tags(local)]
+    if cfg.trends.policy != "off":
+        rows = cached_trends(store, now, trend_settings(cfg).rules.max_age_hours)
+        picks = [TrendPick(t.hashtag, t.name, t.category, t.relevance, t.sources, display=t.display,
+                           context=t.headlines, matched=t.matched)
+                 for t in rows if usable(t, cfg.trends.policy, cfg.trends.min_relevance)]
+    picks += [TrendPick(o.hashtag, o.name, "calendar", 0.0, ("calendar",), display=o.name, kind="occasion",
+                        holiday=o.holiday, lines=o.lines, offer=o.offer)
+              for o in occasions_today(cfg, now.astimezone(cfg.timezone))]
     return picks
 
 

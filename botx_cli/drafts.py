@@ -144,7 +144,7 @@ def generate(cfg: Config, store: Store, account: str, count: int, now: datetime,
     with store.write() as conn:
         for item in valid:
             slot = datetime.fromisoformat(item.slot).astimezone(cfg.timezone)
-            calendar = {t.casefold() for t in calendar_tags(slot)}
+            calendar = {t.casefold() for t in calendar_tags(cfg, slot)}
             day = slot.date().isoformat() if item.trend and item.trend.casefold() in calendar else None
             cur = conn.execute(
                 "INSERT INTO drafts (account, status, text, text_norm, hashtags, trend, trend_day, angle, offer,"
@@ -319,7 +319,7 @@ class Queue:
         """None when fresh, "wait" for a calendar tag of a later day, else why it is stale."""
         if not draft.trend:
             return None
-        if draft.trend_day:  # a calendar tag: fine while it is one of today's (#November2026 all month)
+        if draft.trend_day:  # a calendar tag: fine while it is one of today's (a conference all week)
             if draft.trend.casefold() in self._calendar_today():
                 return None
             return "wait" if date.fromisoformat(draft.trend_day) > self.today else (
@@ -334,7 +334,7 @@ class Queue:
     def _calendar_today(self) -> set[str]:
         from botx_cli.trends.calendar import calendar_tags
 
-        return {t.casefold() for t in calendar_tags(self.now.astimezone(self.cfg.timezone))}
+        return {t.casefold() for t in calendar_tags(self.cfg, self.now.astimezone(self.cfg.timezone))}
 
     def _close(self, draft: Draft, status: str, reason: str, verdict: Verdict | None = None) -> None:
         if self.dry_run:

@@ -266,4 +266,22 @@ MIGRATIONS: list[tuple[str, str]] = [
     -- The [compose.llm] prompt variant that wrote a post's copy (botx_cli/experiments.py).
     ALTER TABLE attempts ADD COLUMN variant TEXT;
     """),
+    ("007_trend_judgement", """
+    -- What the trend judgement found at refresh time (botx_cli/trends/: relate.py, safety.py,
+    -- llm_judge.py), stored with the trend so a warm `botx post` reads it and imports nothing.
+    ALTER TABLE trends ADD COLUMN display TEXT;        -- the name as a source wrote it ("Mystics vs Fever")
+    ALTER TABLE trends ADD COLUMN context TEXT;        -- JSON [[title, snippet, publication], ...]: its headlines
+    ALTER TABLE trends ADD COLUMN matched TEXT;        -- JSON ["Nvidia", "keynote (headline)"]: why relevant
+    ALTER TABLE trends ADD COLUMN reason TEXT;         -- one line: why it is relevant or not
+    ALTER TABLE trends ADD COLUMN llm_verdict TEXT;    -- JSON {"safe", "related", "why"} when a model judged it
+    ALTER TABLE trend_refreshes ADD COLUMN judge TEXT; -- what the model judge did in that refresh
+    -- The model's verdicts by trend and headlines: a trend still trending at the next refresh
+    -- is not asked about again.
+    CREATE TABLE trend_verdicts (
+        key TEXT PRIMARY KEY,          -- hash of model, product, hashtag and headline titles
+        verdict TEXT NOT NULL,         -- JSON {"safe", "related", "why"}
+        judged_at TEXT NOT NULL
+    );
+    CREATE INDEX trend_verdicts_judged ON trend_verdicts(judged_at);
+    """),
 ]

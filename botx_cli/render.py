@@ -212,7 +212,8 @@ def status(message: str, enabled: bool = True) -> Iterator[None]:
 
 
 def trends(view: Any, verbose: bool) -> None:
-    """`botx trends`: one table of candidates; with -v the sources and what was dropped."""
+    """`botx trends`: one table of candidates; with -v why each is used or not (its headlines
+    too), the sources, the model judge and what was dropped."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -239,7 +240,18 @@ def trends(view: Any, verbose: bool) -> None:
                       f"{row.relevance:.2f}", row.category, age(view, row))
     console.print(table if view.rows else "[dim]no trends cached; try botx trends --refresh[/]")
     if verbose:
+        _trend_reasons(console, view)
         _trend_sources(console, view)
+
+
+def _trend_reasons(console: Any, view: Any) -> None:
+    from rich.markup import escape
+
+    for row in view.rows:
+        mark = "[green]used[/]" if row.used else "[dim]not used[/]"
+        console.print(f"  why {escape(row.hashtag)} ({mark}): {escape(row.reason or '-')}")
+        for title in row.headlines[:3]:
+            console.print(f"      [dim]headline:[/] {escape(title)}")
 
 
 def _trend_sources(console: Any, view: Any) -> None:
@@ -258,5 +270,8 @@ def _trend_sources(console: Any, view: Any) -> None:
         else:
             text = f"[green]ok[/] {state.last_count} trends in {state.last_duration_ms} ms"
         console.print(f"  source [bold]{line.name}[/]: {text}")
+    judge = (view.last_refresh or {}).get("judge")
+    if judge:
+        console.print(f"  judge {escape(judge)}")
     for name, source, rank, reason in view.rejects:
         console.print(f"  [dim]dropped[/] {escape(name)} [dim]({source} #{rank})[/]: {reason}")

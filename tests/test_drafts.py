@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from conftest import XWorld, botx, botx_proc
 from fakes.trend_site import gpu_trend_site, TrendSite, point_trends, trends_section
 
+from botx_cli.config import load_config
 from botx_cli.trends.calendar import calendar_tags
 from botx_cli.validate import CHECKS
 
@@ -164,14 +166,32 @@ def test_gates_still_apply_and_dry_run_changes_nothing(queue: XWorld) -> None:
     assert by_id(queue)[2][0] == "approved"
 
 
+OCCASIONS = """[[occasions]]
+name = "Launch Day"
+date = "11-23"
+[[occasions]]
+name = "Demo Day"
+date = "2026-11-23"
+[[occasions]]
+name = "Black Friday week"
+rule = "4th thursday of november -3 days"
+days = 8
+
+"""
+
+
 def test_calendar_draft_expires_when_its_day_has_passed(queue: XWorld) -> None:
+    text = re.sub(r"(?ms)^\[\[occasions\]\].*?(?=^\[trends\])", "", queue.config.read_text())
+    queue.config.write_text(text.replace("[trends]\n", OCCASIONS + "[trends]\n", 1))
+    cfg = load_config(str(queue.config))
     made = generate("A", 3)
-    monday = {t.casefold() for t in calendar_tags(datetime.fromisoformat(BEFORE))}
-    tuesday = {t.casefold() for t in calendar_tags(datetime.fromisoformat("2026-11-24T09:00:00+01:00"))}
-    assert all(d["trend"] and d["trend"].casefold() in monday for d in made)  # offline: calendar tags only
+    monday = {t.casefold() for t in calendar_tags(cfg, datetime.fromisoformat(BEFORE))}
+    tuesday = {t.casefold() for t in calendar_tags(cfg, datetime.fromisoformat("2026-11-24T09:00:00+01:00"))}
+    assert monday == {"#launchday", "#demoday", "#blackfridayweek"} and tuesday == {"#blackfridayweek"}
+    assert all(d["trend"] and d["trend"].casefold() in monday for d in made)  # offline: occasions only
     assert botx("drafts", "approve", "1", "2", "3").code == 0
     stale = [d for d in made if d["trend"].casefold() not in tuesday]
-    fresh = [d for d in made if d["trend"].casefold() in tuesday]  # #November2026 still holds on Tuesday
+    fresh = [d for d in made if d["trend"].casefold() in tuesday]  # a week-long occasion still holds on Tuesday
     assert stale and fresh
     run = queue.post("A", "--json", "-v", when="2026-11-24T09:00:00+01:00")
     assert run.code == 0, run.err
@@ -193,7 +213,7 @@ def test_trend_draft_expires_once_the_trend_left_the_cache(queue: XWorld, site: 
     point_trends(queue.config, trends_section(site))
     assert botx("trends", "--refresh", "--quiet").code == 0
     first, second = generate("A", 2)
-    calendar = {t.casefold() for t in calendar_tags(datetime.fromisoformat(BEFORE))}
+    calendar = {t.casefold() for t in calendar_tags(load_config(str(queue.config)), datetime.fromisoformat(BEFORE))}
     assert first["trend"] == "#NvidiaEarnings" and second["trend"].casefold() not in calendar  # cached trends
     assert botx("drafts", "approve", "1", "2").code == 0
     assert json.loads(queue.post("A", "--json", when=SLOTS[0]).out)["text"] == first["text"]  # fresh: posted

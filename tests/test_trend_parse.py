@@ -385,3 +385,50 @@ def test_static_server_hostile_options() -> None:
             assert response.headers["content-length"] == str(50 * 1024 * 1024)
             next(response.iter_bytes())  # read a little, then hang up mid-stream
         assert httpx.get(server.url("/missing")).status_code == 404
+
+
+# --- charsets and headlines (issues 10 item 13, 11) -------------------------------------------
+
+from botx_cli.trends.charset import charset_of, decode_page  # noqa: E402
+
+
+@pytest.mark.parametrize(("body", "header", "markup", "text"), [
+    ("Yavaş".encode(), None, "html", "Yavaş"),  # UTF-8 by default
+    ("Yavaş".encode("iso-8859-9"), "iso-8859-9", "html", "Yavaş"),  # the HTTP header decides
+    (b'<meta charset="windows-1254">Yava\xfe', None, "html", '<meta charset="windows-1254">Yavaş'),
+    (b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-9">\xdd', None, "html",
+     '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-9">İ'),
+    ('<?xml version="1.0" encoding="ISO-8859-9"?><a>ş</a>'.encode("iso-8859-9"), None, "xml",
+     '<?xml version="1.0" encoding="ISO-8859-9"?><a>ş</a>'),
+    ("\ufeffYavaş".encode(), "iso-8859-9", "html", "Yavaş"),  # a byte-order mark beats the header
+    ("Yavaş".encode("iso-8859-9"), "no-such-charset", "html", "Yava\ufffd"),  # unknown: UTF-8
+    ("Yavaş".encode(), "rot13", "html", "Yavaş"),  # not a text encoding: UTF-8
+    (b"Mansur Yava\xc5\x9f and Bahar Fey\xffzan", None, "html", "Mansur Yavaş and Bahar Fey\ufffdzan"),
+    (b"caf\xe9", "ISO-8859-1", "html", "café"),  # Latin-1 labels read as windows-1252, like browsers
+])
+def test_pages_decode_by_their_declared_charset(body: bytes, header: str | None, markup: str, text: str) -> None:
+    assert decode_page(body, header, markup) == text
+
+
+def test_charset_of_a_content_type() -> None:
+    assert charset_of('text/html; charset="ISO-8859-9"') == "ISO-8859-9"
+    assert charset_of("application/rss+xml") is None and charset_of(None) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.none() | st.text(max_size=20), st.sampled_from(["html", "xml"]))
+def test_decoding_any_bytes_with_any_label_gives_text(body: bytes, header: str | None, markup: str) -> None:
+    assert isinstance(decode_page(body, header, markup), str)
+
+
+def test_google_feeds_give_their_headlines() -> None:
+    legacy = parse_google_rss(LEGACY_RSS.read_bytes())
+    travis = legacy[0].news
+    assert [h.source for h in travis] == ["BBC News", "NBC News"]
+    assert travis[0].title == "Travis Scott arrested in Miami over intoxication and trespassing"
+    assert travis[0].snippet.startswith("The rapper is detained under his real name")
+    assert sum(len(t.news) for t in legacy) == 39  # every ht:news_item of the capture
+    current = parse_google_rss(CURRENT_RSS.read_bytes())
+    assert [(h.title, h.snippet, h.source) for h in current[1].news] == [
+        ("news Item 1", "", "CNN"), ("news Item 2", "", "Live Science"), ("news Item 3", "", "The Washington Post")]
+    assert parse_google_rss(_feed("<item><title>Bare</title></item>"))[0].news == ()  # names only

@@ -22,7 +22,7 @@ from botx_cli.store import open_store
 from botx_cli.trends import cache
 from botx_cli.trends.calendar import calendar_tags
 
-CALENDAR = set(calendar_tags(NOW))
+CALENDAR = set(calendar_tags(load_config(str(Path(__file__).parent.parent / "botx_cli" / "example_config.toml")), NOW))
 HEAVY = ("sklearn", "bs4", "httpx", "pytrends", "pandas", "rich")
 
 
@@ -107,11 +107,14 @@ def test_trends_table_says_what_was_dropped_and_why(tmp_path: Path, site: TrendS
     config = point_trends(make_config(tmp_path), trends_section(site))
     monkeypatch.setenv("BOTX_CONFIG", str(config))
     monkeypatch.setenv("BOTX_NOW", NOW.isoformat())
-    run = botx("trends", "-v", "--limit", "5")
+    run = botx("trends", "-v", "--limit", "6")
     assert run.code == 0, run.err
     text = " ".join(run.out.split())
     assert "hashtag name sources rank volume relevance category age" in text
-    assert "#NvidiaEarnings Nvidia earnings google_rss,pytrends 1 2,000 0.65 tech 30m" in text
+    assert "#NvidiaEarnings Nvidia earnings google_rss,pytrends 1 2,000 1.00 tech 30m" in text
+    assert "why #NvidiaEarnings (used): relevant: Nvidia headline: news Item 1" in text  # -v says why
+    assert "why #TaylorSwift (not used): not relevant: no term of the product's field in its name" in text
+    assert "why #BlackFridayWeek (used): occasion of 2026-11-23 (not a holiday" in text
     assert "source getdaytrends: cooling off until" in text and "HTTP 503" in text
     assert "dropped" in text and ": script" in text  # trends24's non-Latin names
     quiet = botx("trends", "--refresh", "--quiet")
@@ -176,6 +179,10 @@ def test_cron_prints_the_refresh_line(tmp_path: Path) -> None:
     ("script = \"klingon\"\n", "[trends] script"),
     ("max_age_hours = 0\n", "[trends] max_age_hours"),
     ("refresh_budget_seconds = -1\n", "[trends] refresh_budget_seconds"),
+    ("related = [\"AWS | \", \" | \"]\n", "[trends] related"),  # an alias with no letters
+    ("related = \"AWS\"\n", "[trends] related"),
+    ("related = [\"" + "x" * 81 + "\"]\n", "[trends] related"),
+    ("blacklist_allow = [1]\n", "[trends] blacklist_allow"),
 ])
 def test_bad_trend_keys_are_one_line_exit_2(tmp_path: Path, section: str, key: str) -> None:
     config = point_trends(make_config(tmp_path), "[trends]\n" + section + "\n")

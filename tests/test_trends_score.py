@@ -1,23 +1,21 @@
-"""Pure parts of trend rating and caching: categories, relevance, score, cool-off, cron line."""
+"""Pure parts of trend rating and caching: categories, score, cool-off, cron line.
+(Relevance: tests/test_trend_relate.py.)"""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from botx_cli.config import load_config
 from botx_cli.trends.breaker import cooloff
 from botx_cli.trends.cache import cron_line
 from botx_cli.trends.clean import Trend, to_hashtag
-from botx_cli.trends.score import categorizer, category_of, domain_corpus, relevance, scores, words_of
+from botx_cli.trends.score import categorizer, category_of, scores
 from botx_cli.trends.settings import DEFAULT_CATEGORIES
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "botx_cli" / "example_config.toml"
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
 
@@ -40,24 +38,6 @@ def test_categories_come_from_config_lists() -> None:
     matcher = categorizer({**DEFAULT_CATEGORIES, "tech": ("quantum computing",), "sports": ()})
     assert category_of(matcher, trend("#QuantumComputing")) == "tech"
     assert category_of(matcher, trend("Nvidia")) == "generic" and category_of(matcher, trend("NBA")) == "generic"
-
-
-@pytest.mark.parametrize(("text", "words"), [
-    ("#GPUShortage", "GPU Shortage"), ("#H100Shortage", "H100 Shortage"), ("Tyler, the Creator", "Tyler the Creator"),
-    ("#OpenAIDevDay", "Open AI Dev Day"), ("#2026Election", "2026 Election"),
-])
-def test_words_of_hashtags(text: str, words: str) -> None:
-    assert words_of(text) == words
-
-
-def test_relevance_to_the_example_product() -> None:
-    corpus = domain_corpus(load_config(str(EXAMPLE)))
-    names = ["Nvidia earnings", "#GPUShortage", "H100 shortage", "Cloud GPU prices", "Machine Learning",
-             "Taylor Swift", "Travis Scott", "Black Friday deals", "Lakers", "#MondayMotivation"]
-    found = dict(zip(names, relevance([trend(n) for n in names], corpus), strict=True))
-    related, unrelated = names[:5], names[5:]
-    assert min(found[n] for n in related) > 0.2 > max(found[n] for n in unrelated), found
-    assert relevance([], corpus) == [] and relevance([trend("Nvidia")], []) == [0.0]
 
 
 @given(st.lists(st.tuples(st.integers(1, 500), st.none() | st.integers(0, 10**12), st.integers(1, 5),

@@ -1,8 +1,10 @@
-"""The trend cache in SQLite: refresh bookkeeping, scored rows, what cleaning rejected.
+"""The trend cache in SQLite: refresh bookkeeping, judged rows, what cleaning rejected.
 
 Readers (drafting for `botx post`, `botx trends`) use the newest refresh that produced
 trends, so a refresh whose sources were all down leaves the previous list in use until
-it is older than max_age_hours. Stdlib only: `botx post` reads through here.
+it is older than max_age_hours. Each row carries what the judgement found at refresh time
+(display name, headlines, matched terms, reason, the model's verdict); `usable` decides from
+it whether the policy lets posts use the trend. Stdlib only: `botx post` reads through here.
 """
 
 from __future__ import annotations
@@ -30,16 +32,37 @@ class CachedTrend:
     category: str
     published_at: str | None
     fetched_at: str
+    display: str = ""  # the name as a source wrote it
+    context: tuple[tuple[str, str, str], ...] = ()  # (title, snippet, publication) of each headline
+    matched: tuple[str, ...] = ()  # the terms that made it relevant
+    reason: str = ""  # why it is relevant or not
+    llm: dict[str, Any] | None = None  # the model's verdict {"safe", "related", "why"}, when one judged it
+
+    @property
+    def headlines(self) -> tuple[str, ...]:
+        return tuple(title for title, _snippet, _source in self.context)
+
+
+def usable(trend: CachedTrend, policy: str, min_relevance: float) -> bool:
+    """Whether the policy lets a post ride this trend. Unsafe trends never reach the cache.
+    Under "relevant" the rules decide (relevance above min_relevance); a model that judged it
+    may veto it, or confirm one the rules found some evidence for (never one with none)."""
+    if policy != "relevant":
+        return policy == "any"
+    related = (trend.llm or {}).get("related")
+    if related is False:
+        return False
+    return trend.relevance > min_relevance or (related is True and trend.relevance > 0)
 
 
 def last_refresh(store: Store) -> dict[str, Any] | None:
     row = store.conn.execute(
         "SELECT id, started_at, finished_at, trigger, duration_ms, kept, rejected, sources_ok, sources_failed,"
-        " sources_skipped, error FROM trend_refreshes ORDER BY started_at DESC, id DESC LIMIT 1").fetchone()
+        " sources_skipped, error, judge FROM trend_refreshes ORDER BY started_at DESC, id DESC LIMIT 1").fetchone()
     if row is None:
         return None
     keys = ("id", "started_at", "finished_at", "trigger", "duration_ms", "kept", "rejected", "sources_ok",
-            "sources_failed", "sources_skipped", "error")
+            "sources_failed", "sources_skipped", "error", "judge")
     found = dict(zip(keys, row))
     for key in ("sources_ok", "sources_failed", "sources_skipped"):
         found[key] = json.loads(found[key] or "[]")
@@ -67,13 +90,14 @@ def claim_refresh(store: Store, now: datetime, cache_minutes: int, trigger: str,
 
 
 def finish_refresh(store: Store, refresh_id: int, now: datetime, duration_ms: int, kept: int, rejected: int,
-                   outcome: dict[str, list[str]], error: str | None = None) -> None:
+                   outcome: dict[str, list[str]], error: str | None = None, judge: str | None = None) -> None:
     with store.write() as conn:
         conn.execute(
             "UPDATE trend_refreshes SET finished_at = ?, duration_ms = ?, kept = ?, rejected = ?, sources_ok = ?,"
-            " sources_failed = ?, sources_skipped = ?, error = ? WHERE id = ?",
+            " sources_failed = ?, sources_skipped = ?, error = ?, judge = ? WHERE id = ?",
             (iso(now), duration_ms, kept, rejected, json.dumps(outcome.get("ok", [])),
-             json.dumps(outcome.get("failed", [])), json.dumps(outcome.get("skipped", [])), error, refresh_id))
+             json.dumps(outcome.get("failed", [])), json.dumps(outcome.get("skipped", [])), error, judge,
+             refresh_id))
 
 
 def save(store: Store, refresh_id: int, now: datetime, trends: Sequence[CachedTrend],
@@ -82,9 +106,12 @@ def save(store: Store, refresh_id: int, now: datetime, trends: Sequence[CachedTr
     with store.write() as conn:
         conn.executemany(
             "INSERT INTO trends (refresh_id, name, hashtag, sources, rank, volume, relevance, score, category,"
-            " published_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " published_at, fetched_at, display, context, matched, reason, llm_verdict)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(refresh_id, t.name, t.hashtag, json.dumps(list(t.sources)), t.rank, t.volume, t.relevance, t.score,
-              t.category, t.published_at, iso(now)) for t in trends])
+              t.category, t.published_at, iso(now), t.display, json.dumps([list(h) for h in t.context]),
+              json.dumps(list(t.matched)), t.reason, json.dumps(t.llm) if t.llm is not None else None)
+             for t in trends])
         conn.executemany("INSERT INTO trend_rejects (refresh_id, name, source, rank, reason) VALUES (?, ?, ?, ?, ?)",
                          [(refresh_id, *reject) for reject in rejects])
         _prune(conn, keep_refreshes)
@@ -104,18 +131,36 @@ def _prune(conn: Any, keep: int) -> None:
     conn.execute("DELETE FROM trend_rejects WHERE refresh_id NOT IN (SELECT id FROM trend_refreshes)")
 
 
-def cached_trends(store: Store, now: datetime, max_age_hours: float | None,
-                  min_relevance: float | None = None, limit: int = 500) -> list[CachedTrend]:
-    """The newest refresh's trends, best score first, only those with relevance above
-    `min_relevance` when given; none once older than max_age_hours."""
+def cached_trends(store: Store, now: datetime, max_age_hours: float | None, limit: int = 500) -> list[CachedTrend]:
+    """The newest refresh's trends, best score first; none once older than max_age_hours."""
     since = iso(now - timedelta(hours=max_age_hours if max_age_hours is not None else 24 * 365))
-    floor = -1.0 if min_relevance is None else min_relevance
     rows = store.conn.execute(
-        "SELECT name, hashtag, sources, rank, volume, relevance, score, category, published_at, fetched_at"
+        "SELECT name, hashtag, sources, rank, volume, relevance, score, category, published_at, fetched_at,"
+        " display, context, matched, reason, llm_verdict"
         " FROM trends WHERE refresh_id = (SELECT MAX(refresh_id) FROM trends) AND fetched_at >= ?"
-        " AND relevance > ? ORDER BY score DESC, relevance DESC, id LIMIT ?", (since, floor, limit))
-    return [CachedTrend(n, h, tuple(json.loads(s)), r, v, rel, sc, c, p, f)
-            for n, h, s, r, v, rel, sc, c, p, f in rows]
+        " ORDER BY score DESC, relevance DESC, id LIMIT ?", (since, limit))
+    return [CachedTrend(n, h, tuple(json.loads(s)), r, v, rel, sc, c, p, f, d or n,
+                        tuple(tuple(item) for item in json.loads(ctx or "[]")), tuple(json.loads(m or "[]")),
+                        why or "", json.loads(llm) if llm else None)
+            for n, h, s, r, v, rel, sc, c, p, f, d, ctx, m, why, llm in rows]
+
+
+def verdicts(store: Store, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The model verdicts stored under these keys (llm_judge.verdict_key)."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start:start + 500])
+        rows = store.conn.execute(f"SELECT key, verdict FROM trend_verdicts WHERE key IN ({','.join('?' * len(chunk))})",
+                                  chunk)
+        found.update((key, json.loads(verdict)) for key, verdict in rows)
+    return found
+
+
+def save_verdicts(store: Store, now: datetime, found: dict[str, dict[str, Any]], keep_hours: float = 48) -> None:
+    with store.write() as conn:
+        conn.executemany("INSERT OR REPLACE INTO trend_verdicts (key, verdict, judged_at) VALUES (?, ?, ?)",
+                         [(key, json.dumps(verdict), iso(now)) for key, verdict in found.items()])
+        conn.execute("DELETE FROM trend_verdicts WHERE judged_at < ?", (iso(now - timedelta(hours=keep_hours)),))
 
 
 def newest_refresh_id(store: Store) -> int | None:

@@ -1,13 +1,16 @@
 """Pure trend cleaning: raw names from every source in, postable hashtags out.
 
 A trend survives only if it becomes a hashtag X itself would extract whole, is not
-page noise, is fresh, is written mostly in the configured script and touches no
-blacklisted topic. Survivors seen on several sources (or twice) are merged. Every
-dropped item comes back with a reason, so `botx trends` can say why.
+page noise, is fresh, is written mostly in the configured script, touches no unsafe
+topic (safety.py), names no other year than this one and is not calendar filler
+(filler.py). Survivors seen on several sources (or twice) are merged, and a merged trend
+whose headlines touch an unsafe topic is dropped with every name it had. Every dropped
+item comes back with a reason, so `botx trends` can say why.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -15,9 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from botx_cli.text import extract_hashtags
-from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
+from botx_cli.trends.blacklist import DEFAULT_ALLOW, DEFAULT_BLACKLIST
 from botx_cli.trends.blacklist import terms as _terms
-from botx_cli.trends.parse import RawTrend
+from botx_cli.trends.filler import foreign_year, is_filler
+from botx_cli.trends.parse import Headline, RawTrend
+from botx_cli.trends.safety import SafetyMatcher
 
 # Sources in the order a merged trend lists them: most dependable first.
 SOURCE_ORDER = ("google_rss", "x", "trends24", "getdaytrends", "pytrends", "calendar")
@@ -36,6 +41,7 @@ class CleanRules:
     blacklist: Mapping[str, Sequence[str]] = field(default_factory=lambda: DEFAULT_BLACKLIST)
     extra_blacklist: tuple[str, ...] = ()  # added to `blacklist` as category "custom"
     min_script_share: float = 0.9  # share of letters that must be in `script`
+    allow: tuple[str, ...] = DEFAULT_ALLOW  # words no "*" term is found inside (#Cockpit)
 
     def __post_init__(self) -> None:
         if self.script != "any" and self.script not in SCRIPTS:
@@ -52,6 +58,8 @@ class Trend:
     volume: int | None
     published_at: datetime | None
     category: str = "generic"
+    display: str = ""  # the name as a source wrote it, spaced if any source spaced it ("Mystics vs Fever")
+    news: tuple[Headline, ...] = ()  # every headline its sources gave
 
 
 @dataclass(frozen=True)
@@ -136,110 +144,9 @@ def to_hashtag(name: str) -> str | None:
 
 
 def _fold(text: str) -> str:
-    """Casefolded, accents removed: the form compared for keys and blacklists."""
+    """Casefolded, accents removed: the form merge keys compare."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _char_class(char: str) -> str:
-    if char.isdigit():
-        return "digit"
-    if char.isupper():
-        return "upper"
-    if char.islower():
-        return "lower"
-    return "letter" if char.isalpha() else "mark" if unicodedata.combining(char) else "sep"
-
-
-def split_pieces(word: str) -> list[str]:
-    """CamelCase and letter/digit pieces: "Election2026" -> ["Election", "2026"],
-    "PornHub" -> ["Porn", "Hub"], "RIPKobe" -> ["RIP", "Kobe"]."""
-    pieces: list[str] = []
-    current = ""
-    prev = "sep"
-    for i, char in enumerate(word):
-        kind = _char_class(char)
-        if kind == "mark":
-            current += char  # a combining accent belongs to the letter before it
-            continue
-        nxt = _char_class(word[i + 1]) if i + 1 < len(word) else "sep"
-        if current and _boundary(prev, kind, nxt):
-            pieces.append(current)
-            current = ""
-        current += char if kind != "sep" else ""
-        prev = kind
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _boundary(prev: str, kind: str, nxt: str) -> bool:
-    if kind == "sep" or prev == "sep":
-        return True
-    cased = {"upper", "lower"}
-    if prev == "lower" and kind == "upper":
-        return True
-    if prev == "upper" and kind == "upper" and nxt == "lower":
-        return True  # "RIPKobe": the K starts a new word
-    if (prev == "digit") != (kind == "digit"):
-        return True
-    return (prev in cased) != (kind in cased)  # "JUMPのホムパ" -> JUMP | のホムパ
-
-
-# --- blacklist ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Blacklist:
-    terms: Mapping[tuple[str, ...], str]  # folded pieces -> category
-    longest: int
-
-    @classmethod
-    def build(cls, categories: Mapping[str, Iterable[str]], extra: Iterable[str]) -> _Blacklist:
-        terms: dict[tuple[str, ...], str] = {}
-        for category, words in [*categories.items(), ("custom", extra)]:
-            for term in words:
-                for form in (_word_forms(term), _piece_forms(term)):
-                    if form:
-                        terms.setdefault(form, category)
-        return cls(terms, max((len(k) for k in terms), default=0))
-
-    def category_of(self, name: str) -> str | None:
-        """Whole words and CamelCase/digit pieces, never substrings: Sussex is safe."""
-        words = _word_forms(name)
-        for sequence in (words, _piece_forms(name), ("".join(words),)):
-            hit = self._find(sequence)
-            if hit:
-                return hit
-        return None
-
-    def _find(self, sequence: tuple[str, ...]) -> str | None:
-        for start in range(len(sequence)):
-            for size in range(1, min(self.longest, len(sequence) - start) + 1):
-                hit = self.terms.get(sequence[start : start + size])
-                if hit:
-                    return hit
-        return None
-
-
-# The same whole-word/CamelCase matching classifies trends into categories (refresh.py).
-TermMatcher = _Blacklist
-
-
-def _without_marks(text: str) -> str:
-    """Combining marks removed BEFORE splitting into words: a mark is \\W, so "P\u0336orn"
-    would otherwise split into "P" and "orn" and slip past the blacklist."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
-
-
-def _word_forms(text: str) -> tuple[str, ...]:
-    return tuple(w for w in (_fold(w) for w in re.split(r"[\W_]+", _without_marks(text))) if w)
-
-
-def _piece_forms(text: str) -> tuple[str, ...]:
-    pieces = (p for word in re.split(r"[\W_]+", _without_marks(text)) for p in split_pieces(word))
-    return tuple(f for f in map(_fold, pieces) if f)
 
 
 # --- the rules ------------------------------------------------------------------
@@ -316,12 +223,18 @@ def _extracts_whole(hashtag: str) -> bool:
     return extract_hashtags(hashtag) == [hashtag[1:]]
 
 
-def _check(raw: RawTrend, rules: CleanRules, blacklist: _Blacklist, now: datetime) -> str:
+def _check(raw: RawTrend, rules: CleanRules, safety: SafetyMatcher, now: datetime) -> str:
     """The first rule `raw` breaks, or "" if it passes all. Cheapest rules first."""
     name = visible_text(raw.name)  # invisible characters go first, then re-check
     hashtag = to_hashtag(name) if name else None
+
+    def unsafe() -> str | None:
+        hit = safety.check(name) or safety.check(hashtag or "")
+        return hit.reason()[len("blacklist:"):] if hit else None
+
     checks: tuple[tuple[str, Callable[[], bool | str | None]], ...] = (
         ("empty", lambda: not name),
+        ("garbled", lambda: "\ufffd" in name),  # a byte the page's charset could not decode
         ("stale", lambda: _is_stale(raw.published_at, rules, now)),
         ("markup", lambda: _is_markup(name)),
         ("numeric", lambda: _is_numeric(name)),
@@ -329,7 +242,9 @@ def _check(raw: RawTrend, rules: CleanRules, blacklist: _Blacklist, now: datetim
         ("noise", lambda: _is_noise(name)),
         ("too_long", lambda: len(name) > rules.max_len or len(hashtag or "") - 1 > rules.max_len),
         ("script", lambda: not _script_ok(name, rules)),
-        ("blacklist", lambda: blacklist.category_of(name) or blacklist.category_of(hashtag or "")),
+        ("blacklist", unsafe),
+        ("year", lambda: str(foreign_year(name, now.date()) or "")),
+        ("filler", lambda: is_filler(name)),
         ("not_a_hashtag", lambda: hashtag is None or not _extracts_whole(hashtag)),
     )
     for reason, broken in checks:
@@ -393,8 +308,11 @@ def _merge(members: list[RawTrend]) -> tuple[Trend, list[RawTrend]]:
     """One Trend for a group; the members it absorbed come back as duplicates."""
     best = min(members, key=lambda r: (r.rank, _source_index(r.source), r.name, r.url or ""))
     name = visible_text(best.name)
+    by_source = sorted(members, key=lambda r: (_source_index(r.source), r.rank))
+    spaced = [visible_text(r.name) for r in by_source if not visible_text(r.name).startswith(("#", "\uff03"))]
     volumes = [r.volume for r in members if r.volume is not None]
     dates = [_aware(r.published_at) for r in members if r.published_at is not None]
+    news = {h.title.casefold(): h for r in by_source for h in r.news}
     trend = Trend(
         name=name,
         hashtag=to_hashtag(name) or "",
@@ -402,6 +320,8 @@ def _merge(members: list[RawTrend]) -> tuple[Trend, list[RawTrend]]:
         rank=best.rank,
         volume=max(volumes) if volumes else None,
         published_at=max(dates) if dates else None,
+        display=spaced[0] if spaced else name,
+        news=tuple(news.values()),
     )
     return trend, [r for r in members if r is not best]
 
@@ -414,21 +334,49 @@ def _aware(moment: datetime) -> datetime:
 
 
 def clean_trends(raw: Sequence[RawTrend], rules: CleanRules, now: datetime) -> CleanResult:
+    """`now` in the config's time zone: its date is the "current local year" of the year rule."""
     if now.tzinfo is None:
         raise ValueError("clean_trends needs an aware `now` (BOTX_NOW carries an offset)")
-    blacklist = _Blacklist.build(rules.blacklist, rules.extra_blacklist)
+    safety = safety_matcher(rules)
     passed: list[RawTrend] = []
     rejected: list[tuple[RawTrend, str]] = []
     for item in raw:
-        reason = _check(item, rules, blacklist, now)
+        reason = _check(item, rules, safety, now)
         if reason:
             rejected.append((item, reason))
         else:
             passed.append(item)
     kept: list[Trend] = []
     for group in _components([merge_key(r.name) for r in passed]):
-        trend, absorbed = _merge([passed[i] for i in group])
+        members = [passed[i] for i in group]
+        trend, absorbed = _merge(members)
+        reason = unsafe_news(trend.news, safety)
+        if reason:  # every name it had goes: trends24's bare name is the same arrest
+            rejected.extend((r, reason) for r in members)
+            continue
         kept.append(trend)
         rejected.extend((r, "duplicate") for r in absorbed)
     kept.sort(key=lambda t: (t.rank, -(t.volume or 0), t.hashtag.casefold(), t.hashtag))
     return CleanResult(kept=kept, rejected=rejected)
+
+
+def safety_matcher(rules: CleanRules) -> SafetyMatcher:
+    """The matcher of these rules' lists, built once (it folds about a thousand terms)."""
+    return _matcher(tuple((category, tuple(terms)) for category, terms in rules.blacklist.items()),
+                    tuple(rules.extra_blacklist), tuple(rules.allow))
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(categories: tuple[tuple[str, tuple[str, ...]], ...], extra: tuple[str, ...],
+             allow: tuple[str, ...]) -> SafetyMatcher:
+    return SafetyMatcher(dict(categories), extra, allow)
+
+
+def unsafe_news(news: Sequence[Headline], safety: SafetyMatcher) -> str:
+    """Why the headlines make a trend unsafe ("" when they do not), quoting the headline."""
+    for headline in news:
+        hit = safety.check(headline.text())
+        if hit:
+            title = headline.title if len(headline.title) <= 70 else headline.title[:69] + "\u2026"
+            return hit.reason(f'headline "{title}"')
+    return ""

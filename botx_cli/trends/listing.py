@@ -1,7 +1,8 @@
 """`botx trends`: the candidates in the order `post` would consider them, plus why not.
 
-Order: trends the policy lets a post use (best score first), then today's calendar tags,
-then the trends the policy leaves out. Sources are named by their config NAME.
+Order: trends the policy lets a post use (best score first), then today's occasions, then
+the trends the policy leaves out. Each row says why (its reason) and what its source said
+(its headlines); sources are named by their config NAME.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from botx_cli.clock import iso, parse_iso
 from botx_cli.config import Config
 from botx_cli.store import Store
 from botx_cli.trends import breaker, cache
-from botx_cli.trends.calendar import calendar_tags, display_name
+from botx_cli.trends.calendar import occasions_today
 from botx_cli.trends.refresh import RefreshReport, refresh, refresh_if_stale
 from botx_cli.trends.settings import BEARER_ENV, settings
 
@@ -28,7 +29,9 @@ class Row(cache.CachedTrend):
         return {"name": self.name, "hashtag": self.hashtag, "sources": list(self.sources), "rank": self.rank,
                 "relevance": self.relevance, "fetched_at": self.fetched_at, "volume": self.volume,
                 "score": self.score, "category": self.category, "published_at": self.published_at,
-                "used": self.used}
+                "used": self.used, "reason": self.reason, "context": list(self.headlines),
+                "display": self.display or self.name, "matched": list(self.matched),
+                "kind": "occasion" if self.sources == ("calendar",) else "trend", "llm": self.llm}
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,9 @@ def run_trends(cfg: Config, store: Store, now: datetime, force: bool, limit: int
     """Refresh (always with force, else only when stale), then list what the cache holds."""
     report = refresh(cfg, store, now) if force else refresh_if_stale(cfg, store, now, trigger="cli")
     conf = settings(cfg)
-    floor = cfg.trends.min_relevance if cfg.trends.policy == "relevant" else -1.0
-    usable = cfg.trends.policy != "off"
-    cached = [_row(t, usable and t.relevance > floor) for t in
-              cache.cached_trends(store, now, conf.rules.max_age_hours)]
-    rows = [r for r in cached if r.used] + _calendar_rows(cfg, now) + [r for r in cached if not r.used]
+    cached = [_row(t, cache.usable(t, cfg.trends.policy, cfg.trends.min_relevance))
+              for t in cache.cached_trends(store, now, conf.rules.max_age_hours)]
+    rows = [r for r in cached if r.used] + _occasion_rows(cfg, now) + [r for r in cached if not r.used]
     states = breaker.states(store)
     sources = [SourceLine(spec.name, spec.enabled, states.get(spec.name)) for spec in conf.sources.values()
                if spec.name != "calendar"]
@@ -73,12 +74,15 @@ def _row(trend: cache.CachedTrend, used: bool) -> Row:
     return Row(**{**trend.__dict__, "used": used})
 
 
-def _calendar_rows(cfg: Config, now: datetime) -> list[Row]:
-    if not settings(cfg).sources["calendar"].enabled:
-        return []
-    tags = calendar_tags(now.astimezone(cfg.timezone))
-    return [Row(display_name(tag), tag, ("calendar",), rank, None, 0.0, 0.0, "calendar", None, iso(now), True)
-            for rank, tag in enumerate(tags, start=1)]
+def _occasion_rows(cfg: Config, now: datetime) -> list[Row]:
+    local = now.astimezone(cfg.timezone)
+    rows = []
+    for rank, occasion in enumerate(occasions_today(cfg, local), start=1):
+        greeting = "a holiday: a greeting fits" if occasion.holiday else "not a holiday: no greeting"
+        offer = f"; features {occasion.offer}" if occasion.offer else ""
+        rows.append(Row(occasion.name, occasion.hashtag, ("calendar",), rank, None, 0.0, 0.0, "calendar", None,
+                        iso(now), occasion.name, reason=f"occasion of {local.date()} ({greeting}{offer})", used=True))
+    return rows
 
 
 def age(view: TrendsView, row: Row) -> str:

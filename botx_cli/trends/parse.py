@@ -23,6 +23,7 @@ from html.entities import html5
 from typing import TYPE_CHECKING, Any
 
 from botx_cli.errors import TemporaryFailure
+from botx_cli.trends.charset import decode_page
 
 if TYPE_CHECKING:  # pragma: no cover - typing only, keeps bs4 off the hot path
     from bs4 import BeautifulSoup, Tag
@@ -36,6 +37,19 @@ MAX_BODY_CHARS = 5_000_000
 
 
 @dataclass(frozen=True)
+class Headline:
+    """One news item a source gives to explain a trend (Google RSS `ht:news_item`)."""
+
+    title: str
+    snippet: str = ""
+    source: str = ""  # the publication: "BBC News"
+
+    def text(self) -> str:
+        """Everything the judgement reads: title, snippet and publication."""
+        return " ".join(part for part in (self.title, self.snippet, self.source) if part)
+
+
+@dataclass(frozen=True)
 class RawTrend:
     name: str
     rank: int  # 1-based position in the source's own list
@@ -43,6 +57,7 @@ class RawTrend:
     source: str  # the config name: google_rss, trends24, getdaytrends, x, ...
     published_at: datetime | None = None  # aware UTC
     url: str | None = None
+    news: tuple[Headline, ...] = ()  # what the source says about it; names-only sources give none
 
 
 class ParseError(TemporaryFailure):
@@ -132,14 +147,16 @@ def _epoch_to_utc(value: str | None) -> datetime | None:
 
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _ENTITY_RE = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31});")
-_ENCODING_RE = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_XML_DECLARATION = re.compile(r"^<\?xml[^>]*\?>")
+MAX_HEADLINES = 5  # a feed item carries about three; more would only slow the judgement
 
 
 def parse_google_rss(body: bytes | str) -> list[RawTrend]:
     """Both the current /trending/rss feed and the legacy daily feed."""
     source = "google_rss"
     _check_size(source, body)
-    text = _decode_xml(source, body).lstrip("\ufeff \t\r\n")
+    # decoded already: a declaration naming another encoding would only mislead expat
+    text = _XML_DECLARATION.sub("", _decode_xml(source, body).lstrip("\ufeff \t\r\n"), count=1)
     if re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
         # No feed needs a DTD; refusing it rules out entity-expansion bombs.
         raise ParseError(source, "DOCTYPE/ENTITY declarations are not accepted")
@@ -160,20 +177,7 @@ def parse_google_rss(body: bytes | str) -> list[RawTrend]:
 
 
 def _decode_xml(source: str, body: bytes | str) -> str:
-    if isinstance(body, str):
-        return body
-    raw = bytes(body)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif raw.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    else:
-        declared = _ENCODING_RE.match(raw.lstrip()[:200])
-        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
-    try:
-        return raw.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as err:
-        raise ParseError(source, f"cannot decode body as {encoding} ({err})") from None
+    return body if isinstance(body, str) else decode_page(bytes(body), None, "xml")
 
 
 def _xml_safe_entity(match: re.Match[str]) -> str:
@@ -206,7 +210,22 @@ def _rss_item(item: ET.Element, rank: int, feed_link: str) -> RawTrend | None:
         source="google_rss",
         published_at=_rfc822_to_utc(item.findtext("pubDate")),
         url=url,
+        news=_news_items(item),
     )
+
+
+def _news_items(item: ET.Element) -> tuple[Headline, ...]:
+    """The item's ht:news_item children (title, snippet, publication), matched by local name
+    like ht:approx_traffic: the legacy and current feeds use different namespaces."""
+    found: list[Headline] = []
+    for child in item:
+        if _local(child.tag) != "news_item":
+            continue
+        fields = {_local(part.tag): _clean_text("".join(part.itertext())) for part in child}
+        title = fields.get("news_item_title", "")
+        if title:
+            found.append(Headline(title, fields.get("news_item_snippet", ""), fields.get("news_item_source", "")))
+    return tuple(found[:MAX_HEADLINES])
 
 
 def _rfc822_to_utc(value: str | None) -> datetime | None:
@@ -233,8 +252,9 @@ def _soup(source: str, body: bytes | str) -> BeautifulSoup:
     from bs4 import BeautifulSoup
 
     features = "lxml" if importlib.util.find_spec("lxml") else "html.parser"
+    text = body if isinstance(body, str) else decode_page(bytes(body), None, "html")  # never bs4's guess
     try:
-        return BeautifulSoup(body, features)
+        return BeautifulSoup(text, features)
     except Exception as err:  # bs4/lxml raise assorted types on binary junk
         raise ParseError(source, f"cannot parse HTML ({type(err).__name__}: {err})") from None
 

@@ -1,10 +1,12 @@
-"""One trend refresh: due sources fetched together, cleaned, categorised, scored, cached.
+"""One trend refresh: due sources fetched together, cleaned, judged, scored, cached.
 
 `refresh_if_stale` is what `botx post` calls: with a warm cache it costs one SELECT and
-imports nothing heavy; httpx, bs4, pytrends and scikit-learn load only inside a refresh
-that needs them. A refresh never raises for a source: failures go to trend_sources and
-the circuit breaker, and with every network source down posts still use calendar and
-domain tags.
+imports nothing heavy; httpx, bs4, pytrends, scikit-learn and openai load only inside a
+refresh that needs them. The judgement happens here, once per refresh, and is stored with
+each trend: safety on names and headlines (clean.py), relevance by the product's field
+(relate.py), and with [compose] strategy = "llm" the model's verdicts (llm_judge.py).
+A refresh never raises for a source: failures go to trend_sources and the circuit breaker,
+and with every network source down posts still use occasions and domain tags.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class RefreshReport:
     kept: int
     rejected: int
     error: str | None = None
+    judge: str | None = None  # what the model judge did (strategy "llm")
 
     @property
     def all_down(self) -> bool:
@@ -66,8 +69,9 @@ def refresh(cfg: Config, store: Store, now: datetime, trigger: str = "cli", forc
         return None
     started = time.monotonic()
     report = RefreshReport(refresh_id, 0, [], 0, 0)
+    deadline = None if budget is None else started + budget  # a post's refresh: the model gets what is left
     try:
-        report = _run(cfg, store, now, refresh_id, settings(cfg), budget)
+        report = _run(cfg, store, now, refresh_id, settings(cfg), budget, deadline)
     except Exception as err:  # noqa: BLE001 - a broken refresh must not stop the post
         report = replace(report, error=f"{type(err).__name__}: {err}"[:300])
     report = replace(report, duration_ms=int((time.monotonic() - started) * 1000))
@@ -75,14 +79,14 @@ def refresh(cfg: Config, store: Store, now: datetime, trigger: str = "cli", forc
     for source in report.sources:
         outcome.setdefault(source.status, []).append(source.name)
     cache.finish_refresh(store, refresh_id, now, report.duration_ms, report.kept, report.rejected, outcome,
-                         report.error)
+                         report.error, report.judge)
     if report.all_down:
         every_source_down(cfg, store, report, now)
     return report
 
 
 def _run(cfg: Config, store: Store, now: datetime, refresh_id: int, conf: TrendSettings,
-         budget: float | None) -> RefreshReport:
+         budget: float | None, deadline: float | None) -> RefreshReport:
     states = breaker.states(store)
     due: list[SourceSpec] = []
     outcomes: list[SourceOutcome] = []
@@ -99,15 +103,49 @@ def _run(cfg: Config, store: Store, now: datetime, refresh_id: int, conf: TrendS
         for result in fetched:
             outcomes.append(_record(store, now, conf, result))
             raw += result.trends
-    cleaned = clean_trends(raw, conf.rules, now)
+    cleaned = clean_trends(raw, conf.rules, now.astimezone(cfg.timezone))  # the local year decides dated names
     sources_ok = sum(o.status == "ok" for o in outcomes)
     rows = _rate(cfg, conf, cleaned.kept, now, sources_ok)
     rejects = [(r.name, r.source, r.rank, reason) for r, reason in cleaned.rejected]
+    note = None
+    if rows and cfg.strategy == "llm":  # the model as a second judge, once per refresh
+        left = cfg.llm.timeout_seconds if deadline is None else deadline - time.monotonic()
+        rows, vetoed, note = _judge_with_model(cfg, store, rows, now, min(cfg.llm.timeout_seconds, left))
+        rejects += vetoed
     cache.save(store, refresh_id, now, rows, rejects, conf.keep_refreshes)
     _store_affinities(cfg, store, rows, now)  # also the angle x offer rows, so no post computes them
     order = {name: i for i, name in enumerate(conf.sources)}
     outcomes.sort(key=lambda o: order.get(o.name, 99))
-    return RefreshReport(refresh_id, 0, outcomes, len(rows), len(rejects))
+    return RefreshReport(refresh_id, 0, outcomes, len(rows), len(rejects), judge=note)
+
+
+def _judge_with_model(cfg: Config, store: Store, rows: list[cache.CachedTrend], now: datetime,
+                      seconds: float) -> tuple[list[cache.CachedTrend], list[tuple[str, str, int | None, str]], str]:
+    """The model's verdicts applied: unsafe ones move to the rejects, the rest carry theirs."""
+    from botx_cli.trends.llm_judge import judge
+
+    judged = judge(cfg, store, rows, now, seconds)
+    kept, vetoed = [], []
+    for row in rows:
+        verdict = judged.verdicts.get(row.hashtag.casefold())
+        if verdict is None:
+            kept.append(row)
+        elif not verdict["safe"]:
+            vetoed.append((row.display or row.name, row.sources[0], row.rank, f"llm:unsafe ({verdict['why']})"))
+        else:
+            kept.append(replace(row, llm=verdict, reason=_with_verdict(row, verdict, cfg.trends.min_relevance)))
+    return kept, vetoed, judged.note
+
+
+def _with_verdict(row: cache.CachedTrend, verdict: dict[str, Any], min_relevance: float) -> str:
+    why = f" ({verdict['why']})" if verdict["why"] else ""
+    if not verdict["related"]:
+        return f"{row.reason}; the model: not related{why}"
+    if row.relevance > min_relevance:
+        return f"{row.reason}; the model agrees{why}"
+    if row.relevance > 0:
+        return f"relevant: the model confirmed{why}; the rules found {', '.join(row.matched)}"
+    return f"{row.reason}; the model says related{why}, but the rules found nothing to confirm"
 
 
 def _fetch(due: list[SourceSpec], conf: TrendSettings, budget: float | None) -> tuple[list[Any], list[Any]]:
@@ -142,18 +180,22 @@ def _record_x_calls(cfg: Config, store: Store, now: datetime, calls: list[tuple[
 
 def _rate(cfg: Config, conf: TrendSettings, kept: list[Trend], now: datetime,
           sources_ok: int) -> list[cache.CachedTrend]:
-    """Category, relevance and score of every kept trend, best first."""
+    """Category, relevance (with why) and score of every kept trend, best first."""
     if not kept:
         return []
     from botx_cli.trends import score
+    from botx_cli.trends.relate import Vocabulary
 
+    vocabulary = Vocabulary.of(cfg.product.name, cfg.product.keywords, [o.item for o in cfg.content.offers],
+                               cfg.hashtags.domain, conf.related)
     matcher = score.categorizer(conf.categories)
-    relevances = score.relevance(kept, score.domain_corpus(cfg))
-    totals = score.scores(kept, relevances, now, conf.rules.max_age_hours, sources_ok)
-    rows = [cache.CachedTrend(t.name, t.hashtag, t.sources, t.rank, t.volume, rel, total,
+    judged = [vocabulary.judge(t.display or t.name, t.hashtag, t.news, cfg.trends.min_relevance) for t in kept]
+    totals = score.scores(kept, [j.score for j in judged], now, conf.rules.max_age_hours, sources_ok)
+    rows = [cache.CachedTrend(t.name, t.hashtag, t.sources, t.rank, t.volume, j.score, total,
                               score.category_of(matcher, t), iso(t.published_at) if t.published_at else None,
-                              iso(now))
-            for t, rel, total in zip(kept, relevances, totals, strict=True)]
+                              iso(now), t.display or t.name, tuple((h.title, h.snippet, h.source) for h in t.news),
+                              j.matched, j.reason)
+            for t, j, total in zip(kept, judged, totals, strict=True)]
     return sorted(rows, key=lambda r: (-r.score, -r.relevance, r.hashtag.casefold()))
 
 

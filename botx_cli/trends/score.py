@@ -1,80 +1,37 @@
-"""What a trend is worth to this product: category, relevance and one score.
+"""What a trend is worth to this product: category and one score.
 
-Relevance is the TF-IDF cosine similarity (character n-grams within word boundaries,
-which suit hashtags: #GPUShortage shares "gpu" with the keyword "gpu") between the trend
-and the closest short document of the domain corpus: product keywords, name and
-description phrases, domain hashtags as words, offers and angle lines. Short documents
-keep a single strong match strong; the IDF is fitted on the corpus and the trends
-together so that n-grams every trend has count for little.
-
-scikit-learn is imported inside `relevance` only: refreshes pay for it, `botx post`
-reads the stored numbers.
+The category (sports, tech, entertainment, news, else generic) picks the [hooks] that
+introduce a trend; relevance is judged by relate.py (terms of the product's field in the
+trend's name and headlines) and `score` combines it with rank, volume, agreement across
+sources and freshness. Stdlib only: no model, no vectoriser.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 
-from botx_cli.config import Config
-from botx_cli.trends.clean import TermMatcher, Trend, split_pieces
+from botx_cli.trends.clean import Trend
+from botx_cli.trends.words import PhraseIndex, Tokens
 
 # Weights of the parts of `score` (they sum to 1, so the score stays within 0..1).
 WEIGHTS = {"relevance": 0.45, "rank": 0.2, "agreement": 0.15, "volume": 0.1, "freshness": 0.1}
 UNKNOWN_FRESHNESS = 0.75  # live lists (trends24, X) carry no date but are current
-NGRAMS = (3, 5)
 
 
-def words_of(text: str) -> str:
-    """'#GPUShortage' -> 'GPU Shortage', '#H100Shortage' -> 'H100 Shortage' (a number stays
-    with the letters before it: model names), 'Tyler, the Creator' -> 'Tyler the Creator'."""
-    words: list[str] = []
-    for word in re.split(r"[\W_]+", text):
-        for index, piece in enumerate(split_pieces(word)):
-            if index and piece.isdigit() and not words[-1].isdigit():
-                words[-1] += piece
-            else:
-                words.append(piece)
-    return " ".join(words)
+def categorizer(keywords: Mapping[str, Sequence[str]]) -> PhraseIndex[str]:
+    return PhraseIndex((term, category) for category, terms in keywords.items() for term in terms)
 
 
-def domain_corpus(cfg: Config) -> list[str]:
-    """Short documents about the product, all from config."""
-    product = cfg.product
-    phrases = [p for p in re.split(r"[.,;:()]+", product.description) if p.strip()]
-    docs = [*product.keywords, product.name, *phrases, *(words_of(tag) for tag in cfg.hashtags.domain),
-            *(offer.item for offer in cfg.content.offers),
-            *(line for angle in cfg.content.angles for line in angle.lines)]
-    return [d.strip() for d in docs if d and d.strip()]
-
-
-def relevance(trends: Sequence[Trend], corpus: Sequence[str]) -> list[float]:
-    """0..1 per trend: cosine similarity to its closest corpus document."""
-    if not trends or not corpus:
-        return [0.0] * len(trends)
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    texts = [words_of(t.hashtag) or t.name for t in trends]
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, lowercase=True, sublinear_tf=True)
-    vectorizer.fit([*corpus, *texts])
-    similarity = vectorizer.transform(texts) @ vectorizer.transform(corpus).T  # rows are L2-normalised
-    best = similarity.max(axis=1).toarray().ravel()
-    return [round(min(1.0, float(value)), 4) for value in best]
-
-
-def categorizer(keywords: Mapping[str, Sequence[str]]) -> TermMatcher:
-    return TermMatcher.build(keywords, ())
-
-
-def category_of(matcher: TermMatcher, trend: Trend) -> str:
-    """sports | tech | entertainment | news by keyword, else generic. Numbers are ignored
-    on a second look, so #iPhone17 and #NBA2K26 find iphone and nba."""
-    for text in (trend.name, trend.hashtag, re.sub(r"\d+", " ", trend.hashtag)):
-        found = matcher.category_of(text)
+def category_of(matcher: PhraseIndex[str], trend: Trend) -> str:
+    """sports | tech | entertainment | news by keyword (whole words and CamelCase pieces, so
+    #iPhone17 finds iphone and #NBAFinals nba), the first in the name's own order, else in its
+    headlines (Jensen Huang's say Nvidia); else generic."""
+    for text in (trend.name, trend.hashtag, *(headline.text() for headline in trend.news)):
+        found = next(matcher.find(Tokens.read(text)), None)
         if found:
-            return found
+            return found[3]
     return "generic"
 
 

@@ -1,9 +1,10 @@
 """[trends] beyond the keys config.py reads: sources, cleaning rules, categories, breaker.
 
 config.py reads policy, cache_minutes, min_relevance and reuse_hours, and checks source
-names, `enabled` and `url`. This module owns the rest and is registered in
-config.SECTION_PARSERS, so a typo anywhere under [trends] is one error line naming the
-file and key (exit 2) before anything runs. Stdlib only: it loads on every run.
+names, `enabled` and `url`. This module owns the rest, and the top-level [[occasions]]
+(occasions.py), and is registered in config.SECTION_PARSERS, so a typo anywhere under
+[trends] is one error line naming the file and key (exit 2) before anything runs. Stdlib
+only: it loads on every run.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from botx_cli.confread import Table
-from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
+from botx_cli.trends import occasions as occasion_config
+from botx_cli.trends.blacklist import DEFAULT_ALLOW, DEFAULT_BLACKLIST
 from botx_cli.trends.clean import SCRIPTS, CleanRules
+from botx_cli.trends.occasions import Occasion
+from botx_cli.trends.relate import parse_entry
 
 if TYPE_CHECKING:
     from botx_cli.config import Config
@@ -35,9 +39,10 @@ SOURCE_KEYS: dict[str, tuple[str, ...]] = {
 }
 TRENDS_KEYS = (
     "policy", "cache_minutes", "min_relevance", "reuse_hours", "sources", "max_age_hours", "script",
-    "blacklist", "blacklist_extra", "categories", "refresh_budget_seconds", "user_agent",
-    "cooloff_minutes", "cooloff_max_minutes", "keep_refreshes",
+    "blacklist", "blacklist_extra", "blacklist_allow", "categories", "refresh_budget_seconds", "user_agent",
+    "cooloff_minutes", "cooloff_max_minutes", "keep_refreshes", "related",
 )
+MAX_RELATED = 2000
 USER_AGENT = "Mozilla/5.0 (compatible; botx/0.1; trend reader)"
 BEARER_ENV = "BOTX_X_BEARER_TOKEN"  # X's app-only token for the trends endpoint, never in config
 
@@ -94,13 +99,28 @@ class TrendSettings:
     cooloff_minutes: float  # first breaker cool-off; doubles per failure in a row
     cooloff_max_minutes: float
     keep_refreshes: int
+    related: tuple[tuple[str, ...], ...] = ()  # [trends] related: each entry's aliases (relate.py)
+    occasions: tuple[Occasion, ...] = ()  # [[occasions]]
 
     def network(self) -> list[SourceSpec]:
         return [self.sources[name] for name in NETWORK_SOURCES if self.sources[name].enabled]
 
 
+_parsed: dict[int, tuple[Config, TrendSettings]] = {}
+
+
 def settings(cfg: Config) -> TrendSettings:
-    """The whole [trends] section, validated (SECTION_PARSERS calls this on every load)."""
+    """The whole [trends] section and [[occasions]], validated (SECTION_PARSERS calls this on
+    every load); parsed once per Config object, kept beside it so its id cannot be reused."""
+    hit = _parsed.get(id(cfg))
+    if hit is None or hit[0] is not cfg:
+        if len(_parsed) > 16:
+            _parsed.clear()
+        hit = _parsed[id(cfg)] = (cfg, _parse(cfg))
+    return hit[1]
+
+
+def _parse(cfg: Config) -> TrendSettings:
     table = cfg.section("trends")
     _no_unknown(table, TRENDS_KEYS)
     rules = CleanRules(
@@ -108,6 +128,7 @@ def settings(cfg: Config) -> TrendSettings:
         script=table.choice("script", ("any", *SCRIPTS), "latin"),
         blacklist=_lists(table.table("blacklist"), DEFAULT_BLACKLIST, None),
         extra_blacklist=table.strings("blacklist_extra", (), non_empty=False),
+        allow=(*DEFAULT_ALLOW, *table.strings("blacklist_allow", (), non_empty=False)),
     )
     cooloff = table.number("cooloff_minutes", 5.0, 0.0, 24.0 * 60)
     return TrendSettings(
@@ -119,7 +140,24 @@ def settings(cfg: Config) -> TrendSettings:
         cooloff_minutes=cooloff,
         cooloff_max_minutes=table.number("cooloff_max_minutes", 360.0, cooloff, 7.0 * 24 * 60),
         keep_refreshes=table.positive_int("keep_refreshes", 5),
+        related=_related(table),
+        occasions=occasion_config.parse(cfg, Table(cfg.path, cfg.raw)),
     )
+
+
+def _related(table: Table) -> tuple[tuple[str, ...], ...]:
+    """[trends] related: "AWS | Amazon Web Services" entries, each alias made of letters or digits."""
+    entries = table.strings("related", (), non_empty=False)
+    if len(entries) > MAX_RELATED:
+        raise table.fail("related", f"at most {MAX_RELATED} entries, got {len(entries)}")
+    parsed = []
+    for entry in entries:
+        aliases = parse_entry(entry)
+        if not aliases or any(not any(c.isalnum() for c in alias) or len(alias) > 80 for alias in aliases):
+            raise table.fail("related", f"{entry[:80]!r}: each alias (between |) needs letters or digits, at most "
+                                        "80 characters")
+        parsed.append(tuple(aliases))
+    return tuple(parsed)
 
 
 def _no_unknown(table: Table, known: tuple[str, ...]) -> None:

@@ -31,6 +31,7 @@ from botx_cli.trends.parse import (
     parse_trends24,
     parse_x_trends,
 )
+from botx_cli.trends.charset import charset_of, decode_page
 from botx_cli.trends.settings import BEARER_ENV, SourceSpec
 
 MAX_BODY_BYTES = MAX_BODY_CHARS  # 5 MB; a trend page is ~50 KB: anything this big is not one
@@ -70,6 +71,12 @@ Fetcher = Callable[[httpx.AsyncClient, SourceSpec, Job], Awaitable[list[RawTrend
 async def get_body(client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None) -> bytes:
     """GET with the client's redirect limit and a streamed size cap (gzip bombs included:
     decoded bytes are counted). Any status >= 400 is a SourceError."""
+    return (await get_page(client, url, headers))[0]
+
+
+async def get_page(client: httpx.AsyncClient, url: str,
+                   headers: dict[str, str] | None = None) -> tuple[bytes, str | None]:
+    """get_body and the answer's Content-Type (its charset decides how the page is decoded)."""
     async with client.stream("GET", url, headers=headers) as response:
         if response.status_code >= 400:
             raise SourceError(f"HTTP {response.status_code}", response.status_code, _retry_at(response))
@@ -82,7 +89,8 @@ async def get_body(client: httpx.AsyncClient, url: str, headers: dict[str, str] 
             if total > MAX_BODY_BYTES:
                 raise SourceError(f"body over the {MAX_BODY_BYTES:,} byte limit")
             chunks.append(chunk)
-    return b"".join(chunks)
+        content_type = response.headers.get("content-type")
+    return b"".join(chunks), content_type
 
 
 def _retry_at(response: httpx.Response) -> datetime | None:
@@ -99,10 +107,12 @@ def _retry_at(response: httpx.Response) -> datetime | None:
         return None
 
 
-def page_fetcher(parse: Callable[[bytes], list[RawTrend]]) -> Fetcher:
-    """A source that is one page (feed, HTML) at its configured URL, read by `parse`."""
+def page_fetcher(parse: Callable[[str], list[RawTrend]], markup: str) -> Fetcher:
+    """A source that is one page (feed, HTML) at its configured URL, read by `parse`, decoded
+    by the charset the server or the page declares."""
     async def fetch(client: httpx.AsyncClient, spec: SourceSpec, job: Job) -> list[RawTrend]:
-        return parse(await get_body(client, spec.url or ""))
+        body, content_type = await get_page(client, spec.url or "")
+        return parse(decode_page(body, charset_of(content_type), markup))
 
     return fetch
 
@@ -129,9 +139,9 @@ async def fetch_x(client: httpx.AsyncClient, spec: SourceSpec, job: Job) -> list
 
 
 FETCHERS: dict[str, Fetcher] = {
-    "google_rss": page_fetcher(parse_google_rss),
-    "trends24": page_fetcher(parse_trends24),
-    "getdaytrends": page_fetcher(parse_getdaytrends),
+    "google_rss": page_fetcher(parse_google_rss, "xml"),
+    "trends24": page_fetcher(parse_trends24, "html"),
+    "getdaytrends": page_fetcher(parse_getdaytrends, "html"),
     "x": fetch_x,
 }
 

@@ -5,8 +5,14 @@ then with a default answer that writes plausible English copy from the prompt's 
 and offer. POST /v1/images/generations returns a small base64 PNG, or what script_images() queued.
 Every request is kept (path, JSON body, Authorization header) for the tests to inspect.
 
-Scripted answers: copy(text), status(code), garbage(), slow(seconds, text), empty(); for images
-also image_b64(text): an answer whose b64_json is `text` (not base64, or not an image).
+Scripted answers: copy(text), status(code), garbage(), slow(seconds, text), empty(), drip(seconds, text)
+(headers at once, then one byte every `seconds`); for images also image_b64(text): an answer
+whose b64_json is `text` (not base64, or not an image).
+
+Trend judge requests (botx_cli/trends/llm_judge.py: the system prompt starts "You review trending
+topics") have their own script, script_judge(...), then answer with `judge_default(request)`: every
+numbered trend safe and related unless a test sets another; verdicts(...) builds an answer from
+(id, safe, related, why) tuples.
 Run alone: python tests/fakes/fake_openai.py [--port N]
 """
 
@@ -32,6 +38,7 @@ class Answer:
     content: str | None = ""  # the message content; None sends "content": null
     raw: bytes | None = None  # a body sent as is (garbage)
     delay: float = 0.0  # seconds before answering (beyond the client's timeout: a slow answer)
+    drip: float = 0.0  # seconds between body bytes once the headers are sent
 
 
 def copy(text: str) -> Answer:
@@ -53,6 +60,30 @@ def slow(seconds: float, text: str = "A late answer nobody waits for.") -> Answe
 
 def empty() -> Answer:
     return Answer(content=None)
+
+
+def drip(seconds: float, text: str = "A slow answer, one byte at a time.") -> Answer:
+    return Answer(content=text, drip=seconds)
+
+
+JUDGE_MARKER = "You review trending topics"
+
+
+def is_judge(request: dict[str, Any]) -> bool:
+    return any(JUDGE_MARKER in str(m.get("content", "")) for m in request.get("messages", []) if m.get("role") == "system")
+
+
+def verdicts(*entries: tuple[int, bool, bool, str]) -> Answer:
+    """A judge answer: (id, safe, related, why) per trend."""
+    return copy(json.dumps({"verdicts": [{"id": i, "safe": safe, "related": related, "why": why}
+                                         for i, safe, related, why in entries]}))
+
+
+def default_verdicts(request: dict[str, Any]) -> str:
+    """Every numbered trend of the judge prompt safe and related."""
+    prompt = "\n".join(str(m.get("content", "")) for m in request.get("messages", []) if m.get("role") == "user")
+    ids = [int(n) for n in re.findall(r"^(\d+)\. ", prompt, re.MULTILINE)]
+    return json.dumps({"verdicts": [{"id": i, "safe": True, "related": True, "why": "fake default"} for i in ids]})
 
 
 def image_b64(value: str) -> Answer:
@@ -97,6 +128,9 @@ class FakeOpenAI:
         self.requests: list[dict[str, Any]] = []
         self._script: list[Answer] = []
         self._image_script: list[Answer] = []
+        self._judge_script: list[Answer] = []
+        self.judge_default: Callable[[dict[str, Any]], str] = default_verdicts
+        self._closing = threading.Event()  # wakes dripping handlers
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self._server.daemon_threads = True
@@ -126,17 +160,29 @@ class FakeOpenAI:
     def image_requests(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"].rstrip("/").endswith("/images/generations")]
 
-    def next_answer(self, request: dict[str, Any]) -> Answer:
+    def script_judge(self, *answers: Answer) -> None:
+        """Answers for the next trend judge requests, in order (then the default verdicts)."""
         with self._lock:
-            if self._script:
-                return self._script.pop(0)
-        return copy(self.default(request))
+            self._judge_script.extend(answers)
+
+    @property
+    def judge_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.chat_requests if is_judge(r["json"])]
+
+    def next_answer(self, request: dict[str, Any]) -> Answer:
+        judging = is_judge(request)
+        with self._lock:
+            queue = self._judge_script if judging else self._script
+            if queue:
+                return queue.pop(0)
+        return copy(self.judge_default(request) if judging else self.default(request))
 
     @property
     def chat_requests(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"].endswith("/chat/completions")]
 
     def close(self) -> None:
+        self._closing.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -182,7 +228,25 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(answer.delay)
         if answer.raw is not None:
             return self._send(answer.status, answer.raw)
-        return self._send(answer.status, json.dumps(completion(body, answer.content)).encode())
+        payload = json.dumps(completion(body, answer.content)).encode()
+        if answer.drip:
+            return self._drip(answer.status, payload, answer.drip, fake._closing)
+        return self._send(answer.status, payload)
+
+    def _drip(self, code: int, payload: bytes, seconds: float, closing: threading.Event) -> None:
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            for index in range(len(payload)):
+                self.wfile.write(payload[index:index + 1])
+                self.wfile.flush()
+                if closing.wait(seconds):
+                    break
+        except OSError:
+            pass  # the client gave up at its deadline
+        self.close_connection = True
 
     def _send(self, code: int, payload: bytes) -> None:
         try:

@@ -8,7 +8,9 @@ Each path maps to a Route (or a (status, content_type, bytes) tuple); with `fold
 unknown paths are served from that folder. Per-route options: `delay` seconds before
 answering, `status` override, `redirect_loop`, `huge_mb` (streamed, never held in
 memory), `reset` (TCP RST instead of an answer), `hang` (send nothing until the server
-closes), `barrier` (answer only when N requests wait at once). Every request path is recorded in `.requests`, so retries can be counted.
+closes), `barrier` (answer only when N requests wait at once), `drip` (headers at once, then
+the body one byte every `drip` seconds: a per-read timeout never fires). Every request path is
+recorded in `.requests`, so retries can be counted.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Route:
     huge_content_length: bool = True  # False: no Content-Length, read until close
     reset: bool = False
     hang: bool = False
+    drip: float = 0.0  # seconds between body bytes, after the headers
     # Answer only once this many requests wait together (503 if the barrier times out):
     # proves requests are concurrent without measuring time.
     barrier: threading.Barrier | None = None
@@ -158,7 +161,9 @@ class _Handler(BaseHTTPRequestHandler):
             owner.closing.wait(HANG_LIMIT_SECONDS)
             self.close_connection = True
             return
-        if route.reset:
+        if route.drip:
+            self._drip(route)
+        elif route.reset:
             self._reset()
         elif route.redirect_loop:
             self._send(302, "text/plain", b"", {"Location": self.path})
@@ -194,6 +199,22 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(chunk[: total - sent])
         except OSError:
             self.close_connection = True  # the client stopped reading: expected
+
+    def _drip(self, route: Route) -> None:
+        """Headers now, then one byte per `drip` seconds until the body is out or the server closes."""
+        self.send_response(route.status)
+        self.send_header("Content-Type", route.content_type)
+        self.send_header("Content-Length", str(len(route.body)))
+        self.end_headers()
+        try:
+            for index in range(len(route.body)):
+                self.wfile.write(route.body[index:index + 1])
+                self.wfile.flush()
+                if self.server.owner.closing.wait(route.drip):
+                    break
+        except OSError:
+            pass  # the client gave up: what a deadline is for
+        self.close_connection = True
 
     def _reset(self) -> None:
         # SO_LINGER with a zero timeout makes close() send RST instead of FIN.

@@ -60,11 +60,21 @@ class TrendSite(StaticServer):
         return self.requests.count(PATHS[name])
 
 
+def example_related() -> str:
+    """The example config's [trends] related list, as a TOML line."""
+    import json
+
+    from botx_cli.config import BUNDLED_EXAMPLE, read_toml
+
+    return "related = " + json.dumps(read_toml(BUNDLED_EXAMPLE)["trends"]["related"])
+
+
 def trends_section(site: TrendSite, x_base_url: str | None = None, policy: str = "relevant",
                    timeout: float = 5, extra: str = "", **sources: str) -> str:
-    """A [trends] section with every network source on `site` (X on x_base_url when given).
-    `sources` adds lines to one source's table, e.g. trends24="timeout_seconds = 0.2"."""
-    lines = [f'[trends]\npolicy = "{policy}"\ncache_minutes = 30\nmin_relevance = 0.2\n{extra}']
+    """A [trends] section with every network source on `site` (X on x_base_url when given) and
+    the example's `related` list. `sources` adds lines to one source's table, e.g.
+    trends24="timeout_seconds = 0.2"."""
+    lines = [f'[trends]\npolicy = "{policy}"\ncache_minutes = 30\nmin_relevance = 0.2\n{example_related()}\n{extra}']
     def own(name: str) -> str:  # the source's extra lines; they may set their own timeout
         extra_lines = sources.get(name, "")
         return extra_lines + ("" if "timeout_seconds" in extra_lines else f"\ntimeout_seconds = {timeout}") + "\n"
