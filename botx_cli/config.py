@@ -122,7 +122,11 @@ class Config:
     def section(self, name: str) -> Table:
         """A top-level table for a subsystem's own parser (costs, notify, ...); its reads are
         noted with the others, so its keys count as known."""
-        return Table(self.path, self.raw, reads=self.reads).table(name)
+        return self.root().table(name)
+
+    def root(self) -> Table:
+        """The whole file as one table sharing the reads (top-level arrays such as [[occasions]])."""
+        return Table(self.path, self.raw, reads=self.reads)
 
     def account(self, name: str) -> Account:
         for account in self.accounts.values():

@@ -141,7 +141,7 @@ def _parse(cfg: Config) -> TrendSettings:
         cooloff_max_minutes=table.number("cooloff_max_minutes", 360.0, cooloff, 7.0 * 24 * 60),
         keep_refreshes=table.positive_int("keep_refreshes", 5),
         related=_related(table),
-        occasions=occasion_config.parse(cfg, Table(cfg.path, cfg.raw)),
+        occasions=occasion_config.parse(cfg, cfg.root()),
     )
 
 
