@@ -52,11 +52,11 @@ class Env:
         return Path(self.db_path or os.environ.get("BOTX_DB") or str(cfg.db_path)).expanduser()
 
     def store(self, cfg: "Config") -> "Store":
-        from botx_cli.store import open_store
+        from botx_cli.store import open_store, settings as store_settings
 
         global _db_in_use
         _db_in_use = self.db_file(cfg)
-        return open_store(_db_in_use)
+        return open_store(_db_in_use, store_settings(cfg))
 
 
 def _now():  # type: ignore[no-untyped-def]
@@ -125,11 +125,34 @@ def post(ctx: typer.Context,
     store = env.store(cfg)
     if text is None:
         _warn_llm_key(cfg, env.quiet)
-    result = run_post(cfg, store, account, _now(), PostOptions(dry_run, force, text))
+    with _hard_stop(cfg, account):
+        result = run_post(cfg, store, account, _now(), PostOptions(dry_run, force, text))
     if json_out:
         render.emit_json(result.to_json())
     else:
         render.post_line(result, env.verbose, env.quiet)
+
+
+def _hard_stop(cfg: "Config", account: str):  # type: ignore[no-untyped-def]
+    """Past [x] run_deadline_seconds plus a grace the run's own checks did not stop it (a wait no
+    deadline reaches): one line and exit 75, as kill -9 would leave it, which the next run
+    reconciles. Cron must never stack runs of one account."""
+    import os
+
+    from botx_cli.deadline import HardStop
+
+    seconds = cfg.x.run_deadline_seconds
+
+    def stop() -> None:
+        render.error_line(f"post of account {account} still running {seconds + _grace(seconds):g} s after it "
+                          f"started ([x] run_deadline_seconds = {seconds:g}); stopped, the next run reconciles it")
+        os._exit(75)
+
+    return HardStop(seconds + _grace(seconds), stop)
+
+
+def _grace(seconds: float) -> float:
+    return min(60.0, seconds / 2)
 
 
 @app.command()
@@ -189,17 +212,21 @@ def pause(ctx: typer.Context, account: AccountOpt = None,
 
 @app.command()
 def resume(ctx: typer.Context, account: AccountOpt = None) -> None:
-    """Lift a pause or cooldown (one account, or the all-accounts pause)."""
+    """Lift a pause or cooldown (one account, or the all-accounts pause) and stored X limits."""
     env: Env = ctx.obj
     cfg = env.config()
     name = cfg.account(account).name if account else "*"
     store = env.store(cfg)
     cleared = store.clear_pause(name)
+    names = [name] if account else ["", *cfg.accounts]
     if not account:  # resume without --account lifts every pause
         for acct in cfg.accounts:
             cleared += store.clear_pause(acct)
+    limits = sum(store.clear_blocks(acct) for acct in names)  # stored X limits and credits blocks too
     if not env.quiet:
-        print(f"resumed {'account ' + name if account else 'all accounts'}" + ("" if cleared else " (was not paused)"))
+        extra = f"; cleared {limits} stored X limit(s), X's next answer says what is left" if limits else ""
+        print(f"resumed {'account ' + name if account else 'all accounts'}"
+              + ("" if cleared or limits else " (was not paused)") + extra)
 
 
 @app.command()

@@ -67,10 +67,12 @@ class Account:
 @dataclass(frozen=True)
 class XApi:
     api_base_url: str
-    timeout_seconds: float
+    timeout_seconds: float  # one call to X, whole (headers and body), not each read
     retries: int
     backoff_seconds: float  # first retry waits this long, then doubles
     reads: bool  # reads allowed on this plan: reconcile lost answers, metrics
+    run_deadline_seconds: float = 300.0  # one `botx post`, whole: well below the cadence
+    credits_retry_minutes: int = 60  # after a 402 / usage-capped, posts skip this long
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ SECTION_PARSERS: tuple[str, ...] = ("botx_cli.content_config:settings",
                                    "botx_cli.experiments:settings", "botx_cli.media:settings",
                                    "botx_cli.metrics:settings",
                                    "botx_cli.notify:settings", "botx_cli.runlog:settings",
-                                   "botx_cli.trends.settings:settings")
+                                   "botx_cli.store:settings", "botx_cli.trends.settings:settings")
 
 
 def validate_sections(cfg: "Config") -> None:
@@ -293,12 +295,18 @@ def _db_path(table: Table, bundled: bool) -> Path:
 
 
 def _x(table: Table) -> XApi:
+    timeout = table.number("timeout_seconds", 10.0, 0.1, 120.0)
+    deadline = table.number("run_deadline_seconds", 300.0, 5.0, 3600.0)
+    if deadline < 2 * timeout:  # room for the reconciling read and the post itself
+        raise table.fail("run_deadline_seconds", f"must be at least twice timeout_seconds ({timeout:g}), got {deadline:g}")
     return XApi(
         api_base_url=table.url("api_base_url", "https://api.twitter.com").rstrip("/"),
-        timeout_seconds=table.number("timeout_seconds", 10.0, 0.1, 120.0),
+        timeout_seconds=timeout,
         retries=int(table.number("retries", 2, 0, 5)),
         backoff_seconds=table.number("backoff_seconds", 0.5, 0.0, 30.0),
         reads=table.get("reads", bool, True),
+        run_deadline_seconds=deadline,
+        credits_retry_minutes=table.int_between("credits_retry_minutes", 60, 1, 7 * 24 * 60),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
+from botx_cli.clock import parse_iso
 from botx_cli.config import CREDENTIAL_PARTS, Config
 from botx_cli.errors import BotxError, CredentialsRejected
 from botx_cli.media import doctor_line as media_line
@@ -36,11 +37,35 @@ def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[
             exit_code = 2
             continue
         lines.append(("ok", f"account {account.name}", f"@{account.handle}: credentials present"))
+        lines += x_state_lines(cfg, store, account.name, now)
         if online:
             line, code = online_line(cfg, store, account.name, now)
             lines.append(line)
             exit_code = max(exit_code, code)
     return lines, exit_code
+
+
+def x_state_lines(cfg: Config, store: Store, name: str, now: datetime) -> list[Line]:
+    """What stops or clouds posting from X's side: a stored block (spent limit, credits) and
+    posts whose answer was lost, still unknown."""
+    out: list[Line] = []
+    for limit in store.rate_limits(name):
+        reset = parse_iso(limit["reset_at"]) if limit["reset_at"] else None
+        if limit["endpoint"] != "POST /2/tweets" or limit["remaining"] != 0 or not reset or reset <= now:
+            continue
+        note = f" ({limit['note']})" if limit["note"] else ""
+        if limit["kind"] == "credits":
+            text = (f"X's pay-per-use credits ran out{note}: posts skip (reason credits) until {limit['reset_at']}; "
+                    f"top up, then `botx resume --account {name}`")
+        else:
+            text = f"posting blocked by X's {limit['kind']} limit until {limit['reset_at']}{note}"
+        out.append(("warn", f"account {name}", text))
+    unknown = store.one("SELECT COUNT(*) FROM attempts WHERE account = ? AND status = 'unknown'", name)
+    if unknown:
+        how = ("checked against the timeline at its next runs" if cfg.x.reads
+               else "never checked: [x] reads = false")
+        out.append(("warn", f"account {name}", f"{unknown} post(s) whose answer X sent was lost, still unknown; {how}"))
+    return out
 
 
 def schedule_lines(cfg: Config) -> list[Line]:

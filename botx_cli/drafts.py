@@ -365,18 +365,19 @@ def _tweet(draft: Draft, rules: Rules) -> Tweet:
 
 def settle(store: Store, now: datetime, account: str | None = None) -> None:
     """Bound drafts follow their attempt once it is complete (after the send, or after the next
-    run reconciled an attempt whose run died)."""
-    sql = ("SELECT d.id, a.status, a.tweet_id, a.error_kind FROM drafts d JOIN attempts a ON a.id = d.attempt_id"
-           " WHERE d.status = 'sending'")
+    run reconciled an attempt whose run died). A lost answer leaves the draft 'unknown' while the
+    timeline is checked; it then follows the attempt to posted, or back to the queue."""
+    sql = ("SELECT d.id, d.status, a.status, a.tweet_id, a.error_kind FROM drafts d"
+           " JOIN attempts a ON a.id = d.attempt_id WHERE d.status IN ('sending', 'unknown')")
     rows = store.conn.execute(sql + (" AND d.account = ?" if account else ""), (account,) if account else ()).fetchall()
-    for draft_id, status, tweet_id, error_kind in rows:
+    for draft_id, was, status, tweet_id, error_kind in rows:
         if status == "posted":
-            _update(store, draft_id, "sending", now, status="posted", tweet_id=tweet_id, reason=None)
-        elif status == "unknown":
-            _update(store, draft_id, "sending", now, status="unknown",
-                    reason="X's answer was lost and reads are off: not sent again")
+            _update(store, draft_id, was, now, status="posted", tweet_id=tweet_id, reason=None)
+        elif status == "unknown" and was == "sending":
+            _update(store, draft_id, was, now, status="unknown",
+                    reason="X's answer was lost: not sent again; botx looks for it on the timeline")
         elif status == "failed" and error_kind == "DuplicateContent":
-            _update(store, draft_id, "sending", now, status="invalid", reason="X refused it as a duplicate")
+            _update(store, draft_id, was, now, status="invalid", reason="X refused it as a duplicate")
         elif status in ("failed", "not_posted"):
-            _update(store, draft_id, "sending", now, status="approved", attempt_id=None,
+            _update(store, draft_id, was, now, status="approved", attempt_id=None,
                     reason=f"the last try did not post ({error_kind or status}); it stays in the queue")

@@ -19,11 +19,13 @@ class AccountState:
     posts_today: int
     last_post_at: datetime | None
     slot_taken: bool
-    blocked_until: datetime | None  # rate limit or 24-hour cap, from X's headers
-    blocked_kind: str | None = None
+    blocked_until: datetime | None  # rate limit or 24-hour cap from X's headers, or credits exhausted
+    blocked_kind: str | None = None  # window | user_24h | app_24h | credits
     spend_month_usd: float = 0.0  # api_calls cost, month to date in the config timezone, all accounts
     budget_usd: float = 0.0  # [costs] monthly_budget_usd; 0 = no budget
     next_post_usd: float = 0.0  # what the post this run would make costs
+    enabled: bool = True  # [accounts.NAME] enabled
+    blocked_note: str | None = None  # why the stored block is not X's own reset (capped, credits)
 
 
 @dataclass(frozen=True)
@@ -36,14 +38,17 @@ class Decision:
 
 def decide(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: int, state: AccountState,
            force: bool = False, manual: bool = False) -> Decision:
-    """The gates in order. --force skips window, cap, slot and gap; never pause, limits or budget.
-    A manual post (--text) is not a scheduled one: it skips window and slot, keeps cap and gap."""
+    """The gates in order. --force skips window, cap, slot and gap; never a disabled account,
+    pause, limits, credits or budget. A manual post (--text) is not a scheduled one: it skips
+    window and slot, keeps cap and gap."""
     slot = current_slot(now, schedule, tz, account_index)
+    if not state.enabled:
+        return Decision(False, "disabled", slot, "enabled = false in its [accounts] table")
     if state.paused_until and state.paused_until > now:
         until = "until resumed" if state.paused_until.year >= 9999 else f"until {state.paused_until.isoformat()}"
         return Decision(False, "paused", slot, until)
     if state.blocked_until and state.blocked_until > now:
-        return Decision(False, "rate_limited", slot, f"{state.blocked_kind} resets {state.blocked_until.isoformat()}")
+        return _blocked(state, slot)
     if over_budget(state):
         return Decision(False, "budget", slot, f"${state.spend_month_usd:.2f} spent of ${state.budget_usd:.2f} "
                         f"this month; the next post costs ${state.next_post_usd:.3f}")
@@ -57,6 +62,15 @@ def decide(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: int, 
     if state.slot_taken:
         return Decision(False, "slot_taken", slot, f"slot {slot.key} already posted")
     return _cap_and_gap(now, schedule, tz, state, slot) or Decision(True, None, slot)
+
+
+def _blocked(state: AccountState, slot: Slot | None) -> Decision:
+    until = state.blocked_until.isoformat() if state.blocked_until else "?"
+    if state.blocked_kind == "credits":
+        return Decision(False, "credits", slot, f"X's pay-per-use credits ran out ({state.blocked_note or 'HTTP 402'}); "
+                        f"trying again after {until} ([x] credits_retry_minutes; `botx resume` tries at the next slot)")
+    note = f" ({state.blocked_note})" if state.blocked_note else ""
+    return Decision(False, "rate_limited", slot, f"{state.blocked_kind} resets {until}{note}")
 
 
 def _cap_and_gap(now: datetime, schedule: Schedule, tz: ZoneInfo, state: AccountState,

@@ -165,7 +165,8 @@ class Images:
 
     def post(self, tweet: Any) -> str:
         """The tweet id. X refusing the post with its image (a 4xx: nothing was created) sends
-        the text alone; every other outcome is the caller's, as for a text-only post."""
+        the text alone; every other outcome is the caller's, as for a text-only post. The
+        caller records the attachment with the post (record_attached), in one write."""
         if not self.media_ids:
             return self.x.create_tweet(tweet.text)
         try:
@@ -174,11 +175,14 @@ class Images:
             self._failed("attach", f"X refused the post with the image ({err})", None)
             self.media_ids = ()
             return self.x.create_tweet(tweet.text)
-        with self.store.write() as conn:
-            conn.execute("UPDATE media SET status = 'attached' WHERE attempt_id = ? AND media_id = ?",
-                         (self.attempt_id, self.media_ids[0]))
         self.outcome = f"image attached (media {self.media_ids[0]})"
         return tweet_id
+
+    def record_attached(self) -> None:
+        if self.media_ids:
+            with self.store.write() as conn:
+                conn.execute("UPDATE media SET status = 'attached' WHERE attempt_id = ? AND media_id = ?",
+                             (self.attempt_id, self.media_ids[0]))
 
     # -- the steps ----------------------------------------------------------------------------
     def _check_room(self) -> None:
@@ -200,9 +204,11 @@ class Images:
                 raise MediaError("the monthly budget has no room for an image")
 
     def _generate(self, prompt: str) -> tuple[bytes, str]:
-        """One images API call (no retry, bounded by timeout_seconds), recorded with its cost."""
+        """One images API call (no retry, the whole call within timeout_seconds and the run's
+        deadline: the client's own timeout bounds each read only), recorded with its cost."""
         import openai  # the image path only
 
+        from botx_cli.deadline import DeadlineExceeded, within
         from botx_cli.llm import describe
 
         conf = self.conf
@@ -212,7 +218,11 @@ class Images:
         extra: dict[str, Any] = {"response_format": "b64_json"} if conf.model.startswith("dall-e") else {}
         started = time.monotonic()
         try:
-            response = client.images.generate(model=conf.model, prompt=prompt, n=1, size=conf.size, **extra)
+            response = within(self.x.deadline.limit(conf.timeout_seconds), lambda: client.images.generate(
+                model=conf.model, prompt=prompt, n=1, size=conf.size, **extra), GENERATE_ENDPOINT)
+        except DeadlineExceeded as err:
+            self._cost(None, 0.0, started)
+            raise MediaError(f"images API: no answer within the timeout ({err.seconds:g} s for the whole call)") from None
         except Exception as err:  # noqa: BLE001 - openai errors, timeouts, answers that are not JSON
             self._cost(getattr(err, "status_code", None), 0.0, started)
             raise MediaError(f"images API: {describe(err)}") from None

@@ -284,4 +284,15 @@ MIGRATIONS: list[tuple[str, str]] = [
     );
     CREATE INDEX trend_verdicts_judged ON trend_verdicts(judged_at);
     """),
+    ("008_lost_answers_and_limit_notes", """
+    -- A lost answer (timeout, reset, no id) stays 'unknown', holding its slot and counting
+    -- toward cap and gap, until the account's timeline shows the tweet ('posted') or `checks`
+    -- reads did not ('not_posted', final).
+    ALTER TABLE attempts ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+    -- Why a stored block is not X's own reset: a capped header, a 429 naming none, or
+    -- pay-per-use credits exhausted (kind 'credits').
+    ALTER TABLE rate_limits ADD COLUMN note TEXT;
+    -- A run whose answer was lost is updated when its tweet turns up on the timeline.
+    CREATE INDEX runs_attempt ON runs(attempt_id);
+    """),
 ]

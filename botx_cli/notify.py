@@ -1,9 +1,11 @@
-"""Webhook alerts: rejected credentials, repeated failures, budget reached, trend sources down.
+"""Webhook alerts: rejected credentials, repeated failures, budget reached, X credits exhausted,
+trend sources down.
 
 One JSON body that Slack (`text`) and Discord (`content`) both accept. The same alert
 (kind, key) goes out at most once per `repeat_minutes`, claimed atomically in SQLite so
-concurrent cron runs send it once. A failing webhook never fails the run: short timeout,
-every error swallowed and recorded in the alerts table. The webhook URL is a secret (it
+concurrent cron runs send it once. A failing webhook never fails the run: a short limit on
+the whole call (a server dripping its answer cannot hold the run), every error swallowed and
+recorded in the alerts table. The webhook URL is a secret (it
 grants posting to the channel): it is never stored, logged or printed.
 
 Imported on every run (its [notify] parser validates the config up front), so it stays
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from botx_cli.config import Config
     from botx_cli.store import Store
 
-KINDS = ("credentials", "failures", "budget", "trends_down")
+KINDS = ("credentials", "failures", "budget", "credits", "trends_down")
 MAX_TEXT = 1900  # Discord refuses content over 2000 characters
 
 
@@ -95,20 +97,30 @@ def _claim(store: Store, kind: str, key: str, text: str, now: datetime, repeat_m
 
 
 def post_webhook(url: str, text: str, timeout: float) -> str | None:
-    """POST {"text", "content"}; the error as a short string, None on a 2xx."""
+    """POST {"text", "content"}, the whole call within `timeout`; the error as a short string,
+    None on a 2xx."""
     import urllib.error
     import urllib.request
+
+    from botx_cli.deadline import DeadlineExceeded, within
 
     text = redact.mask(text)  # the payload is a sink too, whoever built the text
     body = json.dumps({"text": text, "content": text}).encode("utf-8")
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json", "User-Agent": "botx"})
-    try:
+
+    def send() -> int:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read(1024)
-            return None if 200 <= response.status < 300 else f"HTTP {response.status}"
+            return int(response.status)
+
+    try:
+        status = within(timeout, send, "webhook")
+        return None if 200 <= status < 300 else f"HTTP {status}"
     except urllib.error.HTTPError as err:
         return f"HTTP {err.code}"
+    except DeadlineExceeded:
+        return f"no answer within {timeout:g} s"
     except Exception as err:  # noqa: BLE001 - timeouts, refused, DNS, TLS
         return f"{type(err).__name__}: {getattr(err, 'reason', '') or err}"[:200]
 
@@ -118,6 +130,8 @@ def after_post(cfg: Config, store: Store, account: str, status: str, reason: str
     """Alerts a finished `post` run may raise. Called only on failures and budget skips."""
     if reason == "CredentialsRejected":  # its own alert; not counted again as a failure streak
         alert(cfg, store, "credentials", account, f"account {account}: {message}", now)
+    elif reason == "CreditsExhausted":  # one alert for the X developer account, whichever account met it
+        alert(cfg, store, "credits", "", f"account {account}: {message}", now)
     elif status == "failed":
         streak = settings(cfg).failures_in_a_row
         rows = store.conn.execute("SELECT status FROM runs WHERE account = ? AND command = 'post'"

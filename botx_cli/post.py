@@ -2,13 +2,17 @@
 
 Crash safety: the attempt row exists before the API call ('sending', with its text) and
 is completed after it. A run killed in between leaves a row that the next run of that
-account reconciles against the account's timeline, so a slot never gets two tweets.
+account reconciles against the account's timeline, so a slot never gets two tweets. Only an
+error status X itself sent frees a slot ('failed'): an answer that may have created the
+tweet (timeout, reset, garbled) leaves the attempt 'unknown' until the timeline says.
+
+Time: the run has one deadline ([x] run_deadline_seconds); every X call gets the smaller of
+[x] timeout_seconds and what is left, and nothing is sent without time for a whole call.
 """
 
 from __future__ import annotations
 
-import os
-import socket
+import sqlite3
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -18,17 +22,19 @@ from botx_cli import drafts, media, runlog, xapi
 from botx_cli.clock import iso, parse_iso
 from botx_cli.config import Account, Config
 from botx_cli.costs import settings as cost_settings
+from botx_cli.deadline import Deadline
 from botx_cli.drafting import Context, candidates, load_context, manual
 from botx_cli.errors import BotxError, NoValidTweet, TemporaryFailure
 from botx_cli.gates import AccountState, Decision, decide
+from botx_cli.reconcile import find_on_x, reconcile_open
 from botx_cli.schedule import current_slot, local_midnight
 from botx_cli.spend import month_bounds, spent_since
-from botx_cli.store import FOREVER, Attempt, Store
+from botx_cli.store import FOREVER, Store
 from botx_cli.trends.refresh import refresh_if_stale
 from botx_cli.validate import Verdict, normalize
 from botx_cli.xaccount import XAccount
 
-STALE_AFTER = timedelta(minutes=10)  # an open attempt older than this has no live owner
+RECORD_TRIES = 3  # writes of X's answer while another process holds the database lock
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class PostResult:
     checks: dict[str, bool] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     media: str = ""  # [media]: the image attached, why none, or (dry run) that one would be
+    attempt_id: int | None = None  # the attempt this run made, for the run row
 
     def to_json(self) -> dict[str, Any]:
         return {"account": self.account, "status": self.status, "reason": self.reason, "tweet_id": self.tweet_id,
@@ -62,12 +69,7 @@ def account_state(cfg: Config, store: Store, account: Account, now: datetime) ->
     slot = current_slot(now, cfg.schedule, cfg.timezone, account.index)
     paused = store.paused_until(account.name)
     last = store.last_post_at(account.name)
-    blocked, kind = None, None
-    for limit in store.rate_limits(account.name):
-        reset = parse_iso(limit["reset_at"]) if limit["reset_at"] else None
-        if limit["endpoint"] == "POST /2/tweets" and limit["remaining"] == 0 and reset and reset > now:
-            if blocked is None or reset > blocked:
-                blocked, kind = reset, limit["kind"]
+    blocked, kind, note = _blocked(store, account.name, now)
     costs = cost_settings(cfg)
     spent = spent_since(store, month_bounds(now, cfg.timezone)[0])[1] if costs.monthly_budget_usd else 0.0
     return AccountState(
@@ -75,28 +77,57 @@ def account_state(cfg: Config, store: Store, account: Account, now: datetime) ->
         posts_today=store.posts_since(account.name, local_midnight(now, cfg.timezone)),
         last_post_at=parse_iso(last) if last else None,
         slot_taken=bool(slot and store.slot_taken(account.name, slot.key)),
-        blocked_until=blocked, blocked_kind=kind,
+        blocked_until=blocked, blocked_kind=kind, blocked_note=note,
         # composed tweets always carry the product link: price the next post as one with a URL
-        spend_month_usd=spent, budget_usd=costs.monthly_budget_usd, next_post_usd=costs.prices["post_with_url"])
+        spend_month_usd=spent, budget_usd=costs.monthly_budget_usd, next_post_usd=costs.prices["post_with_url"],
+        enabled=account.enabled)
+
+
+def _blocked(store: Store, account: str, now: datetime) -> tuple[datetime | None, str | None, str | None]:
+    """(until, kind, note) of the stored block on posting, if any: credits first, else the latest reset."""
+    blocks = []
+    for limit in store.rate_limits(account):
+        reset = parse_iso(limit["reset_at"]) if limit["reset_at"] else None
+        if limit["endpoint"] == "POST /2/tweets" and limit["remaining"] == 0 and reset and reset > now:
+            blocks.append((limit["kind"] == "credits", reset, limit["kind"], limit["note"]))
+    if not blocks:
+        return None, None, None
+    _credits, reset, kind, note = max(blocks, key=lambda block: block[:2])
+    return reset, kind, note
 
 
 def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOptions) -> PostResult:
-    """The whole cycle; records one run row whatever happens."""
+    """The whole cycle; records one run row whatever happens (unless the database refuses)."""
     started = time.monotonic()
     account = cfg.account(name)
     command = "post --dry-run" if opts.dry_run else "post"
-    x = None if opts.dry_run else XAccount(cfg, store, account, now)  # credentials checked first: exit 2
+    deadline = Deadline(cfg.x.run_deadline_seconds)
+    # credentials checked first (exit 2), except for a disabled account: its run is a recorded skip
+    x = None if opts.dry_run or not account.enabled else XAccount(cfg, store, account, now, deadline)
     try:
         result = _cycle(cfg, store, account, now, opts, x)
     except BotxError as err:
-        store.record_run(account.name, command, now, _ms(started), "failed", type(err).__name__)
+        _record_run(store, account.name, command, now, started, "failed", type(err).__name__,
+                    getattr(err, "attempt_id", None), None, x)
         _after_run(cfg, store, account.name, command, now, started, x, "failed", type(err).__name__, None, str(err))
         raise
-    store.record_run(account.name, command, now, _ms(started), result.status, result.reason,
-                     tweet_id=result.tweet_id)
+    _record_run(store, account.name, command, now, started, result.status, result.reason, result.attempt_id,
+                result.tweet_id, x)
     _after_run(cfg, store, account.name, command, now, started, x, result.status, result.reason, result.tweet_id,
                "; ".join(part for part in (result.detail, result.media) if part))
     return result
+
+
+def _record_run(store: Store, account: str, command: str, now: datetime, started: float, status: str,
+                reason: str | None, attempt_id: int | None, tweet_id: str | None, x: XAccount | None) -> None:
+    """The run row, and X answers still unrecorded: bookkeeping, so a database locked past its
+    busy timeout costs the row (the run log still has the line), never the run's outcome."""
+    try:
+        if x:
+            x.flush()
+        store.record_run(account, command, now, _ms(started), status, reason, attempt_id, tweet_id)
+    except sqlite3.Error:
+        pass
 
 
 def _ms(started: float) -> int:
@@ -151,14 +182,19 @@ def _cycle(cfg: Config, store: Store, account: Account, now: datetime, opts: Pos
     try:
         return _send(cfg, store, x, account, now, opts, decision, ctx, attempt_id, notes)
     except BaseException as err:
+        if isinstance(err, BotxError):
+            err.attempt_id = attempt_id  # type: ignore[attr-defined]
         # Nothing sent yet: free the slot. A 'sending' row is left for reconciliation,
         # because only X knows whether that request went through.
         if store.one("SELECT status FROM attempts WHERE id = ?", attempt_id) == "claimed":
             store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))
         raise
     finally:
-        if opts.queue is not None:  # the draft follows its attempt: posted, back to approved, invalid
-            opts.queue.settle()
+        if opts.queue is not None:  # the draft follows its attempt; a locked database leaves that to the next run
+            try:
+                opts.queue.settle()
+            except sqlite3.Error:
+                pass
 
 
 def _first_valid(cfg: Config, account: Account, ctx: Context, opts: PostOptions, decision: Decision,
@@ -190,6 +226,7 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
         tweet, verdict = _first_valid(cfg, account, ctx, opts, decision, now, refused)
         if images:  # generated and uploaded while the attempt is only claimed: a crash here sends nothing
             images.prepare(tweet)
+        _time_to_send(x, account)
         store.mark_sending(attempt_id, now, {"text": tweet.text, "text_norm": normalize(tweet.text),
                                              "hashtags": list(tweet.hashtags), "trend": tweet.trend,
                                              "angle": tweet.angle, "offer": tweet.offer, "strategy": tweet.strategy,
@@ -198,7 +235,7 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
             tweet_id = images.post(tweet) if images else x.create_tweet(tweet.text)
         except xapi.DuplicateContent as err:
             if getattr(err, "retried", 0):  # our own earlier try went through: find it
-                return _after_lost_answer(cfg, store, x, account, now, attempt_id, tweet, notes)
+                return _after_lost_answer(store, x, account, now, attempt_id, tweet, notes)
             refused.add(normalize(tweet.text))
             if len(refused) > 1 or opts.text is not None:
                 store.mark_done(attempt_id, now, "failed", "DuplicateContent", str(err), 403)
@@ -206,74 +243,60 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
                                             "nothing posted") from None
             notes.append("X refused a duplicate; composed a different tweet")
             continue
-        except xapi.AmbiguousSend:
-            return _after_lost_answer(cfg, store, x, account, now, attempt_id, tweet, notes)
-        except BotxError as err:  # X answered with an error: nothing was created
-            store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))
+        except BotxError as err:
+            if not xapi.nothing_created(err):  # neither X's error status nor unsent: the tweet may exist
+                return _after_lost_answer(store, x, account, now, attempt_id, tweet, notes)
+            store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))  # X said no: nothing created
             raise
-        store.mark_posted(attempt_id, now, tweet_id)
+        _record_posted(store, x, account, now, attempt_id, tweet_id, images)
         return PostResult(account.name, "posted", None, tweet_id, tweet.text, tweet.hashtags, decision.detail,
-                          verdict.checks, notes, images.outcome if images else "")
+                          verdict.checks, notes, images.outcome if images else "", attempt_id)
 
 
-def _after_lost_answer(cfg: Config, store: Store, x: XAccount, account: Account, now: datetime, attempt_id: int,
+def _time_to_send(x: XAccount, account: Account) -> None:
+    """Never start a send the run's deadline would cut short: that would make an unknown."""
+    if x.deadline.remaining() < x.cfg.x.timeout_seconds:
+        raise TemporaryFailure(f"account {account.name}: the run reached its deadline ([x] run_deadline_seconds = "
+                               f"{x.cfg.x.run_deadline_seconds:g}) before sending; nothing was sent")
+
+
+def _record_posted(store: Store, x: XAccount, account: Account, now: datetime, attempt_id: int, tweet_id: str,
+                   images: media.Images | None) -> None:
+    """X created the tweet: record it. While another process holds the database lock past the
+    busy timeout, the id stays in memory and the write is retried (bounded); if it never goes
+    through, the row stays 'sending' (holding the slot) and the next run finds the tweet on
+    the timeline. Never 'failed': that would free the slot for a second tweet."""
+    problem: Exception | None = None
+    for _ in range(RECORD_TRIES):
+        try:
+            with store.write():
+                store.mark_posted(attempt_id, now, tweet_id)
+                if images:
+                    images.record_attached()
+            return
+        except sqlite3.OperationalError as err:
+            problem = err
+            if x.deadline.expired():
+                break
+    raise TemporaryFailure(f"account {account.name} posted tweet {tweet_id} but the database refused the record "
+                           f"({problem}); the next run finds it on the timeline and records it")
+
+
+def _after_lost_answer(store: Store, x: XAccount, account: Account, now: datetime, attempt_id: int,
                        tweet: Any, notes: list[str]) -> PostResult:
-    """X may hold the tweet: look for it before anything else is sent. If X cannot be
-    read now the row stays 'sending' and the account's next run reconciles it."""
-    found = find_on_x(store, x, account, now, attempt_id, tweet.text)
+    """X may hold the tweet: look for it before anything else is sent. Not found (yet), or X
+    cannot be read now: the attempt is 'unknown' and the account's next runs look again."""
+    try:
+        found = find_on_x(store, x, account, now, attempt_id, tweet.text)
+    except BotxError as err:
+        store.mark_done(attempt_id, now, "unknown", "lost_answer", f"cannot check X yet: {err}")
+        found = None
     if found:
         return PostResult(account.name, "posted", None, found, tweet.text, tweet.hashtags,
-                          "answer lost, found on the timeline", notes=notes)
-    raise TemporaryFailure(f"X did not answer the post of account {account.name}; the attempt is recorded as "
-                           "unknown or not posted and the next slot will post normally")
-
-
-def find_on_x(store: Store, x: XAccount, account: Account, now: datetime, attempt_id: int, text: str) -> str | None:
-    """Match an attempt against the account's timeline; complete the row either way."""
-    if not x.cfg.x.reads:
-        store.mark_done(attempt_id, now, "unknown", "lost_answer", "reads disabled: cannot check X")
-        return None
-    target = normalize(text)
-    for item in x.recent_own_tweets():
-        if normalize(str(item.get("text", ""))) == target:
-            posted_at = parse_iso(item["created_at"]) if item.get("created_at") else now
-            store.mark_posted(attempt_id, now, str(item["id"]), posted_at)
-            return str(item["id"])
-    store.mark_done(attempt_id, now, "not_posted", "lost_answer", "not found on the account's timeline")
-    return None
-
-
-def _owner_alive(attempt: Attempt, now: datetime) -> bool:
-    if now - parse_iso(attempt.created_at) > STALE_AFTER:
-        return False
-    if attempt.host != socket.gethostname() or not attempt.pid:
-        return True
-    try:
-        os.kill(attempt.pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return attempt.pid != os.getpid()
-
-
-def reconcile_open(store: Store, x: XAccount, account: Account, now: datetime) -> list[str]:
-    """Complete attempts left open by runs that died; returns what was done, for -v."""
-    notes = []
-    for attempt in store.open_attempts(account.name):
-        if _owner_alive(attempt, now):
-            continue
-        if attempt.status == "claimed" or not attempt.text:  # died before sending anything
-            store.mark_done(attempt.id, now, "failed", "abandoned", "run died before the API call")
-            notes.append(f"attempt {attempt.id}: abandoned before sending")
-            continue
-        try:
-            found = find_on_x(store, x, account, now, attempt.id, attempt.text)
-        except BotxError as err:
-            notes.append(f"attempt {attempt.id}: cannot check X yet ({err})")
-            continue
-        notes.append(f"attempt {attempt.id}: {'found on X as ' + found if found else 'not on X'}")
-    return notes
+                          "answer lost, found on the timeline", notes=notes, attempt_id=attempt_id)
+    raise xapi.AmbiguousSend(f"X's answer to the post of account {account.name} was lost; the attempt stays unknown "
+                             "(it holds its slot and counts toward cap and gap) until the timeline shows the tweet; "
+                             "nothing is sent again for this slot")
 
 
 def pause_until(minutes: int | None, now: datetime) -> str:

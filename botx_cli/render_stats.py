@@ -106,7 +106,8 @@ def _accounts(result: Any, escape: Any) -> Any:
                    ("likes", "right"), ("impr.", "right"), ("eng/imp", "right"), ("spend", "right"),
                    ("posts per day", "left"))
     for a in result.accounts:
-        table.add_row(escape(a.name[:12]), str(a.total.posted), str(a.total.skipped), str(a.total.failed),
+        posts = str(a.total.posted) + (f" [yellow]+{a.unknown}?[/]" if getattr(a, "unknown", 0) else "")
+        table.add_row(escape(a.name[:12]), posts, str(a.total.skipped), str(a.total.failed),
                       number(a.likes), number(a.impressions), percent(a.rate), money(a.spend_usd),
                       "[cyan]" + sparkline([d.posted for d in a.days.values()], width) + "[/]")
     return table
@@ -202,10 +203,18 @@ def _status(result: Any, escape: Any) -> Any:
         blocked = [l for l in a.limits if l.blocked]
         left = f"{day.remaining}/{day.limit}" if day and day.remaining is not None else "-"
         reset = (day.reset_at or "-")[5:16].replace("T", " ") if day and day.reset_at else "-"
-        state = f"[red]blocked until {blocked[0].reset_at[5:16].replace('T', ' ')} UTC[/]" if blocked else ""
+        state = _blocked_text(blocked[0]) if blocked else ""
         table.add_row(escape(a.name[:12]), (a.next_slot or "-")[5:16].replace("T", " "), left,
                       reset + (" UTC" if reset != "-" else ""), state)
     return table
+
+
+def _blocked_text(limit: Any) -> str:
+    """Why posting is stopped: X's limit (its kind), or credits; a capped reset says so."""
+    until = limit.reset_at[5:16].replace("T", " ")
+    what = "credits exhausted, retry after" if limit.kind == "credits" else f"{limit.kind} blocked until"
+    note = " (capped)" if limit.note and "capped" in limit.note else ""
+    return f"[red]{what} {until} UTC{note}[/]"
 
 
 def _spend(month: Any, now: Any) -> str:

@@ -42,11 +42,12 @@ class DayCounts:
 @dataclass(frozen=True)
 class Limit:
     endpoint: str
-    kind: str  # window | user_24h | app_24h
+    kind: str  # window | user_24h | app_24h | credits (X answered 402 / usage-capped)
     limit: int | None
     remaining: int | None
     reset_at: str | None
     blocked: bool  # nothing left and the reset is still ahead
+    note: str | None = None  # why the stored reset is not X's own (capped header, credits)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class AccountStats:
     spend_usd: float
     next_slot: str | None
     limits: tuple[Limit, ...]
+    unknown: int = 0  # posts whose answer was lost, not yet found on (or ruled out by) the timeline
 
     @property
     def rate(self) -> float | None:
@@ -72,7 +74,7 @@ class AccountStats:
                 "skips": self.total.skips, "failures": self.total.failures, "likes": self.likes,
                 "impressions": self.impressions, "engagements": self.engagements, "measured": self.measured,
                 "engagement_rate": _round(self.rate), "api_calls": self.api_calls,
-                "spend_usd": round(self.spend_usd, 4), "next_slot": self.next_slot,
+                "spend_usd": round(self.spend_usd, 4), "next_slot": self.next_slot, "unknown": self.unknown,
                 "rate_limits": [dict(l.__dict__) for l in self.limits],
                 "days": {day: counts.to_json() for day, counts in self.days.items()}}
 
@@ -164,8 +166,10 @@ def run_stats(cfg: Config, store: Store, now: datetime, days: int, account: str 
     spend = _spend(store, lo, hi, only)
     names = [only] if only else _names(cfg, runs, posts)
     limits = _limits(store, now)
+    unknown = _unknown(store, lo, hi, only)
     accounts = tuple(_account(cfg, name, [b[0] for b in bounds], runs.get(name, {}), posts.get(name),
-                              spend.get(name, (0, 0.0)), limits.get(name, ()), now) for name in names)
+                              spend.get(name, (0, 0.0)), limits.get(name, ()), now, unknown.get(name, 0))
+                     for name in names)
     angles, trends, hashtags = _content(store, lo, hi, only)
     # Validation pass rate: runs that reached X with a valid tweet against runs where no
     # composed candidate passed the checks (NoValidTweet, exit 3).
@@ -226,17 +230,26 @@ def _spend(store: Store, lo: str, hi: str, only: str | None) -> dict[str, tuple[
 
 def _limits(store: Store, now: datetime) -> dict[str, tuple[Limit, ...]]:
     out: dict[str, list[Limit]] = {}
-    for account, endpoint, kind, lim, remaining, reset in store.conn.execute(
-            "SELECT account, endpoint, kind, lim, remaining, reset_at FROM rate_limits"
+    for account, endpoint, kind, lim, remaining, reset, note in store.conn.execute(
+            "SELECT account, endpoint, kind, lim, remaining, reset_at, note FROM rate_limits"
             " WHERE endpoint = 'POST /2/tweets' ORDER BY account, kind"):
         blocked = remaining == 0 and reset is not None and parse_iso(reset) > now
-        out.setdefault(account, []).append(Limit(endpoint, kind, lim, remaining, reset, blocked))
+        out.setdefault(account, []).append(Limit(endpoint, kind, lim, remaining, reset, blocked, note))
     return {name: tuple(items) for name, items in out.items()}
+
+
+def _unknown(store: Store, lo: str, hi: str, only: str | None) -> dict[str, int]:
+    """Attempts of the period still 'unknown' (an answer X may have given was lost): they count
+    toward cap and gap until the timeline settles them. One range of attempts_created_cover."""
+    extra, args = _where(only, "account")
+    rows = store.conn.execute("SELECT account, COUNT(*) FROM attempts WHERE created_at >= ? AND created_at < ?"
+                              f" AND status = 'unknown'{extra} GROUP BY account", [lo, hi] + args)
+    return {row[0]: int(row[1]) for row in rows}
 
 
 def _account(cfg: Config, name: str, day_keys: list[str], runs: dict[str, list[Any]],
              posts: tuple[int, int, int, int] | None, spend: tuple[int, float], limits: tuple[Limit, ...],
-             now: datetime) -> AccountStats:
+             now: datetime, unknown: int = 0) -> AccountStats:
     days = {day: _counts(runs.get(day, [])) for day in day_keys}
     total = _counts([row for day in runs.values() for row in day])
     measured, likes, impressions, engagements = posts or (0, 0, 0, 0)
@@ -248,7 +261,7 @@ def _account(cfg: Config, name: str, day_keys: list[str], runs: dict[str, list[A
         except AssertionError:  # an offset that pushes the account out of the window: no slot
             upcoming = None
     return AccountStats(name, total, days, measured, likes, impressions, engagements, spend[0], spend[1],
-                        upcoming, limits)
+                        upcoming, limits, unknown)
 
 
 def _counts(rows: list[tuple[str, str | None, int]]) -> DayCounts:

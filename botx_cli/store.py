@@ -23,11 +23,17 @@ from botx_cli.confread import clip
 from botx_cli.errors import BotxError, StoreError, TemporaryFailure, UsageError
 from botx_cli.migrations import MIGRATIONS
 
-BUSY_TIMEOUT_MS = 60_000
+BUSY_TIMEOUT_SECONDS = 60.0  # [storage] busy_timeout_seconds: how long a write waits for another's lock
 FOREVER = "9999-12-31T23:59:59Z"
 SQLITE_HEADER = b"SQLite format 3\x00"
 HOLDS_SLOT = ("claimed", "sending", "posted", "unknown", "not_posted")
 COUNTS_AS_POST = ("sending", "posted", "unknown")  # toward the cap and the gap
+LOST_ANSWER_CHECKS = 3  # timeline reads before an unknown attempt is final ('not_posted')
+
+
+def settings(cfg: Any) -> float:
+    """[storage] busy_timeout_seconds (the section parser: read at config load)."""
+    return cfg.section("storage").number("busy_timeout_seconds", BUSY_TIMEOUT_SECONDS, 0.1, 600.0)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,10 @@ class Attempt:
     host: str | None
     text: str | None
     tweet_id: str | None
+    checks: int = 0
+
+
+_ATTEMPT_COLUMNS = "id, account, slot_key, kind, status, created_at, pid, host, text, tweet_id, checks"
 
 
 class MaskingConnection(sqlite3.Connection):
@@ -122,6 +132,13 @@ class Store:
         self._update(attempt_id, now, status=status, error_kind=error_kind, error=error[:500],
                      http_status=http_status)
 
+    def mark_checked(self, attempt_id: int, now: datetime, checks: int, why: str) -> str:
+        """One more timeline read did not show the tweet: 'unknown' until the last allowed
+        check, then 'not_posted' (final). Returns the status set."""
+        status = "not_posted" if checks >= LOST_ANSWER_CHECKS else "unknown"
+        self._update(attempt_id, now, status=status, error_kind="lost_answer", error=why[:500], checks=checks)
+        return status
+
     def _update(self, attempt_id: int, now: datetime, **fields: Any) -> None:
         fields["updated_at"] = iso(now)
         columns = ", ".join(f"{name} = ?" for name in fields)
@@ -129,9 +146,11 @@ class Store:
             conn.execute(f"UPDATE attempts SET {columns} WHERE id = ?", (*fields.values(), attempt_id))
 
     def open_attempts(self, account: str) -> list[Attempt]:
+        """Attempts a run has not completed ('claimed', 'sending') and lost answers still to
+        check on the timeline ('unknown' with checks left)."""
         rows = self.conn.execute(
-            "SELECT id, account, slot_key, kind, status, created_at, pid, host, text, tweet_id"
-            " FROM attempts WHERE account = ? AND status IN ('claimed', 'sending') ORDER BY id", (account,))
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE account = ? AND (status IN ('claimed', 'sending')"
+            " OR (status = 'unknown' AND checks < ?)) ORDER BY id", (account, LOST_ANSWER_CHECKS))
         return [Attempt(*row) for row in rows]
 
     def slot_taken(self, account: str, slot_key: str) -> bool:
@@ -170,6 +189,12 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (account, command, iso(started), duration_ms, status, reason, attempt_id, tweet_id))
 
+    def found_later(self, attempt_id: int, tweet_id: str) -> None:
+        """A lost answer turned up on the timeline: the run that sent it did post."""
+        with self.write() as conn:
+            conn.execute("UPDATE runs SET status = 'posted', reason = 'found_later', tweet_id = ?"
+                         " WHERE attempt_id = ? AND status = 'failed'", (tweet_id, attempt_id))
+
     # -- operator state ---------------------------------------------------------
     def set_pause(self, account: str, until: str, note: str, now: datetime) -> None:
         with self.write() as conn:
@@ -186,18 +211,26 @@ class Store:
 
     # -- X knowledge ------------------------------------------------------------
     def save_rate_limit(self, account: str, endpoint: str, kind: str, lim: int | None, remaining: int | None,
-                        reset_at: str | None, now: datetime) -> None:
+                        reset_at: str | None, now: datetime, note: str | None = None) -> None:
         with self.write() as conn:
             conn.execute(
-                "INSERT INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account, endpoint, kind) DO UPDATE"
+                "INSERT INTO rate_limits (account, endpoint, kind, lim, remaining, reset_at, updated_at, note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account, endpoint, kind) DO UPDATE"
                 " SET lim = excluded.lim, remaining = excluded.remaining, reset_at = excluded.reset_at,"
-                " updated_at = excluded.updated_at", (account, endpoint, kind, lim, remaining, reset_at, iso(now)))
+                " updated_at = excluded.updated_at, note = excluded.note",
+                (account, endpoint, kind, lim, remaining, reset_at, iso(now), note))
 
     def rate_limits(self, account: str) -> list[dict[str, Any]]:
-        rows = self.conn.execute("SELECT account, endpoint, kind, lim, remaining, reset_at, updated_at"
+        rows = self.conn.execute("SELECT account, endpoint, kind, lim, remaining, reset_at, updated_at, note"
                                  " FROM rate_limits WHERE account IN (?, '')", (account,))
-        keys = ("account", "endpoint", "kind", "limit", "remaining", "reset_at", "updated_at")
+        keys = ("account", "endpoint", "kind", "limit", "remaining", "reset_at", "updated_at", "note")
         return [dict(zip(keys, row)) for row in rows]
+
+    def clear_blocks(self, account: str) -> int:
+        """`botx resume`: forget stored limits that block the account (spent windows, credits);
+        X's next answer says again what is left."""
+        with self.write() as conn:
+            return conn.execute("DELETE FROM rate_limits WHERE account = ? AND remaining = 0", (account,)).rowcount
 
     def record_api_call(self, at: datetime, account: str | None, method: str, endpoint: str,
                         http_status: int | None, cost_usd: float, duration_ms: int, items: int = 0) -> None:
@@ -215,16 +248,17 @@ class Store:
             conn.execute("INSERT OR REPLACE INTO x_users VALUES (?, ?, ?, ?)", (account, user_id, username, iso(now)))
 
 
-def open_store(path: Path) -> Store:
-    """Open (creating if needed) and migrate; refuse foreign or corrupt files untouched."""
+def open_store(path: Path, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Store:
+    """Open (creating if needed) and migrate; refuse foreign or corrupt files untouched.
+    busy_timeout: seconds a statement waits for another process's write lock."""
     _refuse_foreign_file(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise StoreError(f"{_shown(path)}: cannot create its folder: {err.strerror}; check --db or [storage] path") from None
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=MaskingConnection)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, factory=MaskingConnection)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         version = _check_schema(conn, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")

@@ -443,3 +443,85 @@ def test_answers_have_the_shape_and_headers_x_recorded(fake, cassette, call):
     assert shape(r.json()) == shape(body)
     unmodelled = {"set-cookie", "x-connection-hash", "perf"}
     assert set(headers) - unmodelled <= set(r.headers)
+
+
+# -- X's OpenAPI spec: what the real X would refuse, the fake refuses (issue 10 item 23) ------------
+def signed_upload(c: tweepy.Client, data: dict) -> requests.Response:
+    auth = tweepy.OAuth1UserHandler("ck", "cs", "token-a", "ats").apply_auth()
+    return c.session.post("https://api.twitter.com/2/media/upload", auth=auth,
+                          files={"media": ("card.png", b"\x89PNG\r\n\x1a\n", "image/png")}, data=data)
+
+
+def test_media_upload_takes_only_the_fields_the_spec_lists(fake):
+    c = client(fake)
+    refused = signed_upload(c, {"media_category": "tweet_image", "media_type": "image/png"})
+    assert refused.status_code == 400 and fake.uploads == {}
+    body = refused.json()
+    assert body["type"].endswith("/invalid-request") and body["title"] == "Invalid Request"
+    assert body["errors"][0]["message"] == ("$.media_type: is not defined in the schema and the schema does not "
+                                            "allow additional properties")
+    assert fake.requests[-1]["invalid"] and "spec" not in body
+    assert signed_upload(c, {"media_category": "tweet_pic"}).status_code == 400  # not in the enum
+    assert signed_upload(c, {}).status_code == 400  # media_category is required
+    ok = signed_upload(c, {"media_category": "tweet_image"})
+    assert ok.status_code == 200 and fake.requests[-1]["invalid"] == []
+    [upload] = fake.uploads.values()
+    assert upload["fields"] == ["media", "media_category"] and upload["media_type"] == "image/png"
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"text": "hi", "media_type": "image/png"}, "$.media_type: is not defined in the schema"),
+    ({"text": 42}, "$.text: integer found, string expected"),
+    ({"text": "hi", "made_with_ai": "yes"}, "$.made_with_ai: string found, boolean expected"),
+    ({"text": "hi", "media": {"media_ids": []}}, "$.media.media_ids: there must be a minimum of 1 items"),
+    ({"text": "hi", "media": {"media_ids": ["12a"]}}, "$.media.media_ids[0]: does not match the regex pattern"),
+    ({"text": "hi", "reply_settings": "everyone"}, "$.reply_settings: does not have a value in the enumeration"),
+])
+def test_create_post_body_is_checked_against_the_spec(fake, body, message):
+    with pytest.raises(tweepy.BadRequest) as exc:
+        client(fake).request("POST", "/2/tweets", json=body, user_auth=True)
+    assert any(m.startswith(message) for m in exc.value.api_messages), exc.value.api_messages
+    assert fake.tweets == []
+
+
+def test_create_post_takes_every_field_botx_sends(fake):
+    media = signed_upload(client(fake), {"media_category": "tweet_image"}).json()["data"]["id"]
+    body = {"text": "with a card", "media": {"media_ids": [media]}, "made_with_ai": True}
+    assert client(fake).request("POST", "/2/tweets", json=body, user_auth=True).status_code == 201
+
+
+def test_query_parameters_are_checked_against_the_spec(fake):
+    c = client(fake)
+    with pytest.raises(tweepy.BadRequest, match=r"The query parameter \[colour\] is not one of"):
+        c.request("GET", "/2/users/111/tweets", params={"colour": "red"}, user_auth=True)
+    with pytest.raises(tweepy.BadRequest, match=r"`tweet.fields` query parameter value \[likes\] is not one of"):
+        c.get_users_tweets(111, tweet_fields=["created_at", "likes"], user_auth=True)
+    with pytest.raises(tweepy.BadRequest, match=r"`ids` query parameter can not be empty"):
+        c.request("GET", "/2/tweets", params={"tweet.fields": "created_at"}, user_auth=True)
+    # X's docs (and tweepy) say tweet.fields; v2.167 renamed it post.fields: both are taken
+    assert c.get_users_tweets(111, tweet_fields=["created_at", "author_id"], user_auth=True).status_code == 200
+    assert c.request("GET", "/2/users/111/tweets", params={"post.fields": "created_at"}, user_auth=True).ok
+
+
+def test_the_spec_check_refuses_keywords_it_does_not_know():
+    from fakes.openapi_check import Spec
+
+    with pytest.raises(ValueError, match="does not know the keyword"):
+        Spec().problems({"type": "string", "contentEncoding": "base64"}, "x", "$")
+
+
+def test_credits_exhausted_answers_402(fake):
+    fake.credits_exhausted = True
+    with pytest.raises(tweepy.HTTPException) as exc:
+        client(fake).create_tweet(text="hello")
+    assert exc.value.response.status_code == 402 and fake.tweets == []
+    assert exc.value.response.json()["title"] == "CreditsDepleted"
+
+
+def test_drip_sends_headers_then_the_body_a_byte_at_a_time(fake):
+    fake.enqueue("GET", "/2/users/me", drip=0.3)
+    # no body byte within 0.1 s: requests calls a read timeout in the body a ConnectionError
+    with pytest.raises((requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError), match="timed out"):
+        client(fake, timeout=0.1).get_me()
+    fake.enqueue("GET", "/2/users/me", drip=0.01)
+    assert client(fake, timeout=2).get_me().json()["data"]["id"] == "111"  # each read gets a byte in time

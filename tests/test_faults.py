@@ -5,12 +5,15 @@ has a row with its id."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
 from conftest import XWorld
+from fakes.fake_x import USAGE_CAPPED
 
 SLOT = "2026-11-23T09:00:00+01:00"
+RESET_MS = str(int(datetime.fromisoformat(SLOT).timestamp() + 900) * 1000)  # X's reset in milliseconds
 DUP = {"detail": "You are not allowed to create a Tweet with duplicate content.", "type": "about:blank",
        "title": "Forbidden", "status": 403}
 READ_ONLY = {"title": "Forbidden", "status": 403, "type": "https://api.twitter.com/2/problems/oauth1-permissions",
@@ -31,13 +34,26 @@ FAULTS = [
     ("503 persistent", [dict(status=503)] * 3, 75, "failed"),
     ("500 with garbage body", [dict(status=500, body="<html>oops")] * 3, 75, "failed"),
     ("4xx with a JSON array body", [dict(status=418, body="[1, 2]")], 75, "failed"),
-    ("hung before X saw it", [dict(status=None, delay=5)], 75, "not_posted"),
+    ("hung before X saw it", [dict(status=None, delay=5)], 75, "unknown"),
     ("hung after X accepted", [dict(status=None, delay=5, accept_first=True)], 0, "posted"),
-    ("reset before X saw it", [dict(close_connection=True)], 75, "not_posted"),
+    ("reset before X saw it", [dict(close_connection=True)], 75, "unknown"),
     ("reset after X accepted", [dict(close_connection=True, accept_first=True)], 0, "posted"),
     ("2xx with malformed JSON, accepted", [dict(status=201, body="{not json", accept_first=True)], 0, "posted"),
-    ("2xx with malformed JSON, nothing stored", [dict(status=201, body="{not json")], 75, "not_posted"),
+    ("2xx with malformed JSON, nothing stored", [dict(status=201, body="{not json")], 75, "unknown"),
     ("5xx that still created it", [dict(status=500, accept_first=True)], 0, "posted"),
+    # issue 10 item 2: a header botx cannot convert never turns X's 201 into a failure
+    ("201 with x-rate-limit-reset in milliseconds", [dict(headers={"x-rate-limit-reset": RESET_MS})], 0, "posted"),
+    ("201 with x-rate-limit-reset 1e999", [dict(headers={"x-rate-limit-reset": "1e999"})], 0, "posted"),
+    ("201 with a garbage reset", [dict(headers={"x-rate-limit-reset": "soon", "x-rate-limit-remaining": "x"})], 0,
+     "posted"),
+    ("201 with a 24-hour reset of -1e400", [dict(headers={"x-user-limit-24hour-reset": "-1e400"})], 0, "posted"),
+    ("201 with a reset beyond year 9999", [dict(headers={"x-app-limit-24hour-reset": "99999999999"})], 0, "posted"),
+    # item 24: credits exhausted is not retried
+    ("402 credits exhausted", [dict(status=402)], 75, "failed"),
+    ("429 usage-capped", [dict(status=429, body=USAGE_CAPPED)], 75, "failed"),
+    # item 3: headers at once, then one byte a second: only a whole-call deadline ends the wait
+    ("201 dripped after X stored it", [dict(drip=1.0)], 0, "posted"),
+    ("503 dripped after X stored it", [dict(status=503, drip=1.0)], 0, "posted"),
 ]
 
 

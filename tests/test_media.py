@@ -44,6 +44,7 @@ def test_image_is_generated_uploaded_and_attached_with_made_with_ai(xworld: XWor
     assert doc["status"] == "posted" and doc["media"] == f"image attached (media {media_id})"
     upload = xworld.fake.uploads[media_id]
     assert upload["media_category"] == "tweet_image" and upload["media_type"] == "image/png"
+    assert upload["fields"] == ["media", "media_category"]  # MediaUploadRequest: no media_type field
     assert upload["media"] == tiny_png() and upload["token"] == "tok-a"  # OAuth 1.0a as account A
     [create] = x_requests(xworld, "/2/tweets")
     assert create["json"] == {"text": tweet["text"], "media": {"media_ids": [media_id]}, "made_with_ai": True}
