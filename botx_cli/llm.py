@@ -1,15 +1,20 @@
-"""The llm strategy: an OpenAI-compatible model writes the hook and body, botx the rest.
+"""The llm strategy: an OpenAI-compatible model writes the copy, botx the rest, and checks it.
 
-The model is told the trend, angle, offer, tone and a character budget, and never trusted
-with the promo code, link or hashtags: botx puts those in itself ([compose.llm] layout).
-A copy that is empty, too long, not English, shouting, or carries its own link, handle,
-hashtag or code is sent back once with the reason; so is a tweet that fails validation.
-Rejected twice, that tweet is worded by the template strategy instead.
+The model gets the fact sheet, the plan, the banned content, examples and recent posts
+(llm_prompt.py) and is never trusted with the promo code, link or hashtags: botx puts those
+in itself ([compose.llm] layout). Each plan asks for several copies ([compose.llm] copies);
+every copy goes through the mechanical checks (copy_problem: empty, too long, its own link,
+handle, hashtag or code), the editorial check (claims.py: only facts from the sheet or the
+plan, the offer as given, nothing banned) and the finished tweet's validation. The best
+valid copy by a deterministic score wins; none valid: one retry told the reasons, then the
+template words that plan.
 
-This runs from cron, so time is bounded: a per-call timeout, few HTTP retries, and a budget
-for all calls of a run. A transport failure (timeout, 5xx, refused key, garbage answer)
-stops the model for the rest of the run: every later tweet uses templates. The openai
-package is imported only here, and only when a model is actually called.
+This runs from cron, so time is bounded: every call has a whole-call deadline (llm_call.py;
+[compose.llm] timeout_seconds, retries included), and all calls of a run share
+budget_seconds. A transport failure (timeout, 5xx, refused key, garbage answer) stops the
+model for the rest of the run: every later tweet uses templates. Every call is priced from
+its usage and recorded with the API spend (api_calls). The openai package is imported only
+here, and only when a model is actually called.
 """
 
 from __future__ import annotations
@@ -17,30 +22,29 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import replace
-from typing import Any, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
+from botx_cli import claims
 from botx_cli.compose import Plan, Tweet, tidy
 from botx_cli.config import Config
 from botx_cli.content_config import settings
+from botx_cli.llm_call import CHAT_ENDPOINT, Call, Chat, Prices
+from botx_cli.llm_prompt import (SCHEMA, clean_copy, fact_sheet, parse_answer, plan_facts, retry_prompt,
+                                 system_prompt, trend_words, user_prompt)
 from botx_cli.text import extract_hashtags, extract_urls, weighted_length
-from botx_cli.trends.calendar import display_name
 from botx_cli.validate import MAX_WEIGHTED, Rules, Verdict, clean_characters
 
-SYSTEM = (
-    "You write the copy of one post on X (Twitter) for {product}. {description}\n"
-    "Write only the hook and the body: one to three short sentences of plain English, at most {budget} "
-    "characters in all. Mention the offer as given. Do not write any link, URL, @handle, hashtag, promo code "
-    "or discount: they are added after your text. No words in capitals, no quotation marks around the text. "
-    "Tone: {tone}. Reply with the copy only."
-)
-VARIANT = "\nFor this post: {variant}"  # a [compose.llm] prompt variant, appended to SYSTEM
-USER = "Trend: {trend}\nAngle: {angle}. {angle_line}\nOffer: {offer}\nBudget: {budget} characters"
-RETRY = "That copy was rejected: {reason}. Write a new copy that fixes this, at most {budget} characters. Copy only."
+if TYPE_CHECKING:
+    from botx_cli.store import Store
+
+__all__ = ["Writer", "assemble", "clean_copy", "copy_budget", "copy_problem", "describe", "missing_key",
+           "spend_recorder", "trend_words", "verdict_problem", "writer_for"]
+Recorder = Callable[[str, Call], None]  # (account, call) -> recorded with the API spend
 _HANDLE = re.compile(r"[@＠][A-Za-z0-9_]")  # any would-be mention: X links "Café@x" and "RT@x" too
 _LINKISH = re.compile(r"\bwww\.|https?:|\w\.(com|io|ai|net|org|dev|co)\b", re.IGNORECASE)
-_QUOTES = "\"'“”‘’«»"
 
 
 def missing_key(cfg: Config) -> str | None:
@@ -51,8 +55,9 @@ def missing_key(cfg: Config) -> str | None:
             f"export {cfg.llm.api_key_env} (any value for a server without keys)")
 
 
-def writer_for(cfg: Config, notes: list[str] | None = None) -> "Writer | None":
-    """A Writer when the llm strategy is configured and its key is present, else None."""
+def writer_for(cfg: Config, notes: list[str] | None = None, record: Recorder | None = None) -> "Writer | None":
+    """A Writer when the llm strategy is configured and its key is present, else None.
+    `record`: where each chat call goes (spend_recorder: api_calls); None records nothing."""
     notes = notes if notes is not None else []
     if cfg.strategy != "llm":
         return None
@@ -60,25 +65,18 @@ def writer_for(cfg: Config, notes: list[str] | None = None) -> "Writer | None":
     if warning:
         notes.append(warning)
         return None
-    return Writer(cfg, os.environ[cfg.llm.api_key_env].strip(), notes)
+    return Writer(cfg, os.environ[cfg.llm.api_key_env].strip(), notes, record)
 
 
-def trend_words(plan: Plan) -> str:
-    """The trend as words: its name when the source gave one, else the hashtag split."""
-    assert plan.pick is not None
-    name = plan.pick.name
-    return name if name.strip() and name != plan.pick.hashtag.lstrip("#") else display_name(plan.pick.hashtag)
-
-
-def clean_copy(answer: str) -> str:
-    text = answer.strip()
-    while len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
-        text = text[1:-1].strip()
-    return tidy(text)
+def spend_recorder(store: "Store", now: datetime) -> Recorder:
+    """Chat calls as api_calls rows: counted by stats, doctor and the monthly budget."""
+    def record(account: str, call: Call) -> None:
+        store.record_api_call(now, account, "POST", CHAT_ENDPOINT, call.status, call.cost_usd, call.duration_ms)
+    return record
 
 
 def copy_problem(copy: str, budget: int, rules: Rules) -> str | None:
-    """Why a model's copy cannot be used, said so the model can fix it; None when usable."""
+    """Why a model's copy cannot be used mechanically, said so the model can fix it; None when usable."""
     if not copy:
         return "it was empty"
     length = weighted_length(copy)
@@ -116,15 +114,27 @@ def copy_budget(layout: str, plan: Plan) -> int:
     return max(0, min(200, MAX_WEIGHTED - fixed))
 
 
+@dataclass(frozen=True)
+class Judged:
+    """One copy of the model and what the checks made of it."""
+
+    copy: str
+    reasons: tuple[str, ...]  # () when every check passed
+    text: str = ""  # the finished tweet
+    verdict: Verdict | None = None
+    score: float = 0.0
+
+
 class Writer:
     """One run's model session: a lazy client, a time budget, and a stop on transport failure."""
 
-    def __init__(self, cfg: Config, key: str, notes: list[str]) -> None:
-        self.cfg, self.key, self.notes = cfg, key, notes
+    def __init__(self, cfg: Config, key: str, notes: list[str], record: Recorder | None = None) -> None:
+        self.cfg, self.key, self.notes, self.record = cfg, key, notes, record
         self.settings = settings(cfg).llm
+        self.sheet = fact_sheet(cfg)
         self.deadline = time.monotonic() + self.settings.budget_seconds
         self.stopped: str | None = None
-        self._client: Any = None
+        self._chat: Chat | None = None
 
     def ready(self) -> bool:
         return self.stopped is None and time.monotonic() < self.deadline
@@ -133,59 +143,79 @@ class Writer:
         if message not in self.notes:
             self.notes.append(message)
 
-    def client(self) -> Any:
-        if self._client is None:
+    def chat(self) -> Chat:
+        if self._chat is None:
             import openai  # the llm path only
 
-            self._client = openai.OpenAI(api_key=self.key, base_url=self.cfg.llm.base_url,
-                                         timeout=self.cfg.llm.timeout_seconds, max_retries=self.settings.max_retries)
-        return self._client
+            client = openai.OpenAI(api_key=self.key, base_url=self.cfg.llm.base_url,
+                                   timeout=self.cfg.llm.timeout_seconds, max_retries=self.settings.max_retries)
+            prices = Prices(self.settings.input_price_per_m_tokens, self.settings.output_price_per_m_tokens)
+            self._chat = Chat(client.chat.completions.create, self.cfg.llm.model, self.settings.temperature, prices,
+                              SCHEMA if self.settings.json_schema else None)
+        return self._chat
 
-    def ask(self, messages: list[dict[str, str]]) -> str | None:
-        """The model's answer, or None once the model is unusable for this run."""
+    def call_seconds(self) -> float:
+        """A call's whole deadline: [compose.llm] timeout_seconds, within what is left of the budget."""
+        return max(0.5, min(self.cfg.llm.timeout_seconds, self.deadline - time.monotonic()))
+
+    def ask(self, messages: list[dict[str, str]], account: str) -> list[str] | None:
+        """The model's answers (one per copy), or None once the model is unusable for this run."""
         if not self.ready():
             return None
-        timeout = max(0.5, min(self.cfg.llm.timeout_seconds, self.deadline - time.monotonic()))
-        try:
-            response = self.client().with_options(timeout=timeout).chat.completions.create(
-                model=self.cfg.llm.model, messages=messages, temperature=self.settings.temperature, max_tokens=300)
-            content = response.choices[0].message.content
-            return content if isinstance(content, str) else ""
-        except Exception as err:  # noqa: BLE001 - openai errors, and answers that are not the JSON they should be
-            self.stopped = describe(err)
+        answers = self.chat().ask(messages, self.settings.copies, self.call_seconds)
+        for call in answers.calls:
+            if self.record is not None:
+                self.record(account, call)
+        for what in answers.dropped:
+            self._note(f"llm: the server refused {what}; no longer sent this run")
+        if answers.error is not None:
+            self.stopped = describe(answers.error)
             host = urlsplit(self.cfg.llm.base_url).hostname  # never the URL: it may carry credentials
             self._note(f"llm: {self.stopped} ({host}, model {self.cfg.llm.model}); templates for the rest of this run")
-            return None
+        return answers.contents or None
 
-    def compose(self, plan: Plan, rules: Rules, check: Callable[[str], Verdict],
-                variant: str | None = None) -> tuple[Tweet, Verdict] | None:
-        """A valid tweet with the model's copy, or None: the caller words it with a template.
-        `variant`: a [compose.llm] prompt variant added to the instructions (recorded on the tweet)."""
-        layout = self.settings.layout
-        budget = copy_budget(layout, plan)
-        trend = f"{trend_words(plan)} ({plan.category})" if plan.pick else "none: do not mention any trend"
-        system = SYSTEM.format(product=self.cfg.product.name, budget=budget, description=self.cfg.product.description,
-                               tone=self.cfg.llm.tone) + (VARIANT.format(variant=variant) if variant else "")
-        messages = [
-            {"role": "system", "content": system},
-            {"role": "user", "content": USER.format(trend=trend, angle=plan.angle, angle_line=plan.angle_line,
-                                                    offer=plan.offer_text, budget=budget)}]
-        reason = ""
-        for _round in range(2):  # the first answer, then one retry told the reason
-            answer = self.ask(messages)
-            if answer is None:
+    def judge(self, answer: str, plan: Plan, facts: claims.PlanFacts, rules: Rules, check: Callable[[str], Verdict],
+              budget: int) -> Judged:
+        copy, _meta = parse_answer(answer)
+        mechanical = copy_problem(copy, budget, rules)
+        if mechanical:
+            return Judged(copy, (mechanical,))
+        editorial = claims.problems(copy, self.sheet, facts)
+        if editorial:
+            return Judged(copy, tuple(editorial))
+        text = assemble(self.settings.layout, plan, copy)
+        verdict = check(text)
+        if not verdict.valid:
+            return Judged(copy, (verdict_problem(verdict),), text, verdict)
+        nearest = float(verdict.notes.get("near_duplicate", "0") or 0)
+        return Judged(copy, (), text, verdict, claims.score(copy, nearest, budget, facts))
+
+    def compose(self, plan: Plan, rules: Rules, check: Callable[[str], Verdict], variant: str | None = None,
+                recent: tuple[str, ...] = ()) -> tuple[Tweet, Verdict] | None:
+        """A valid tweet with the best of the model's copies, or None: the caller words it with a
+        template. `variant`: a [compose.llm] prompt variant (recorded on the tweet); `recent`: the
+        proses of recent posts (newest first), shown to the model to stay away from."""
+        budget = copy_budget(self.settings.layout, plan)
+        facts = plan_facts(plan)
+        voice = plan.voice or next((a.voice for a in self.cfg.accounts.values() if a.name == plan.account), "")
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": system_prompt(self.cfg, self.sheet, voice, variant)},
+            {"role": "user", "content": user_prompt(plan, budget, recent)}]
+        reasons: list[str] = []
+        for _round in range(2):  # the first answers, then one retry told the reasons
+            answers = self.ask(messages, plan.account)
+            if answers is None:
                 return None
-            copy = clean_copy(answer)
-            reason = copy_problem(copy, budget, rules) or ""
-            if not reason:
-                text = assemble(layout, plan, copy)
-                verdict = check(text)
-                if verdict.valid:
-                    return replace(plan.tweet(text, -1, "llm"), variant=variant), verdict
-                reason = verdict_problem(verdict)
-            messages += [{"role": "assistant", "content": answer},
-                         {"role": "user", "content": RETRY.format(reason=reason, budget=budget)}]
-        self._note(f"llm copy rejected twice ({reason}); that tweet uses a template")
+            judged = [self.judge(a, plan, facts, rules, check, budget) for a in answers]
+            valid = [j for j in judged if not j.reasons and j.verdict is not None]
+            if valid:
+                best = max(valid, key=lambda j: j.score)  # max keeps the first of equal scores
+                assert best.verdict is not None
+                return replace(plan.tweet(best.text, -1, "llm"), variant=variant), best.verdict
+            reasons = list(dict.fromkeys(r for j in judged for r in j.reasons))
+            messages = [*messages, {"role": "assistant", "content": answers[0]},
+                        {"role": "user", "content": retry_prompt(reasons, budget)}]
+        self._note(f"llm copy rejected twice ({'; '.join(reasons[:3])}); that tweet uses a template")
         return None
 
 
