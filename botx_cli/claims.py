@@ -11,6 +11,7 @@ said as "it ..." so the model can be told what to fix. `score` ranks the copies 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ def _banned(copy: str, sheet: FactSheet) -> list[str]:
         out.append("it is shouting (too many capital letters); write in sentence case")
     if "{" in copy or "}" in copy:
         out.append("it is not plain copy (it has braces); put only the post's words in \"copy\"")
-    words = _words(copy)
+    words = _joined(copy)
     for label, patterns in (("promises a guarantee", GUARANTEES), ("asks for engagement", BAIT)):
         hit = next((m.group() for p in patterns for m in [p.search(copy)] if m), None)
         if hit:
@@ -170,10 +171,10 @@ def _prices(copy: str, sheet: FactSheet, plan: PlanFacts) -> list[str]:
 def _numbers(copy: str, sheet: FactSheet, plan: PlanFacts) -> list[str]:
     """Standalone numbers (prices are judged above) and number words must come from a source."""
     sources = (*sheet.texts(), *plan.texts, plan.offer.text if plan.offer else "")
-    allowed = {_number(m.group()) for text in sources for m in _NUMBER.finditer(text)}
+    allowed = _source_numbers(sources)
     priced = _blank_prices(copy)
     invented = [m.group() for m in _NUMBER.finditer(priced) if _number(m.group()) not in allowed]
-    source_words = {w for text in sources for w in _words(text)}
+    source_words = _source_words(sources)
     invented += [w for w in _words(priced) if w in _NUMBER_WORDS and w not in source_words]
     if invented:
         return [f"it states a number that is in no fact given ({invented[0]}); use only the fact sheet's figures"]
@@ -184,7 +185,7 @@ def _names(copy: str, sheet: FactSheet, plan: PlanFacts) -> list[str]:
     """Model and product names (a word with digits, an acronym, a capitalised word mid-sentence)
     must come from the fact sheet or the plan: an unknown one is a product not sold or a claim."""
     sources = (*sheet.texts(), *plan.texts, plan.offer.text if plan.offer else "", plan.trend)
-    known = {t.casefold() for text in sources for t in _TOKEN.findall(text)} | _COMMON_NAMES
+    known = _source_tokens(sources) | _COMMON_NAMES
     rivals = {w for c in sheet.competitors for w in _words(c)}
     if _shouting(copy):  # every word would look like a name: said once, as shouting
         return []
@@ -225,20 +226,38 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_fold(text).split())
 
 
-def _has_phrase(words: tuple[str, ...], phrase: str, inflected: bool = False) -> bool:
-    """The phrase's words appear in a row; `inflected`: the last may end in s/es/d/ed/ing."""
-    wanted = _words(phrase)
-    if not wanted:
-        return False
-    size = len(wanted)
-    for i in range(len(words) - size + 1):
-        window = words[i:i + size]
-        if window[:-1] != wanted[:-1]:
-            continue
-        last, goal = window[-1], wanted[-1]
-        if last == goal or (inflected and last.startswith(goal) and last[len(goal):] in ("s", "es", "d", "ed", "ing")):
-            return True
-    return False
+def _joined(text: str) -> str:
+    """The folded words, space-separated and padded, for whole-phrase look-ups."""
+    return f" {_fold(text)} "
+
+
+def _has_phrase(joined: str, phrase: str, inflected: bool = False) -> bool:
+    """The phrase's words appear in a row in `joined` (see _joined); `inflected`: the last
+    may end in s/es/d/ed/ing ("unleashed", "game changers")."""
+    return _phrase_pattern(phrase, inflected).search(joined) is not None
+
+
+@functools.lru_cache(maxsize=4096)  # the same banned lists are looked up for every copy
+def _phrase_pattern(phrase: str, inflected: bool) -> re.Pattern[str]:
+    key = _fold(phrase)
+    if not key:
+        return re.compile(r"(?!x)x")  # matches nothing
+    return re.compile(f" {re.escape(key)}{'(?:s|es|d|ed|ing)?' if inflected else ''} ")
+
+
+@functools.lru_cache(maxsize=64)
+def _source_numbers(sources: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_number(m.group()) for text in sources for m in _NUMBER.finditer(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _source_words(sources: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for text in sources for w in _words(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _source_tokens(sources: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t.casefold() for text in sources for t in _TOKEN.findall(text))
 
 
 def _spells_site(copy: str, site: str) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import inspect
 import json
 import re
 import socket
@@ -244,7 +245,8 @@ class FakeOpenAI:
         return choices
 
     def _default(self, request: dict[str, Any], index: int) -> Answer:
-        text = self.default(request, index) if self.default is default_copy else self.default(request)
+        takes_index = len(inspect.signature(self.default).parameters) > 1  # default(request, index)
+        text = self.default(request, index) if takes_index else self.default(request)
         return copy(answer_json(request, text) if request.get("response_format") else text)
 
     @property
