@@ -21,7 +21,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-CHAT_ENDPOINT = "POST /v1/chat/completions"  # how a chat call is named in api_calls
 REFUSED = (400, 422)  # what servers answer to a parameter they do not take
 
 

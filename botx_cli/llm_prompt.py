@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from botx_cli.claims import FactSheet, PlanFacts, offer_fact
-from botx_cli.compose import Plan, offer_text, tidy
+from botx_cli.compose import Plan, offer_text
+from botx_cli.llm import clean_copy
 from botx_cli.config import Config
 from botx_cli.content_config import settings
 from botx_cli.trends.calendar import display_name
@@ -42,7 +43,6 @@ ANSWER = ('Answer with JSON only: {"copy": "<the post\'s words>", "trend_mention
 VARIANT = "\nFor this post: {variant}"  # a [compose.llm] prompt variant, appended last
 RETRY = ("Those copies cannot be used:\n{reasons}\nWrite a new copy that fixes this, at most {budget} characters, "
          "in the same JSON format.")
-_QUOTES = "\"'“”‘’«»"
 _FENCE = re.compile(r"```[A-Za-z]*[ \t]*\n?(.*?)```", re.DOTALL)
 _LABEL = re.compile(r"^(?:copy|tweet|post)\s*:\s*", re.IGNORECASE)
 COPY_KEYS = ("copy", "text", "tweet", "post", "content")
@@ -189,10 +189,3 @@ def _json_object(body: str) -> dict[str, Any] | None:
         if isinstance(value, dict) and any(k in value for k in COPY_KEYS):
             return value
     return None
-
-
-def clean_copy(answer: str) -> str:
-    text = answer.strip()
-    while len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
-        text = text[1:-1].strip()
-    return tidy(text)

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import re
+from dataclasses import replace
 from typing import Any, Callable
 
 import pytest
-from conftest import XWorld, botx, botx_proc
+from conftest import EXAMPLE, XWorld, botx, botx_proc
 from fakes.fake_openai import (Answer, FakeOpenAI, PlanSeen, as_json, copy, default_copy, drip, empty, fenced,
                                garbage, plan_of, slow, status, written)
 from ops_helpers import set_key
+
+from botx_cli.claims import problems as claims_problems
+from botx_cli.compose import History, TrendPick, plan_tweet
+from botx_cli.config import parse_config, read_toml
+from botx_cli.llm_prompt import fact_sheet, plan_facts, user_prompt
 
 SLOT = "2026-11-23T09:00:00+01:00"  # a Monday: the calendar gives #MondayMotivation
 LATER = "2026-11-23T09:45:00+01:00"  # account B's slot
@@ -381,6 +388,43 @@ def test_new_keys_are_checked_at_load(xworld: XWorld, section: str, key: str, va
     set_key(xworld.config, section, key, value)
     run = botx("post", "--account", "A", "--dry-run")
     assert run.code == 2 and problem in run.err and len(run.err.strip().splitlines()) == 1, run.err
+
+
+@pytest.mark.parametrize("kind, asks", [("offer", "present the planned offer exactly as written"),
+                                        ("proof", "show one concrete thing the product does"),
+                                        ("question", "a question to the reader")])
+def test_each_kind_of_post_is_told_and_its_copy_checked(kind: str, asks: str) -> None:
+    cfg = parse_config(EXAMPLE, read_toml(EXAMPLE))
+    pick = TrendPick("#MysticsVsFever", "Mystics vs Fever", "sports", 0.5, ("google_rss",), display="Mystics vs Fever",
+                     context=("Fever beat Mystics 92-80 in the season opener",))
+    plan = replace(plan_tweet(cfg, "A", [pick], History(), random.Random(3)), kind=kind)
+    prompt = user_prompt(plan, 180, ("An earlier post about GPUs.",))
+    assert f"Kind: {kind}: " in prompt and asks in prompt and "Mystics vs Fever (sports)" in prompt
+    assert "Headlines about it: Fever beat Mystics 92-80" in prompt and "- An earlier post about GPUs." in prompt
+    facts = plan_facts(plan)
+    seen = plan_of({"messages": [{"role": "user", "content": prompt}]})
+    copy_text = default_copy({"messages": [{"role": "user", "content": prompt}]})
+    assert claims_problems(copy_text, fact_sheet(cfg), facts) == [], copy_text
+    assert seen.kind == kind and "92" in " ".join(facts.texts)  # the headline's figures may be quoted
+    if kind == "question":
+        assert any("no question" in p for p in claims_problems(copy_text.replace("?", "."), fact_sheet(cfg), facts))
+
+
+def imported_modules(err: str) -> set[str]:
+    return {line.split("|")[-1].strip() for line in err.splitlines() if "|" in line}
+
+
+def test_the_llm_path_loads_only_with_the_llm_strategy(xworld: XWorld, llm: FakeOpenAI) -> None:
+    env = {**xworld.env, "BOTX_NOW": SLOT, "PYTHONPROFILEIMPORTTIME": "1", "OPENAI_API_KEY": KEY}
+    with_llm = botx_proc("post", "--account", "A", "--dry-run", env=env)
+    assert with_llm.code == 0, with_llm.err[-2000:]
+    assert {"openai", "botx_cli.llm_writer", "botx_cli.claims"} <= imported_modules(with_llm.err)
+    set_key(xworld.config, "compose", "strategy", '"template"')
+    warm = botx_proc("post", "--account", "A", "--dry-run", env=env)
+    assert warm.code == 0, warm.err[-2000:]
+    modules = imported_modules(warm.err)
+    assert "botx_cli.llm" in modules and not modules & {"openai", "botx_cli.llm_writer", "botx_cli.claims",
+                                                        "botx_cli.llm_call", "botx_cli.llm_prompt"}
 
 
 def test_fake_serves_images_for_later_issues(llm: FakeOpenAI) -> None:
