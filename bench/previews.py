@@ -4,7 +4,8 @@
   interleave accounts) against the bare `compose_template` call rate;
 - llm: `run_preview` with [compose] strategy = "llm" against a loopback OpenAI-compatible
   fake (tests/fakes/fake_openai.py), against the bare chat-completion round trip rate to the
-  same fake (what the HTTP alone costs);
+  same fake (what the HTTP alone costs); each plan asks [compose.llm] copies copies and every
+  copy is checked (claims and validation), so this is mostly validation time;
 - the CLI: `botx preview --count N --json` as a fresh process (imports, DB, rendering JSON).
 
 The affinities are computed once before timing (that is the cold path, not a preview's cost).
@@ -31,6 +32,7 @@ from fakes.fake_openai import FakeOpenAI  # noqa: E402
 
 from botx_cli.compose import History, compose_template  # noqa: E402
 from botx_cli.config import load_config  # noqa: E402
+from botx_cli.content_config import settings as content_settings  # noqa: E402
 from botx_cli.preview import run_preview  # noqa: E402
 from botx_cli.store import open_store  # noqa: E402
 
@@ -96,6 +98,7 @@ def main() -> None:
         compose_seconds = bare_compose(template_cfg, t_items)
         l_seconds, l_items = timed_preview(llm_cfg, folder / "llm.db", args.count)
         calls = len(fake.chat_requests)
+        copies = content_settings(load_config(str(llm_cfg))).llm.copies
         trip_seconds = bare_round_trips(fake.base_url, l_items)
         env = {**os.environ, "BOTX_CONFIG": str(template_cfg), "BOTX_DB": str(folder / "template.db"),
                "BOTX_NOW": NOW.isoformat(), "HOME": tmp, "XDG_STATE_HOME": tmp}
@@ -108,7 +111,7 @@ def main() -> None:
     print(f"  baseline bare compose_template      {rate(t_items, compose_seconds)}  "
           f"(validation and context are the difference: x{t_seconds / compose_seconds:.0f})")
     print(f"llm       run_preview vs fake         {rate(l_items, l_seconds)}  ({l_items} in {l_seconds:.2f} s, "
-          f"{calls} model calls)")
+          f"{calls} model calls of {copies} copies, every copy checked)")
     print(f"  baseline bare chat round trip       {rate(l_items, trip_seconds)}  "
           f"(per preview: {l_seconds / l_items * 1000:.1f} ms vs {trip_seconds / l_items * 1000:.1f} ms a call)")
     print(f"cli       botx preview --json (proc)  {rate(t_items, cli_seconds)}  ({t_items} in {cli_seconds:.2f} s, "

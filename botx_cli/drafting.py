@@ -17,7 +17,7 @@ from botx_cli.compose import History, TrendPick, Tweet, plan_tweet, render_templ
 from botx_cli.config import Config
 from botx_cli.content_config import settings
 from botx_cli.experiments import Experiment
-from botx_cli.llm import writer_for
+from botx_cli.llm import spend_recorder, writer_for
 from botx_cli.store import Store
 from botx_cli.trends.cache import cached_trends, usable
 from botx_cli.trends.calendar import occasions_today
@@ -61,8 +61,9 @@ def load_context(cfg: Config, store: Store, account: str, now: datetime, notes: 
     picks = trend_picks(cfg, store, now)
     if not compose:
         return context_from(cfg, posts, account, now, picks)
-    return context_from(cfg, posts, account, now, picks, affinities.load(cfg, store, picks, now),
-                        writer_for(cfg, notes), experiment=experiments.load(cfg, store, now))
+    writer = writer_for(cfg, notes, spend_recorder(store, now))
+    return context_from(cfg, posts, account, now, picks, affinities.load(cfg, store, picks, now), writer,
+                        experiment=experiments.load(cfg, store, now))
 
 
 def context_from(cfg: Config, posts: list[dict[str, Any]], account: str, now: datetime, picks: list[TrendPick],
@@ -110,7 +111,7 @@ def candidates(cfg: Config, account: str, ctx: Context, seed: str) -> Iterator[t
     for attempt in range(cfg.content.candidates):
         plan = plan_tweet(cfg, account, ctx.picks, ctx.history, rng, attempt, affinity=ctx.affinity, angle_rank=rank)
         if ctx.writer is not None and ctx.writer.ready():
-            written = ctx.writer.compose(plan, ctx.rules, check, variant)
+            written = ctx.writer.compose(plan, ctx.rules, check, variant, ctx.recent_proses)
             if written is not None:
                 yield written
                 continue

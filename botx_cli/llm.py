@@ -1,43 +1,46 @@
-"""The llm strategy: an OpenAI-compatible model writes the hook and body, botx the rest.
+"""The llm strategy: an OpenAI-compatible model writes the copy, botx the rest, and checks it.
 
-The model is told the trend, angle, offer, tone and a character budget, and never trusted
-with the promo code, link or hashtags: botx puts those in itself ([compose.llm] layout).
-A copy that is empty, too long, not English, shouting, or carries its own link, handle,
-hashtag or code is sent back once with the reason; so is a tweet that fails validation.
-Rejected twice, that tweet is worded by the template strategy instead.
+This module is what every run imports (the warm template path too): the key check, the
+mechanical copy checks and the spend recorder. The Writer (llm_writer.py) and what it needs,
+the prompt (llm_prompt.py), the editorial check (claims.py) and the chat calls (llm_call.py),
+load only when the llm strategy has a key.
 
-This runs from cron, so time is bounded: a per-call timeout, few HTTP retries, and a budget
-for all calls of a run. A transport failure (timeout, 5xx, refused key, garbage answer)
-stops the model for the rest of the run: every later tweet uses templates. The openai
-package is imported only here, and only when a model is actually called.
+The model gets the fact sheet, the plan, the banned content, examples and recent posts
+(llm_prompt.py) and is never trusted with the promo code, link or hashtags: botx puts those
+in itself ([compose.llm] layout). Each plan asks for several copies ([compose.llm] copies);
+every copy goes through the mechanical checks (copy_problem: empty, too long, its own link,
+handle, hashtag or code), the editorial check (claims.py: only facts from the sheet or the
+plan, the offer as given, nothing banned) and the finished tweet's validation. The best
+valid copy by a deterministic score wins; none valid: one retry told the reasons, then the
+template words that plan.
+
+This runs from cron, so time is bounded: every call has a whole-call deadline (llm_call.py;
+[compose.llm] timeout_seconds, retries included), and all calls of a run share
+budget_seconds. A transport failure (timeout, 5xx, refused key, garbage answer) stops the
+model for the rest of the run: every later tweet uses templates. Every call is priced from
+its usage and recorded with the API spend (api_calls). The openai package is imported only
+by the Writer, and only when a model is actually called.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import time
-from dataclasses import replace
-from typing import Any, Callable
-from urllib.parse import urlsplit
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable
 
-from botx_cli.compose import Plan, Tweet, tidy
+from botx_cli.compose import Plan, tidy
 from botx_cli.config import Config
-from botx_cli.content_config import settings
 from botx_cli.text import extract_hashtags, extract_urls, weighted_length
-from botx_cli.trends.calendar import display_name
 from botx_cli.validate import MAX_WEIGHTED, Rules, Verdict, clean_characters
 
-SYSTEM = (
-    "You write the copy of one post on X (Twitter) for {product}. {description}\n"
-    "Write only the hook and the body: one to three short sentences of plain English, at most {budget} "
-    "characters in all. Mention the offer as given. Do not write any link, URL, @handle, hashtag, promo code "
-    "or discount: they are added after your text. No words in capitals, no quotation marks around the text. "
-    "Tone: {tone}. Reply with the copy only."
-)
-VARIANT = "\nFor this post: {variant}"  # a [compose.llm] prompt variant, appended to SYSTEM
-USER = "Trend: {trend}\nAngle: {angle}. {angle_line}\nOffer: {offer}\nBudget: {budget} characters"
-RETRY = "That copy was rejected: {reason}. Write a new copy that fixes this, at most {budget} characters. Copy only."
+if TYPE_CHECKING:
+    from botx_cli.llm_call import Call
+    from botx_cli.llm_writer import Writer
+    from botx_cli.store import Store
+
+CHAT_ENDPOINT = "POST /v1/chat/completions"  # how a chat call is named in api_calls
+Recorder = Callable[[str, "Call"], None]  # (account, call) -> recorded with the API spend
 _HANDLE = re.compile(r"[@＠][A-Za-z0-9_]")  # any would-be mention: X links "Café@x" and "RT@x" too
 _LINKISH = re.compile(r"\bwww\.|https?:|\w\.(com|io|ai|net|org|dev|co)\b", re.IGNORECASE)
 _QUOTES = "\"'“”‘’«»"
@@ -51,8 +54,9 @@ def missing_key(cfg: Config) -> str | None:
             f"export {cfg.llm.api_key_env} (any value for a server without keys)")
 
 
-def writer_for(cfg: Config, notes: list[str] | None = None) -> "Writer | None":
-    """A Writer when the llm strategy is configured and its key is present, else None."""
+def writer_for(cfg: Config, notes: list[str] | None = None, record: Recorder | None = None) -> "Writer | None":
+    """A Writer when the llm strategy is configured and its key is present, else None.
+    `record`: where each chat call goes (spend_recorder: api_calls); None records nothing."""
     notes = notes if notes is not None else []
     if cfg.strategy != "llm":
         return None
@@ -60,17 +64,20 @@ def writer_for(cfg: Config, notes: list[str] | None = None) -> "Writer | None":
     if warning:
         notes.append(warning)
         return None
-    return Writer(cfg, os.environ[cfg.llm.api_key_env].strip(), notes)
+    from botx_cli.llm_writer import Writer  # the checks and the client: the llm path only
+
+    return Writer(cfg, os.environ[cfg.llm.api_key_env].strip(), notes, record)
 
 
-def trend_words(plan: Plan) -> str:
-    """The trend as words: its name when the source gave one, else the hashtag split."""
-    assert plan.pick is not None
-    name = plan.pick.name
-    return name if name.strip() and name != plan.pick.hashtag.lstrip("#") else display_name(plan.pick.hashtag)
+def spend_recorder(store: Store, now: datetime) -> Recorder:
+    """Chat calls as api_calls rows: counted by stats, doctor and the monthly budget."""
+    def record(account: str, call: Call) -> None:
+        store.record_api_call(now, account, "POST", CHAT_ENDPOINT, call.status, call.cost_usd, call.duration_ms)
+    return record
 
 
 def clean_copy(answer: str) -> str:
+    """The copy without wrapping quotes, spacing tidied."""
     text = answer.strip()
     while len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
         text = text[1:-1].strip()
@@ -78,7 +85,7 @@ def clean_copy(answer: str) -> str:
 
 
 def copy_problem(copy: str, budget: int, rules: Rules) -> str | None:
-    """Why a model's copy cannot be used, said so the model can fix it; None when usable."""
+    """Why a model's copy cannot be used mechanically, said so the model can fix it; None when usable."""
     if not copy:
         return "it was empty"
     length = weighted_length(copy)
@@ -114,79 +121,6 @@ def copy_budget(layout: str, plan: Plan) -> int:
     """Weighted characters left for the copy once botx's parts are in (at most 200: short reads better)."""
     fixed = weighted_length(layout.format(copy="", promo=plan.promo, link=plan.link, tags=" ".join(plan.tags)))
     return max(0, min(200, MAX_WEIGHTED - fixed))
-
-
-class Writer:
-    """One run's model session: a lazy client, a time budget, and a stop on transport failure."""
-
-    def __init__(self, cfg: Config, key: str, notes: list[str]) -> None:
-        self.cfg, self.key, self.notes = cfg, key, notes
-        self.settings = settings(cfg).llm
-        self.deadline = time.monotonic() + self.settings.budget_seconds
-        self.stopped: str | None = None
-        self._client: Any = None
-
-    def ready(self) -> bool:
-        return self.stopped is None and time.monotonic() < self.deadline
-
-    def _note(self, message: str) -> None:
-        if message not in self.notes:
-            self.notes.append(message)
-
-    def client(self) -> Any:
-        if self._client is None:
-            import openai  # the llm path only
-
-            self._client = openai.OpenAI(api_key=self.key, base_url=self.cfg.llm.base_url,
-                                         timeout=self.cfg.llm.timeout_seconds, max_retries=self.settings.max_retries)
-        return self._client
-
-    def ask(self, messages: list[dict[str, str]]) -> str | None:
-        """The model's answer, or None once the model is unusable for this run."""
-        if not self.ready():
-            return None
-        timeout = max(0.5, min(self.cfg.llm.timeout_seconds, self.deadline - time.monotonic()))
-        try:
-            response = self.client().with_options(timeout=timeout).chat.completions.create(
-                model=self.cfg.llm.model, messages=messages, temperature=self.settings.temperature, max_tokens=300)
-            content = response.choices[0].message.content
-            return content if isinstance(content, str) else ""
-        except Exception as err:  # noqa: BLE001 - openai errors, and answers that are not the JSON they should be
-            self.stopped = describe(err)
-            host = urlsplit(self.cfg.llm.base_url).hostname  # never the URL: it may carry credentials
-            self._note(f"llm: {self.stopped} ({host}, model {self.cfg.llm.model}); templates for the rest of this run")
-            return None
-
-    def compose(self, plan: Plan, rules: Rules, check: Callable[[str], Verdict],
-                variant: str | None = None) -> tuple[Tweet, Verdict] | None:
-        """A valid tweet with the model's copy, or None: the caller words it with a template.
-        `variant`: a [compose.llm] prompt variant added to the instructions (recorded on the tweet)."""
-        layout = self.settings.layout
-        budget = copy_budget(layout, plan)
-        trend = f"{trend_words(plan)} ({plan.category})" if plan.pick else "none: do not mention any trend"
-        system = SYSTEM.format(product=self.cfg.product.name, budget=budget, description=self.cfg.product.description,
-                               tone=self.cfg.llm.tone) + (VARIANT.format(variant=variant) if variant else "")
-        messages = [
-            {"role": "system", "content": system},
-            {"role": "user", "content": USER.format(trend=trend, angle=plan.angle, angle_line=plan.angle_line,
-                                                    offer=plan.offer_text, budget=budget)}]
-        reason = ""
-        for _round in range(2):  # the first answer, then one retry told the reason
-            answer = self.ask(messages)
-            if answer is None:
-                return None
-            copy = clean_copy(answer)
-            reason = copy_problem(copy, budget, rules) or ""
-            if not reason:
-                text = assemble(layout, plan, copy)
-                verdict = check(text)
-                if verdict.valid:
-                    return replace(plan.tweet(text, -1, "llm"), variant=variant), verdict
-                reason = verdict_problem(verdict)
-            messages += [{"role": "assistant", "content": answer},
-                         {"role": "user", "content": RETRY.format(reason=reason, budget=budget)}]
-        self._note(f"llm copy rejected twice ({reason}); that tweet uses a template")
-        return None
 
 
 def describe(err: BaseException) -> str:

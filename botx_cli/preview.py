@@ -14,7 +14,7 @@ from botx_cli.clock import iso
 from botx_cli.compose import TrendPick, Tweet
 from botx_cli.config import Config
 from botx_cli.drafting import Context, candidates, context_from, load_context, manual, trend_picks
-from botx_cli.llm import writer_for
+from botx_cli.llm import spend_recorder, writer_for
 from botx_cli.schedule import next_slot, slot_key
 from botx_cli.store import Store
 from botx_cli.validate import Verdict, normalize, rules_from, validate
@@ -58,7 +58,7 @@ def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now:
         post["prose"] = rules.prose(post["text"])
     cached = [p for p in trend_picks(cfg, store, now) if p.category != "calendar"]
     scores = affinities.load(cfg, store, cached, now)
-    writer = writer_for(cfg, notes)
+    writer = writer_for(cfg, notes, spend_recorder(store, now))  # the model's calls are billed: recorded
     experiment = experiments.load(cfg, store, now)
     images = {a.name: media.preview_flags(cfg, store, a.name, count) for a in map(cfg.account, accounts)}
     calendar: dict[date, list[TrendPick]] = {}

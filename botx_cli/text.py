@@ -88,6 +88,11 @@ def _emoji_re() -> re.Pattern[str]:
     return re.compile(_EMOJI)
 
 
+def count_emoji(text: str) -> int:
+    """Emoji as a reader sees them: a flag, a keycap or a ZWJ family counts once."""
+    return sum(1 for _ in _emoji_re().finditer(unicodedata.normalize("NFC", text)))
+
+
 # -- URLs (extractUrl.js and friends) ---------------------------------------------------------
 
 @cache

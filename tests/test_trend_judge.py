@@ -250,7 +250,7 @@ def test_the_model_vetoes_or_confirms_within_what_the_rules_allow(tmp_path: Path
 @pytest.mark.timeout(60)
 def test_a_slow_drip_model_cannot_hold_the_refresh(tmp_path: Path, site: Site, fake: FakeOpenAI) -> None:
     # one byte every 0.3 s: the client's per-read timeout (1 s) never fires; the call's deadline does
-    fake.script_judge(drip(0.3, json.dumps({"verdicts": []}) * 50))
+    fake.script_judge(drip(0.3, text=json.dumps({"verdicts": []}) * 50))
     config = configure(tmp_path, site, llm=fake)
     report, picks = do_refresh(config)
     assert report.judge == "llm: no answer within 1 s; the rules alone judged"
@@ -301,9 +301,9 @@ def test_a_refresh_a_post_runs_gives_the_model_only_what_is_left_of_its_budget(t
 
     from botx_cli.trends.refresh import refresh_if_stale
 
-    fake.script_judge(drip(0.3, json.dumps({"verdicts": []}) * 50))
+    fake.script_judge(drip(0.3, text=json.dumps({"verdicts": []}) * 50))
     config = configure(tmp_path, site, llm=fake, extra="refresh_budget_seconds = 3\n")
-    config.write_text(re.sub(r"timeout_seconds = 1(\s+# per request)", r"timeout_seconds = 30\1", config.read_text()))
+    config.write_text(re.sub(r"timeout_seconds = 1(\s+# each call)", r"timeout_seconds = 30\1", config.read_text()))
     cfg = load_config(str(config))
     assert cfg.llm.timeout_seconds == 30
     store = open_store(cfg.db_path)
