@@ -266,4 +266,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     -- The [compose.llm] prompt variant that wrote a post's copy (botx_cli/experiments.py).
     ALTER TABLE attempts ADD COLUMN variant TEXT;
     """),
+    ("007_post_kind", """
+    -- The kind of post composition chose (offer | proof | question: [compose.kinds] spreads them
+    -- per account); NULL for manual texts, drafts and posts made before it was recorded.
+    ALTER TABLE attempts ADD COLUMN post_kind TEXT;
+    """),
 ]

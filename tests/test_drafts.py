@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import pytest
 from conftest import XWorld, botx, botx_proc
 from fakes.trend_site import gpu_trend_site, TrendSite, point_trends, trends_section
+from ops_helpers import set_key
 
 from botx_cli.trends.calendar import calendar_tags
 from botx_cli.validate import CHECKS
@@ -116,7 +117,8 @@ def test_edit_is_revalidated_and_needs_a_new_approval(queue: XWorld) -> None:
     assert edited["hashtags"] == ["#CloudGPU"] and edited["trend"] is None  # its trend tag was edited out
     assert edited["valid"] and edited["weighted_length"] < first["weighted_length"]
     bad = botx("drafts", "edit", "1", "--text", "BUY GPUS NOW!!! no code, no link")
-    assert bad.code == 3 and "promo" in bad.err and "unchanged" in bad.err and len(bad.err.splitlines()) == 1
+    # the example puts the link in every post (link_every = 1), so a manual text needs it too
+    assert bad.code == 3 and "link" in bad.err and "unchanged" in bad.err and len(bad.err.splitlines()) == 1
     assert drafts("list")[0]["text"] == text
 
 
@@ -165,6 +167,8 @@ def test_gates_still_apply_and_dry_run_changes_nothing(queue: XWorld) -> None:
 
 
 def test_calendar_draft_expires_when_its_day_has_passed(queue: XWorld) -> None:
+    # calendar tags ride only posts whose hook names them: give the calendar category a hook
+    set_key(queue.config, "hooks", "calendar", '["It is {trend} here too."]')
     made = generate("A", 3)
     monday = {t.casefold() for t in calendar_tags(datetime.fromisoformat(BEFORE))}
     tuesday = {t.casefold() for t in calendar_tags(datetime.fromisoformat("2026-11-24T09:00:00+01:00"))}
