@@ -62,6 +62,7 @@ def test_every_composed_tweet_is_well_formed(picks, history, seed, attempt, scor
     assert weighted_length(tweet.text) <= 280
     assert "\ufffd" not in tweet.text
     assert not tweet.text.lstrip().startswith(("#", "＃"))  # no layout opens with the hashtags
+    assert not plan.hook or plan.hook.rstrip()[-1] in ".!?:…"  # a hook never dangles into the next clause
     # the link and the code follow the policy: present exactly when the plan carries them
     assert (CFG.product.promo_code in tweet.text) == bool(plan.promo)
     assert ("https://voltagegpu.com/?" in tweet.text) == bool(plan.link)
