@@ -16,6 +16,7 @@ write the copy and keeps the rest of the plan.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from dataclasses import dataclass, field, replace
@@ -82,15 +83,15 @@ class History:
 
     @cached_property
     def today_sentences(self) -> frozenset[str]:
-        return frozenset(s for prose in self.today for s in sentences(prose))
+        return frozenset(s for prose in self.today for s in _sentences(prose))
 
     @cached_property
     def near_sentences(self) -> frozenset[str]:
-        return frozenset(s for prose in self.near_proses for s in sentences(prose))
+        return frozenset(s for prose in self.near_proses for s in _sentences(prose))
 
     @cached_property
     def today_grams(self) -> frozenset[tuple[str, ...]]:
-        return frozenset(g for prose in self.today for g in ngrams(words(prose), 4))
+        return frozenset(g for prose in self.today for g in _grams(prose))
 
     def after(self, tweet: "Tweet", domain_tag: str, text_norm: str, prose: str = "", link: bool = True,
               promo: bool = True) -> "History":
@@ -102,6 +103,16 @@ class History:
                        own_links=(link, *self.own_links), own_promos=(promo, *self.own_promos),
                        today=(prose, *self.today) if prose else self.today,
                        near_proses=(prose, *self.near_proses) if prose else self.near_proses)
+
+
+@functools.lru_cache(maxsize=8192)  # a post's prose is read again by every later composition (previews)
+def _sentences(prose: str) -> tuple[str, ...]:
+    return tuple(sentences(prose))
+
+
+@functools.lru_cache(maxsize=8192)
+def _grams(prose: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(ngrams(words(prose), 4))
 
 
 @dataclass(frozen=True)
