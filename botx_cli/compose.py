@@ -279,7 +279,7 @@ def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: Histo
             return plans[-1]
     if pick is not None:  # a long trend name: the same post without it
         return plan_tweet(cfg, account, [], history, rng, attempt, domain_order, affinity, angle_rank)
-    return min(plans, key=lambda p: min((weighted_length(t) for _i, t in _texts(cfg, p)), default=0))
+    return min(plans, key=lambda p: min((_length(t) for _i, t in _texts(cfg, p)), default=0))
 
 
 def _wordings(cfg: Config, kind: str, voice: str, angle, pick: TrendPick | None, featured: int | None,  # type: ignore[no-untyped-def]
@@ -326,8 +326,13 @@ def _texts(cfg: Config, plan: Plan) -> list[tuple[int, str]]:
             for index, layout in layouts_for(cfg, plan.kind, plan.voice, hooked=plan.pick is not None)]
 
 
+@functools.lru_cache(maxsize=512)  # fits() then render_template() measure the same texts
+def _length(text: str) -> int:
+    return weighted_length(text)
+
+
 def fits(cfg: Config, plan: Plan) -> bool:
-    return any(weighted_length(text) <= MAX_WEIGHTED for _index, text in _texts(cfg, plan))
+    return any(_length(text) <= MAX_WEIGHTED for _index, text in _texts(cfg, plan))
 
 
 def render_template(cfg: Config, plan: Plan, rng: random.Random) -> Tweet:
@@ -337,7 +342,7 @@ def render_template(cfg: Config, plan: Plan, rng: random.Random) -> Tweet:
     rng.shuffle(texts)
     best: tuple[int, str, int] | None = None
     for index, text in texts:
-        length = weighted_length(text)
+        length = _length(text)
         if length <= MAX_WEIGHTED:
             return plan.tweet(text, index)
         if best is None or length < best[0]:
