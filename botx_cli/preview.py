@@ -34,7 +34,7 @@ class PreviewItem:
     strategy: str = "template"
     offer: str = ""  # the offer item, recorded with a draft (not in the JSON)
     image: bool = False  # [media] mode generate: post would attach an image (preview generates none)
-    kind: str | None = None  # the kind of post (offer | proof | question), not in the JSON
+    kind: str | None = None  # the kind of post: offer | proof | question
 
     @property
     def valid(self) -> bool:
@@ -43,7 +43,8 @@ class PreviewItem:
     def to_json(self) -> dict[str, Any]:
         return {"account": self.account, "slot": self.slot, "text": self.text, "hashtags": list(self.hashtags),
                 "trend": self.trend, "angle": self.angle, "weighted_length": self.weighted_length,
-                "checks": self.checks, "valid": self.valid, "strategy": self.strategy, "image": self.image}
+                "checks": self.checks, "valid": self.valid, "strategy": self.strategy, "image": self.image,
+                "kind": self.kind}
 
 
 def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now: datetime,

@@ -14,6 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botx_cli import grammar
+from botx_cli.confread import Table
+from botx_cli.config_words import Piece, pieces
+from botx_cli.errors import ConfigError
 
 lenient = settings(deadline=None, max_examples=300)
 
@@ -124,3 +127,21 @@ def test_bad_copy_config_is_exit_2_naming_the_key(tmp_path: Path, section: str, 
     run = botx("--config", str(config), "cron")
     assert run.code == 2 and len(run.err.splitlines()) == 1 and named in run.err, run.err
     assert "Traceback" not in run.err
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.recursive(st.one_of(st.text(max_size=30), st.integers(), st.booleans(), st.none()),
+                    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                            st.dictionaries(st.sampled_from(["text", "fits", "voice", "kinds", "x"]),
+                                                            inner, max_size=4)),
+                    max_leaves=10).filter(lambda v: v is not None))
+def test_any_piece_value_is_read_or_named(value: object) -> None:
+    """What an operator may put where copy goes: pieces, or one ConfigError naming the key."""
+    table = Table(Path("config.toml"), {"generic": value}, "hooks")
+    try:
+        found = pieces(table, "generic", slots={"trend"}, sentence=True, voices={"brand": ""},
+                       tags=("fits", "voice", "kinds"))
+    except ConfigError as err:
+        assert "[hooks] generic" in str(err)
+        return
+    assert all(isinstance(p, Piece) and grammar.check(p, {"trend"}) is None for p in found)
