@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from botx_cli import grammar
 from botx_cli.config import Config
+from botx_cli.config_words import voice_of
 from botx_cli.link_policy import due
 from botx_cli.text import weighted_length
 from botx_cli.trends.calendar import display_name
@@ -246,7 +247,7 @@ def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: Histo
                affinity: "Affinity | None" = None, angle_rank: dict[str, float] | None = None) -> Plan:
     """One plan; `attempt` > 0 walks to the next trend, angle, kind and wording."""
     who = cfg.account(account)
-    voice = who.voice
+    voice = voice_of(who.voice, cfg.content.voices)
     kind = next_kind(cfg.content.kinds, history.own_kinds, attempt)
     riding = _riding(cfg, picks, history, kind, voice)
     pick = riding[attempt % len(riding)] if riding else None

@@ -263,6 +263,11 @@ def _voices(root: Table) -> dict[str, str]:
     return voices
 
 
+def voice_of(voice: object, voices: dict[str, str]) -> str:
+    """The voice an account writes in: its own, else the first [voices] table, else "" (untagged pieces)."""
+    return voice if isinstance(voice, str) and voice else next(iter(voices), "")
+
+
 def _angle(table: Table, voices: dict[str, str]) -> Angle:
     return Angle(table.get("name", str), pieces(table, "lines", sentence=True, voices=voices),
                  pieces(table, "proofs", (), sentence=True, voices=voices),
@@ -318,7 +323,7 @@ def _check_coverage(root: Table, compose: Table, kinds: dict[str, float], angles
                     layouts: tuple[Piece, ...], voices: dict[str, str]) -> None:
     """Every kind with a share has lines and a layout for every voice an account writes in."""
     accounts = root.table("accounts").data
-    used = {v.get("voice", "") for v in accounts.values() if isinstance(v, dict)} or {""}
+    used = {voice_of(v.get("voice", ""), voices) for v in accounts.values() if isinstance(v, dict)} or {""}
     for kind, share in kinds.items():
         if not share:
             continue

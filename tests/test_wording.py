@@ -13,6 +13,7 @@ from conftest import EXAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from botx_cli import grammar
 from botx_cli.compose import History, TrendPick, plan_tweet, render_template
 from botx_cli.config import parse_config, read_toml
 from botx_cli.config_words import KINDS, OFFER_UNITS, Offer, Piece
@@ -194,3 +195,19 @@ def test_utm_names_the_account_and_the_trend_or_angle() -> None:
             assert f"utm_content={handle}&" in plan.link
             term = plan.link.split("utm_term=")[1]
             assert term == (tweet.trend.lstrip("#") if tweet.trend else plan.angle) and term not in ("", "none")
+
+
+def test_an_account_without_a_voice_writes_in_the_first_voice(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8") + '\n[accounts.C]\nhandle = "third"\n'
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    cfg = parse_config(path, read_toml(path))
+    brand = {s for angle in cfg.content.angles for s in angle.lines if s.voice == "brand"}
+    for seed in range(20):
+        plan = plan_tweet(cfg, "C", [], History(), random.Random(seed))
+        assert plan.voice == "brand"
+        assert any(grammar.count(line) and plan.angle_line in _expansions(line) for line in brand), plan.angle_line
+
+
+def _expansions(line: str) -> set[str]:
+    return {grammar.expand(line, random.Random(i)) for i in range(60)}
