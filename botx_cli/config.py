@@ -239,7 +239,7 @@ def _timezone(root: Table) -> ZoneInfo:
     name = root.get("timezone", str)
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder of tzdata
         raise root.fail("timezone", f"unknown timezone {name!r}; use an IANA name like Europe/Paris") from None
 
 

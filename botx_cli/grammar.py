@@ -145,6 +145,29 @@ def first(text: str) -> str:
     return _tidy(_walk(tree, lambda choice: choice[0]))
 
 
+def expansions(text: str, limit: int = 64) -> list[str]:
+    """Every expansion of `text` (placeholders kept), in order, or [] when it has more than `limit`."""
+    if count(text) > limit:
+        return []
+
+    def seq(tree: Seq) -> list[str]:
+        out = [""]
+        for part in tree:
+            if isinstance(part, Slot):
+                options = ["{" + part + "}"]
+            elif isinstance(part, Choice):
+                options = [e for alternative in part for e in seq(alternative)]
+            else:
+                options = [part]
+            out = [head + tail for head in out for tail in options]
+        return out
+
+    try:
+        return list(dict.fromkeys(_tidy(e) for e in seq(parse(text))))
+    except GrammarError:
+        return [text]
+
+
 def count(text: str) -> int:
     """How many expansions the line has (alternatives that spell the same count twice)."""
     def seq(tree: Seq) -> int:

@@ -75,9 +75,17 @@ def rules_from(cfg: object) -> Rules:
                  frozenset(t.lstrip("#").casefold() for t in cfg.hashtags.domain), cfg.hashtags.max,
                  cfg.validation.min_english, cfg.validation.max_caps_ratio,
                  cfg.validation.near_duplicate_threshold,
-                 tuple(str(line).replace("{code}", code) for line in cfg.product.promo_lines),
-                 expected(cfg.content.link_every), expected(cfg.content.promo_every),
-                 tuple(str(line) for line in cfg.content.profile_lines))
+                 _wordings(cfg.product.promo_lines, code), expected(cfg.content.link_every),
+                 expected(cfg.content.promo_every), _wordings(cfg.content.profile_lines, code))
+
+
+def _wordings(lines: tuple[str, ...], code: str) -> tuple[str, ...]:
+    """Every wording of config call-to-action lines ({a|b} alternatives), in config order; a
+    line with too many wordings stays as written (prose() then matches it as a pattern)."""
+    from botx_cli.grammar import expansions
+
+    found = [w.replace("{code}", code) for line in lines for w in (expansions(str(line)) or [str(line)])]
+    return tuple(dict.fromkeys(found))
 
 
 def normalize(text: str) -> str:
@@ -101,8 +109,8 @@ def prose(text: str, promo_code: str, promo_lines: tuple[str, ...] = ()) -> str:
     """The words a reader reads: no links, hashtags or promo code (nor the given call-to-action
     lines, in any of their wordings). Line breaks are kept: they separate clauses."""
     text = _URL.sub(" ", text)
-    for line in promo_lines:
-        text = _line_pattern(line).sub("\n", text) if "{" in line else text.replace(line, "\n")
+    for line in sorted(promo_lines, key=len, reverse=True):  # a longer line before a shorter one it holds
+        text = _line_pattern(line).sub("\n", text) if "{" in line else text.replace(line, "\n")  # {: many wordings
     text = _TAG.sub(" ", text.replace(promo_code, " "))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
