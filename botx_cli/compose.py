@@ -32,7 +32,7 @@ from botx_cli.text import weighted_length
 from botx_cli.trends.calendar import display_name
 from botx_cli.validate import MAX_WEIGHTED
 from botx_cli.variety import ngrams, sentences, words
-from botx_cli.wording import Wording, choose, compatible, hook_pool, line_pool, next_kind, offer_wording, voiced
+from botx_cli.wording import Wording, choose, hook_pool, line_pool, next_kind, offer_wording, opens, voiced
 
 if TYPE_CHECKING:
     from botx_cli.affinity import Affinity
@@ -258,7 +258,7 @@ def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: Histo
     if pick is not None:  # angles with a line the trend's hooks can open
         hooks = hook_pool(cfg, pick, kind, voice)
         paired = [a.name for a in cfg.content.angles if a.name in names and
-                  any(compatible([h, line]) for h in hooks for line in line_pool(a, kind, voice, pick))]
+                  any(opens(h, line) for h in hooks for line in line_pool(a, kind, voice, pick))]
         names, pick = (paired, pick) if paired else (names, None)
         featured = featured if pick else None
     if not names:  # a kind this voice has no pieces for (config coverage prevents it): an offer post

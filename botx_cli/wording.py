@@ -44,6 +44,12 @@ def compatible(pieces: list[Piece], offer: Offer | None = None) -> bool:
     return all(a & b for i, a in enumerate(topics) for b in topics[i + 1:])
 
 
+def opens(hook: Piece, line: Piece, offer: Offer | None = None) -> bool:
+    """A hook may open a line: they fit (with the offer), and a hook that names topics
+    ("Big fine-tune coming up?" fits training) opens only a line that names one of them."""
+    return compatible([hook, line], offer) and (not hook.topics or bool(hook.topics & line.topics))
+
+
 def next_kind(shares: dict[str, float], recent: tuple[str | None, ...], attempt: int = 0) -> str:
     """The kind of post the account owes most, given its last kinds (newest first): the kind
     whose share of the window plus this post runs furthest ahead of its count. Deterministic
@@ -163,7 +169,7 @@ def choose(cfg: "Config", kind: str, voice: str, hooks: list[Piece], lines: list
         if offers and offer_index is None:
             continue
         offer = cfg.content.offers[offer_index] if offer_index is not None else None
-        fitting = [h for h in _from(hook_order, turn) if compatible([h, line], offer)]
+        fitting = [h for h in _from(hook_order, turn) if opens(h, line, offer)]
         if hooks and not fitting:
             continue
         hook_text = _fresh([lambda h=h: grammar.expand(h, rng).replace("{trend}", trend_words) for h in fitting],
