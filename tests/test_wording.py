@@ -94,6 +94,7 @@ def test_pieces_that_contradict_never_stand_together(tmp_path: Path) -> None:
         assert not ("Fine-tune" in text and per_token), text  # training line, inference-only offer
         assert not ("Training soon?" in text and ("Serve it" in text or per_token)), text  # training hook
         assert not ("Serving soon?" in text and "Fine-tune" in text), text
+        assert not ("soon?" in text and "Works anywhere" in text), text  # a topical hook opens a topical line
         seen[plan.angle_line] += 1
     assert set(seen) == {"Billed by the second.", "Paid per token.", "Fine-tune it overnight.", "Serve it fast.",
                          "Works anywhere."}  # every line still gets used
