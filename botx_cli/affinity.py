@@ -45,9 +45,17 @@ class Affinity:
     trends: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def scores(self, angle: str, offer: str, trend: str | None) -> dict[str, float]:
-        base = self.plans.get((angle, offer), {})
+        """Tag scores of a plan; a post without an offer (proof, question) takes the mean over
+        its angle's offers."""
+        base = self.plans.get((angle, offer), {}) if offer else self._angle_mean(angle)
         extra = self.trends.get(trend.casefold(), {}) if trend else {}
         return {tag: base.get(tag, 0.0) + TREND_WEIGHT * extra.get(tag, 0.0) for tag in {*base, *extra}}
+
+
+    def _angle_mean(self, angle: str) -> dict[str, float]:
+        rows = [scores for (name, _offer), scores in self.plans.items() if name == angle]
+        tags = {tag for scores in rows for tag in scores}
+        return {tag: sum(scores.get(tag, 0.0) for scores in rows) / len(rows) for tag in tags}
 
 
 def tag_words(hashtag: str) -> str:
@@ -64,7 +72,8 @@ def config_hash(cfg: Config) -> str:
     from botx_cli.compose import offer_text
 
     parts = {"algorithm": ALGORITHM, "domain": list(cfg.hashtags.domain), "about": settings(cfg).about,
-             "angles": [[a.name, *a.lines] for a in cfg.content.angles],
+             "angles": [[a.name, *a.lines, *(sorted(p.units | p.topics) for p in a.lines)]
+                        for a in cfg.content.angles],
              "offers": [offer_text(cfg, i) for i in range(len(cfg.content.offers))]}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -75,10 +84,18 @@ def _tag_documents(cfg: Config) -> list[str]:
 
 
 def _plan_documents(cfg: Config) -> dict[str, str]:
+    """One document per (angle, offer): the angle's offer lines that fit the offer, and the offer."""
     from botx_cli.compose import offer_text
+    from botx_cli.wording import compatible
 
-    return {plan_key(angle.name, offer.item): f"{angle.name} {' '.join(angle.lines)} {offer_text(cfg, i)}"
+    return {plan_key(angle.name, offer.item):
+            f"{angle.name} {_words([ln for ln in angle.lines if compatible([ln], offer)])} {offer_text(cfg, i)}"
             for angle in cfg.content.angles for i, offer in enumerate(cfg.content.offers)}
+
+
+def _words(lines: list[str]) -> str:
+    """Lines as words, every {a|b} alternative included."""
+    return re.sub(r"[{}|]", " ", " ".join(lines))
 
 
 def _similarities(cfg: Config, documents: dict[str, str]) -> list[tuple[str, str, float]]:

@@ -171,7 +171,9 @@ def preview(ctx: typer.Context, account: AccountOpt = None,
     if json_out:
         render.emit_json([item.to_json() for item in items])
     else:
-        render.preview(items)
+        from botx_cli.link_policy import table_lines
+
+        render.preview(items, table_lines(cfg))
 
 
 @app.command()

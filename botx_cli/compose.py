@@ -1,12 +1,17 @@
 """Template composition: pure functions of config, trend picks and recent history.
 
-Every word comes from config. Rotation (angles, domain tags, trends) reads a History
-of what recent posts chose, so an account does not repeat itself back to back and two
-accounts do not run the same angle one after the other.
-
-A tweet is planned first (trend, hook, angle and its line, offer, promo line, link, tags),
-then worded: `render_template` fits the pieces into a layout; the llm strategy has the
-model write the hook and body and keeps the rest of the plan.
+Every word comes from config. A tweet is planned first, then worded:
+- the kind of post (offer, proof or question: [compose.kinds] shares, spread evenly per
+  account), the account's voice ([accounts.NAME] voice selects the pieces tagged for it);
+- a trend or occasion to ride, only when a hook can name it; an occasion brings its lines
+  and offer, and only a holiday gets a greeting;
+- the angle (rotated: never the account's last nor the other accounts' last one), pieces that
+  fit together and a wording drawn from their alternatives that shares least with the day's
+  posts (wording.py);
+- the promo line and the link as [compose] promo_every / link_every say (link_policy.py), the
+  link with UTM parameters, and the tags: the trend's (when named) and one domain tag.
+`render_template` fits the plan into a layout of its kind; the llm strategy has the model
+write the copy and keeps the rest of the plan.
 """
 
 from __future__ import annotations
@@ -15,13 +20,19 @@ import functools
 import random
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from botx_cli import grammar
 from botx_cli.config import Config
+from botx_cli.config_words import voice_of
+from botx_cli.link_policy import due
 from botx_cli.text import weighted_length
 from botx_cli.trends.calendar import display_name
-from botx_cli.validate import MAX_WEIGHTED, normalize
+from botx_cli.validate import MAX_WEIGHTED
+from botx_cli.variety import ngrams, sentences, words
+from botx_cli.wording import Wording, choose, hook_pool, line_pool, next_kind, offer_wording, opens, voiced
 
 if TYPE_CHECKING:
     from botx_cli.affinity import Affinity
@@ -65,13 +76,44 @@ class History:
     recent_trends: frozenset[str] = field(default_factory=frozenset)  # casefolded, within reuse_hours
     recent_texts: tuple[str, ...] = ()  # normalised texts (all accounts), for de-duplication
     near_texts: tuple[str, ...] = ()  # those within the near-duplicate window
+    own_kinds: tuple[str | None, ...] = ()  # kinds of this account's posts (None: manual, drafts, older)
+    own_links: tuple[bool, ...] = ()  # whether each of this account's posts carried the product link
+    own_promos: tuple[bool, ...] = ()  # ... and the promo code
+    today: tuple[str, ...] = ()  # the proses of the local day's posts, all accounts
+    near_proses: tuple[str, ...] = ()  # the proses of the posts within the near-duplicate window
 
-    def after(self, tweet: "Tweet", domain_tag: str, text_norm: str) -> "History":
+    @cached_property
+    def today_sentences(self) -> frozenset[str]:
+        return frozenset(s for prose in self.today for s in _sentences(prose))
+
+    @cached_property
+    def near_sentences(self) -> frozenset[str]:
+        return frozenset(s for prose in self.near_proses for s in _sentences(prose))
+
+    @cached_property
+    def today_grams(self) -> frozenset[tuple[str, ...]]:
+        return frozenset(g for prose in self.today for g in _grams(prose))
+
+    def after(self, tweet: "Tweet", domain_tag: str, text_norm: str, prose: str = "", link: bool = True,
+              promo: bool = True) -> "History":
         """The history as it will be once `tweet` is posted (previews of N tweets)."""
         trends = self.recent_trends | {tweet.trend.casefold()} if tweet.trend else self.recent_trends
         return replace(self, own_angles=(tweet.angle, *self.own_angles), own_tags=(domain_tag, *self.own_tags),
                        recent_trends=trends, recent_texts=(text_norm, *self.recent_texts),
-                       near_texts=(text_norm, *self.near_texts))
+                       near_texts=(text_norm, *self.near_texts), own_kinds=(tweet.kind, *self.own_kinds),
+                       own_links=(link, *self.own_links), own_promos=(promo, *self.own_promos),
+                       today=(prose, *self.today) if prose else self.today,
+                       near_proses=(prose, *self.near_proses) if prose else self.near_proses)
+
+
+@functools.lru_cache(maxsize=8192)  # a post's prose is read again by every later composition (previews)
+def _sentences(prose: str) -> tuple[str, ...]:
+    return tuple(sentences(prose))
+
+
+@functools.lru_cache(maxsize=8192)
+def _grams(prose: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(ngrams(words(prose), 4))
 
 
 @dataclass(frozen=True)
@@ -86,6 +128,7 @@ class Tweet:
     layout: int  # index in [compose] layouts; -1 for llm copy and manual texts
     strategy: str = "template"
     variant: str | None = None  # the [compose.llm] prompt variant that wrote the copy (llm only)
+    kind: str | None = "offer"  # offer | proof | question; None for manual texts and drafts
 
 
 @dataclass(frozen=True)
@@ -97,9 +140,9 @@ class Plan:
     category: str
     hook: str
     angle: str
-    angle_line: str
-    offer: str  # the offer's item, recorded on the attempt
-    offer_text: str  # its wording with price and unit
+    angle_line: str  # the angle's line, proof or question (by kind), or the occasion's line
+    offer: str  # the offer's item, recorded on the attempt ("" for proof and question posts)
+    offer_text: str  # its wording with price and unit ("" for proof and question posts)
     promo: str
     link: str
     tags: tuple[str, ...]
@@ -107,13 +150,15 @@ class Plan:
     kind: str = "offer"  # the kind of post: offer | proof | question ([compose] sets the share of offers)
     voice: str = ""  # the account's voice ([accounts.NAME] voice)
     # `promo` and `link` are "" when [compose] promo_every / link_every leave them out of this post
+    profile: str = ""  # without the link: a [compose] profile_lines line pointing to the profile, or ""
 
     @property
     def trend(self) -> str | None:
         return self.pick.hashtag if self.pick else None
 
     def tweet(self, text: str, layout: int, strategy: str = "template") -> Tweet:
-        return Tweet(text, self.tags, self.domain, self.trend, self.category, self.angle, self.offer, layout, strategy)
+        return Tweet(text, self.tags, self.domain, self.trend, self.category, self.angle, self.offer, layout, strategy,
+                     kind=self.kind)
 
 
 def least_recent(options: list[str], recent: tuple[str, ...], avoid: set[str], rng: random.Random) -> list[str]:
@@ -124,42 +169,6 @@ def least_recent(options: list[str], recent: tuple[str, ...], avoid: set[str], r
     shuffled = options[:]
     rng.shuffle(shuffled)
     return sorted(shuffled, key=lambda o: (o in avoid, -age(o)))
-
-
-@functools.lru_cache(maxsize=4096)
-def _norm(piece: str) -> str:
-    return normalize(piece)
-
-
-def freshest(options: list[str], recent_texts: tuple[str, ...], rng: random.Random) -> list[str]:
-    """Options whose words no recent post (any account) used first, then the least recently
-    used; ties shuffled. Spreading every piece this way keeps texts far apart."""
-    def age(option: str) -> int:
-        piece = _norm(option)
-        return next((i for i, text in enumerate(recent_texts) if piece and piece in text), len(recent_texts) + 1)
-
-    shuffled = options[:]
-    rng.shuffle(shuffled)
-    return sorted(shuffled, key=lambda o: -age(o))
-
-
-def fresh_combination(hooks: list[str], lines: list[str], offers: list[str], near_texts: tuple[str, ...],
-                      index: int) -> tuple[str, str, str]:
-    """The `index`-th (hook, line, offer) in preference order: combinations no post in the
-    near-duplicate window carries first (the same three make a near duplicate whatever the
-    layout), then by how fresh each piece is (the lists come freshest first)."""
-    def present(options: list[str], text: str) -> list[int]:
-        return [i for i, option in enumerate(options) if _norm(option) and _norm(option) in text]
-
-    used: set[tuple[int, int, int]] = set()
-    for text in near_texts:
-        found_lines = present(lines, text)
-        if found_lines:
-            used.update((h, ln, o) for h in present(hooks, text) for ln in found_lines for o in present(offers, text))
-    combos = sorted(((h, ln, o) for h in range(len(hooks)) for ln in range(len(lines)) for o in range(len(offers))),
-                    key=lambda c: (c in used, c[0] + c[1] + c[2]))
-    h, ln, o = combos[index % len(combos)]
-    return hooks[h], lines[ln], offers[o]
 
 
 def rank_domains(domain: tuple[str, ...], scores: dict[str, float], own_tags: tuple[str, ...],
@@ -177,31 +186,20 @@ def rank_domains(domain: tuple[str, ...], scores: dict[str, float], own_tags: tu
     return sorted(shuffled, key=key)
 
 
-def utm_link(url: str, utm: dict[str, str], account: str, trend: str | None) -> str:
+def utm_link(url: str, utm: dict[str, str], content: str, term: str | None) -> str:
+    """The product link with UTM parameters: utm_content names the account (its handle),
+    utm_term the trend or, without one, the angle; a parameter without a value is left out."""
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query) if not k.startswith("utm_")]
-    query += [("utm_source", utm["source"]), ("utm_medium", utm["medium"]), ("utm_campaign", utm["campaign"]),
-              ("utm_content", account), ("utm_term", (trend or "none").lstrip("#"))]
+    query += [("utm_source", utm["source"]), ("utm_medium", utm["medium"]), ("utm_campaign", utm["campaign"])]
+    query += [(key, value.lstrip("#")) for key, value in (("utm_content", content), ("utm_term", term or ""))
+              if value and value.lstrip("#")]
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
 
 def offer_text(cfg: Config, index: int) -> str:
-    """The offer worded for its unit: "$2.10/hr" for GPUs, "$0.35/M tokens" for models."""
-    offer = cfg.content.offers[index]
-    price = f"{offer.price_usd:.2f}".rstrip("0").rstrip(".") if offer.price_usd >= 10 else f"{offer.price_usd:.2f}"
-    return cfg.content.offer_formats[offer.unit].format(item=offer.item, price=price)
-
-
-def hooks_for(cfg: Config, pick: TrendPick | None) -> tuple[list[str], str]:
-    """(hook texts, category): the trend's category when it has hooks, else generic ones."""
-    category = pick.category if pick else "generic"
-    hooks = cfg.content.hooks.get(category) or ()
-    if not pick:
-        hooks = tuple(h for h in cfg.content.hooks["generic"] if "{trend}" not in h)
-    if not hooks:
-        category, hooks = "generic", cfg.content.hooks["generic"]
-    name = display_name(pick.hashtag) if pick else ""
-    return [hook.replace("{trend}", name) for hook in hooks or ("{trend}",)], category
+    """The offer's canonical wording ("H100 80GB from $2.10/hr"): the fact the copy states."""
+    return offer_wording(cfg, index, "")
 
 
 def tidy(text: str) -> str:
@@ -209,12 +207,11 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _angle(cfg: Config, history: History, rng: random.Random, attempt: int,
-           rank: dict[str, float] | None = None) -> tuple[str, int]:
+def _angle(cfg: Config, history: History, rng: random.Random, attempt: int, rank: dict[str, float] | None,
+           names: list[str]) -> tuple[str, int]:
     """(angle name, how many angles are allowed): never the account's last angle nor the
     other accounts' last one, unless the config has too few angles for that. `rank` (experiments:
     lower first) reorders only the allowed angles, ties kept in rotation order."""
-    names = [a.name for a in cfg.content.angles]
     avoid = {*history.own_angles[:1], *history.other_angles[:1]}
     ordered = least_recent(names, history.own_angles, avoid, rng)
     allowed = ([n for n in ordered if n not in avoid] or [n for n in ordered if n not in history.own_angles[:1]]
@@ -224,81 +221,134 @@ def _angle(cfg: Config, history: History, rng: random.Random, attempt: int,
     return allowed[attempt % len(allowed)], len(allowed)
 
 
+def layouts_for(cfg: Config, kind: str, voice: str, hooked: bool) -> list[tuple[int, str]]:
+    """(index, layout) of the layouts serving this kind in this voice; `hooked`: only those
+    that show the hook (a trend is named by its hook)."""
+    return [(i, str(layout)) for i, layout in enumerate(cfg.content.layouts)
+            if kind in layout.kinds and layout.voice in ("", voice) and (not hooked or "{hook}" in layout)]
+
+
+def _riding(cfg: Config, picks: list[TrendPick], history: History, kind: str, voice: str) -> list[TrendPick]:
+    """Picks this post may ride: not used by the account within reuse_hours, and nameable (a
+    hook of theirs exists for this kind and voice, and a layout that shows it)."""
+    if cfg.hashtags.max < 2 or not layouts_for(cfg, kind, voice, hooked=True):
+        return []
+    return [p for p in picks if p.hashtag.casefold() not in history.recent_trends and hook_pool(cfg, p, kind, voice)]
+
+
+def _occasion_offer(cfg: Config, pick: TrendPick | None) -> int | None:
+    if pick is None or pick.kind != "occasion" or not pick.offer:
+        return None
+    return next((i for i, o in enumerate(cfg.content.offers) if o.item == pick.offer), None)
+
+
 def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: History, rng: random.Random,
                attempt: int = 0, domain_order: list[str] | None = None,
                affinity: "Affinity | None" = None, angle_rank: dict[str, float] | None = None) -> Plan:
-    """One plan; `attempt` > 0 walks to the next trend, angle, line, offer and hook."""
-    fresh = [p for p in picks if p.hashtag.casefold() not in history.recent_trends]
-    pick = fresh[attempt % len(fresh)] if fresh else None
-    angle_name, allowed = _angle(cfg, history, rng, attempt, angle_rank)
+    """One plan; `attempt` > 0 walks to the next trend, angle, kind and wording."""
+    who = cfg.account(account)
+    voice = voice_of(who.voice, cfg.content.voices)
+    kind = next_kind(cfg.content.kinds, history.own_kinds, attempt)
+    riding = _riding(cfg, picks, history, kind, voice)
+    pick = riding[attempt % len(riding)] if riding else None
+    featured = _occasion_offer(cfg, pick)
+    if featured is not None and layouts_for(cfg, "offer", voice, hooked=True):
+        kind = "offer"  # an occasion's offer makes it an offer post
+    names = [a.name for a in cfg.content.angles if line_pool(a, kind, voice, pick)]
+    if pick is not None:  # angles with a line the trend's hooks can open
+        hooks = hook_pool(cfg, pick, kind, voice)
+        paired = [a.name for a in cfg.content.angles if a.name in names and
+                  any(opens(h, line) for h in hooks for line in line_pool(a, kind, voice, pick))]
+        names, pick = (paired, pick) if paired else (names, None)
+        featured = featured if pick else None
+    if not names:  # a kind this voice has no pieces for (config coverage prevents it): an offer post
+        kind, names = "offer", [a.name for a in cfg.content.angles if line_pool(a, "offer", voice, pick)]
+    names = names or [a.name for a in cfg.content.angles]
+    angle_name, allowed = _angle(cfg, history, rng, attempt, angle_rank, names)
     angle = next(a for a in cfg.content.angles if a.name == angle_name)
-    recent = history.recent_texts
-    offers = [offer_text(cfg, i) for i in range(len(cfg.content.offers))]
-    hooks, category = hooks_for(cfg, pick)
-    hook, line, offer = fresh_combination(freshest(hooks, recent, rng), freshest(list(angle.lines), recent, rng),
-                                          freshest(offers, recent, rng), history.near_texts, attempt // allowed)
-    item = cfg.content.offers[offers.index(offer)].item
+    wordings = _wordings(cfg, kind, voice, angle, pick, featured, history, rng, attempt // allowed)
+    if not wordings and pick is not None:
+        pick, featured = None, None
+        wordings = _wordings(cfg, kind, voice, angle, None, None, history, rng, attempt // allowed)
+    item = ""
+    plans = []
+    for wording in wordings:
+        item = cfg.content.offers[wording.offer].item if wording.offer is not None else ""
+        plans.append(_plan(cfg, who.name, who.handle, voice, kind, pick, angle.name, wording, item, history, rng,
+                           attempt, domain_order, affinity))
+        if fits(cfg, plans[-1]):
+            return plans[-1]
+    if pick is not None:  # a long trend name: the same post without it
+        return plan_tweet(cfg, account, [], history, rng, attempt, domain_order, affinity, angle_rank)
+    return min(plans, key=lambda p: min((_length(t) for _i, t in _texts(cfg, p)), default=0))
+
+
+def _wordings(cfg: Config, kind: str, voice: str, angle, pick: TrendPick | None, featured: int | None,  # type: ignore[no-untyped-def]
+              history: History, rng: random.Random, start: int) -> list[Wording]:
+    offers = ([featured] if featured is not None else list(range(len(cfg.content.offers)))) if kind == "offer" else []
+    hooks = hook_pool(cfg, pick, kind, voice)
+    if pick is not None and not hooks:
+        return []
+    lines = line_pool(angle, kind, voice, pick) or list(angle.lines)
+    found = choose(cfg, kind, voice, hooks, lines, offers, pick.words if pick else "", history, rng, start)
+    if not found and pick is None:  # no hook fits these lines: the post opens with its line
+        found = choose(cfg, kind, voice, [], lines, offers, "", history, rng, start)
+    return found
+
+
+def _plan(cfg: Config, account: str, handle: str, voice: str, kind: str, pick: TrendPick | None, angle: str,
+          wording: Wording, item: str, history: History, rng: random.Random, attempt: int,
+          domain_order: list[str] | None, affinity: "Affinity | None") -> Plan:
     if domain_order:
         domain = domain_order[attempt % len(domain_order)]
     else:
-        scores = affinity.scores(angle.name, item, pick.hashtag if pick else None) if affinity else {}
+        scores = affinity.scores(angle, item, pick.hashtag if pick else None) if affinity else {}
         domain = rank_domains(cfg.hashtags.domain, scores, history.own_tags, rng)[0]
-    if pick and pick.hashtag.casefold() == domain.casefold():  # the trend is a domain tag: no trend then
+    if pick and pick.hashtag.casefold() == domain.casefold():  # the trend is a domain tag: tag it once
         pick = None
-        hooks, category = hooks_for(cfg, pick)
-        hook = freshest(hooks, recent, rng)[0]
-    promos = _promos(cfg)
-    promo = freshest(promos, recent, rng)[attempt % len(promos)]
-    tags = (pick.hashtag, domain) if pick and cfg.hashtags.max >= 2 else (domain,)
-    link = utm_link(cfg.product.url, cfg.content.utm, account, pick.hashtag if pick else None)
-    return fit(cfg, Plan(account, pick, category, hook, angle.name, line, item, offer, promo, link, tags, domain))
+    product = cfg.product
+    promo = ""
+    if due(cfg.content.promo_every, history.own_promos):
+        lines = voiced(product.promo_lines, voice) or list(product.promo_lines)  # type: ignore[arg-type]
+        promo = grammar.expand(lines[rng.randrange(len(lines))], rng).format(code=product.promo_code)
+    link = utm_link(product.url, cfg.content.utm, handle, pick.hashtag if pick else angle) \
+        if due(cfg.content.link_every, history.own_links) else ""
+    profiles = voiced(cfg.content.profile_lines, voice)
+    profile = grammar.expand(profiles[rng.randrange(len(profiles))], rng) if profiles and not link else ""
+    tags = (pick.hashtag, domain) if pick else (domain,)
+    return Plan(account, pick, pick.category if pick else "generic", wording.hook, angle, wording.line, item,
+                wording.offer_text, promo, link, tags, domain, kind, voice, profile)
 
 
-def _layouts(cfg: Config, plan: Plan) -> list[str]:
-    return [tidy(layout.format(hook=plan.hook, angle=plan.angle_line, offer=plan.offer_text, promo=plan.promo,
-                               link=plan.link, tags=" ".join(plan.tags))) for layout in cfg.content.layouts]
+def _texts(cfg: Config, plan: Plan) -> list[tuple[int, str]]:
+    """(layout index, text) of every layout that serves the plan."""
+    return [(index, tidy(layout.format(hook=plan.hook, angle=plan.angle_line, offer=plan.offer_text,
+                                       promo=plan.promo, link=plan.link or plan.profile, tags=" ".join(plan.tags))))
+            for index, layout in layouts_for(cfg, plan.kind, plan.voice, hooked=plan.pick is not None)]
+
+
+@functools.lru_cache(maxsize=512)  # fits() then render_template() measure the same texts
+def _length(text: str) -> int:
+    return weighted_length(text)
 
 
 def fits(cfg: Config, plan: Plan) -> bool:
-    return any(weighted_length(text) <= MAX_WEIGHTED for text in _layouts(cfg, plan))
-
-
-def fit(cfg: Config, plan: Plan) -> Plan:
-    """The plan, or when no layout holds it in 280 (a long trend tag, long config lines) the
-    same plan with the shortest hook, line and offer, then also without the trend."""
-    if fits(cfg, plan):
-        return plan
-    angle = next(a for a in cfg.content.angles if a.name == plan.angle)
-    index = min(range(len(cfg.content.offers)), key=lambda i: weighted_length(offer_text(cfg, i)))
-    short = replace(plan, hook=min(hooks_for(cfg, plan.pick)[0], key=weighted_length),
-                    angle_line=min(angle.lines, key=weighted_length), offer=cfg.content.offers[index].item,
-                    offer_text=offer_text(cfg, index), promo=min(_promos(cfg), key=weighted_length))
-    if fits(cfg, short) or plan.pick is None:
-        return short
-    hooks, category = hooks_for(cfg, None)
-    return replace(short, pick=None, category=category, hook=min(hooks, key=weighted_length), tags=(plan.domain,),
-                   link=utm_link(cfg.product.url, cfg.content.utm, plan.account, None))
-
-
-def _promos(cfg: Config) -> list[str]:
-    return [line.format(code=cfg.product.promo_code) for line in cfg.product.promo_lines]
+    return any(_length(text) <= MAX_WEIGHTED for _index, text in _texts(cfg, plan))
 
 
 def render_template(cfg: Config, plan: Plan, rng: random.Random) -> Tweet:
-    """Fit the plan into a layout: layouts in a seeded random order (variety), the first that
-    fits X's 280; if none fits, the shortest (validation then names the length)."""
-    texts = _layouts(cfg, plan)
-    order = list(range(len(texts)))
-    rng.shuffle(order)
+    """Fit the plan into a layout of its kind: layouts in a seeded random order (variety), the
+    first that fits X's 280; if none fits, the shortest (validation then names the length)."""
+    texts = _texts(cfg, plan)
+    rng.shuffle(texts)
     best: tuple[int, str, int] | None = None
-    for index in order:
-        text = texts[index]
-        length = weighted_length(text)
+    for index, text in texts:
+        length = _length(text)
         if length <= MAX_WEIGHTED:
             return plan.tweet(text, index)
         if best is None or length < best[0]:
             best = (length, text, index)
-    assert best is not None
+    assert best is not None, f"no layout serves {plan.kind} posts in voice {plan.voice!r}"
     return plan.tweet(best[1], best[2])
 
 

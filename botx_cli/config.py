@@ -258,7 +258,7 @@ def _timezone(root: Table) -> ZoneInfo:
     name = root.get("timezone", str, max_len=64)
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder of tzdata
         raise root.fail("timezone", f"unknown timezone {shown(name)}; use an IANA name like Europe/Paris") from None
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from botx_cli.clock import parse_iso
 from botx_cli.config import CREDENTIAL_PARTS, Config
 from botx_cli.errors import BotxError, CredentialsRejected
+from botx_cli.link_policy import table_lines
 from botx_cli.media import doctor_line as media_line
 from botx_cli.notify import doctor_line as notify_line
 from botx_cli.runlog import doctor_line as runlog_line
@@ -27,6 +28,7 @@ def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[
     lines += policy_lines(cfg)
     lines += trend_lines(cfg, store, now)
     lines += spend_lines(cfg, store, now)
+    lines += [("info", "x cost", line) for line in table_lines(cfg)]
     lines += [notify_line(cfg), runlog_line(cfg)]
     lines += [line for line in (media_line(cfg),) if line]
     exit_code = 0

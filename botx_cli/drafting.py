@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 from botx_cli import affinity as affinities
 from botx_cli import experiments
 from botx_cli.affinity import Affinity
 from botx_cli.clock import iso
-from botx_cli.compose import History, TrendPick, Tweet, plan_tweet, render_template
+from botx_cli.compose import History, Plan, TrendPick, Tweet, plan_tweet, render_template
 from botx_cli.config import Config
 from botx_cli.content_config import settings
 from botx_cli.experiments import Experiment
 from botx_cli.llm import spend_recorder, writer_for
+from botx_cli.schedule import local_midnight
 from botx_cli.store import Store
 from botx_cli.trends.cache import cached_trends, usable
 from botx_cli.trends.calendar import occasions_today
@@ -79,6 +81,8 @@ def context_from(cfg: Config, posts: list[dict[str, Any]], account: str, now: da
     domain = {t.casefold() for t in cfg.hashtags.domain}
     own = [p for p in posts if p["account"] == account]
     reuse_since = iso(now - timedelta(hours=cfg.trends.reuse_hours))
+    today = iso(local_midnight(now, cfg.timezone))
+    host = urlsplit(cfg.product.url).netloc.casefold()
     history = History(
         own_angles=tuple(p["angle"] for p in own if p["angle"]),
         other_angles=tuple(p["angle"] for p in posts if p["account"] != account and p["angle"]),
@@ -86,9 +90,21 @@ def context_from(cfg: Config, posts: list[dict[str, Any]], account: str, now: da
         recent_trends=frozenset(p["trend"].casefold() for p in own if p["trend"] and p["created_at"] >= reuse_since),
         recent_texts=tuple(p["text_norm"] for p in posts if p["text_norm"]),
         near_texts=tuple(p["text_norm"] for p in near if p["text_norm"]),
+        own_kinds=tuple(p.get("post_kind") for p in own),
+        own_links=tuple(host in p["text"].casefold() for p in own),
+        own_promos=tuple(cfg.product.promo_code in p["text"] for p in own),
+        today=tuple(_prose(p, rules) for p in posts if p["created_at"] >= today),
+        near_proses=tuple(_prose(p, rules) for p in near),
     )
-    proses = tuple(p.get("prose") or rules.prose(p["text"]) for p in near)
+    proses = history.near_proses
     return Context(picks, history, proses, rules, affinity, writer, experiment)
+
+
+def _prose(post: dict[str, Any], rules: Rules) -> str:
+    """The post's prose, remembered in the row: preview rereads rows often."""
+    if not post.get("prose"):
+        post["prose"] = rules.prose(post["text"])
+    return str(post["prose"])
 
 
 def _domain_tag(post: dict[str, Any], domain: set[str]) -> str:
@@ -103,15 +119,17 @@ def candidates(cfg: Config, account: str, ctx: Context, seed: str) -> Iterator[t
     words each plan; a plan it fails on is worded by the template instead."""
     rng = random.Random(seed)
 
-    def check(text: str) -> Verdict:
-        return validate(text, ctx.rules, ctx.history.recent_texts, ctx.recent_proses)
+    def checker(plan: Plan) -> Callable[[str], Verdict]:
+        rules = for_plan(ctx.rules, plan)
+        return lambda text: validate(text, rules, ctx.history.recent_texts, ctx.recent_proses)
 
     rank = ctx.experiment.angle_rank([a.name for a in cfg.content.angles], seed) if ctx.experiment else None
     variant = experiments.pick_variant(cfg, ctx.experiment, seed) if ctx.writer is not None else None
     for attempt in range(cfg.content.candidates):
         plan = plan_tweet(cfg, account, ctx.picks, ctx.history, rng, attempt, affinity=ctx.affinity, angle_rank=rank)
+        check = checker(plan)
         if ctx.writer is not None and ctx.writer.ready():
-            written = ctx.writer.compose(plan, ctx.rules, check, variant, ctx.recent_proses)
+            written = ctx.writer.compose(plan, for_plan(ctx.rules, plan), check, variant, ctx.recent_proses)
             if written is not None:
                 yield written
                 continue
@@ -119,7 +137,13 @@ def candidates(cfg: Config, account: str, ctx: Context, seed: str) -> Iterator[t
         yield tweet, check(tweet.text)
 
 
+def for_plan(rules: Rules, plan: Plan) -> Rules:
+    """A composed post carries the link and the promo code exactly when its plan does."""
+    return replace(rules, link=bool(plan.link), promo=bool(plan.promo))
+
+
 def manual(text: str, ctx: Context) -> tuple[Tweet, Verdict]:
     verdict = validate(text, ctx.rules, ctx.history.recent_texts, ctx.recent_proses)
     domain = next((f"#{t}" for t in verdict.hashtags if t.casefold() in ctx.rules.domain_tags), "")
-    return Tweet(text, tuple(f"#{t}" for t in verdict.hashtags), domain, None, "manual", "", "", -1, "manual"), verdict
+    return Tweet(text, tuple(f"#{t}" for t in verdict.hashtags), domain, None, "manual", "", "", -1, "manual",
+                 kind=None), verdict

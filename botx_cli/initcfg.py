@@ -18,12 +18,15 @@ NOTES = {
                 "# _ACCESS_TOKEN, _ACCESS_TOKEN_SECRET (OAuth 1.0a, app with Read and Write permission).",
     "product": "All promotional words live in config. promo_lines need the {code} placeholder.",
     "offers": "unit: hour ($/hr GPUs), m_tokens ($/M tokens models), month or flat.",
-    "angles": "Marketing angles, rotated per account without immediate repeats.",
-    "hooks": "Hook templates per trend category; {trend} is the trend in words.",
+    "angles": "Marketing angles, rotated per account without immediate repeats: lines (offer posts), proofs, questions.",
+    "hooks": "Hooks per trend category; outside generic every wording names the trend with {trend}.\n"
+             "# A piece of copy is a string or { text, fits, voice, kinds }; {a|b} picks one wording per post.",
+    "voices": "How each account writes ([accounts.NAME] voice): pieces tagged voice = NAME belong to it.",
     "hashtags": "Every tweet carries at least one domain hashtag and at most `max` hashtags.",
     "validation": "Checks every tweet passes before it is sent.",
     "trends": "policy: relevant (default) | any (X forbids automated posts on unrelated trends) | off.",
-    "compose": "strategy: template | llm (any OpenAI-compatible server, templates as fallback).",
+    "compose": "strategy: template | llm (any OpenAI-compatible server, templates as fallback). link_every and\n"
+               "# promo_every: the link / promo code in 1 post of N per account (1 = every post, 0 = never).",
     "media": "Images: mode none | generate (OpenAI-compatible images API, uploaded to X, marked made_with_ai);\n"
              "# every_n, style and price_usd; base_url and api_key_env default to [compose.llm]'s. Failures post text-only.",
     "experiments": "enabled = true: Thompson sampling on engagement per impression picks the angle (and llm prompt\n"
@@ -48,12 +51,7 @@ def render_config() -> str:
             continue
         note = NOTES.get(key)
         parts.append("\n# " + note + "\n" if note else "\n")
-        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-            # An array of tables as [[key]] blocks: tomli-w would inline it as `key = [...]`,
-            # which after a [table] header would land inside that table.
-            parts.append("\n".join(f"[[{key}]]\n" + tomli_w.dumps(item, multiline_strings=True) for item in value))
-        else:
-            parts.append(tomli_w.dumps({key: value}, multiline_strings=True))
+        parts.append(tomli_w.dumps({key: value}, multiline_strings=True))
     return "".join(parts)
 
 

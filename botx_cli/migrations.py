@@ -295,4 +295,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     -- A run whose answer was lost is updated when its tweet turns up on the timeline.
     CREATE INDEX runs_attempt ON runs(attempt_id);
     """),
+    ("009_post_kind", """
+    -- The kind of post composition chose (offer | proof | question: [compose.kinds] spreads them
+    -- per account); NULL for manual texts, drafts and posts made before it was recorded.
+    ALTER TABLE attempts ADD COLUMN post_kind TEXT;
+    """),
 ]

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from botx_cli import drafts, media, runlog, xapi
 from botx_cli.clock import iso, parse_iso
@@ -27,10 +28,12 @@ from botx_cli.drafting import Context, candidates, load_context, manual
 from botx_cli.errors import BotxError, NoValidTweet, TemporaryFailure
 from botx_cli.gates import AccountState, Decision, decide
 from botx_cli.reconcile import find_on_x, reconcile_open
+from botx_cli.link_policy import due
 from botx_cli.schedule import current_slot, local_midnight
 from botx_cli.spend import month_bounds, spent_since
 from botx_cli.store import FOREVER, Store
 from botx_cli.trends.refresh import refresh_if_stale
+from botx_cli.text import extract_urls
 from botx_cli.validate import Verdict, normalize
 from botx_cli.xaccount import XAccount
 
@@ -65,7 +68,8 @@ class PostResult:
                 "media": self.media or None}
 
 
-def account_state(cfg: Config, store: Store, account: Account, now: datetime) -> AccountState:
+def account_state(cfg: Config, store: Store, account: Account, now: datetime, text: str | None = None) -> AccountState:
+    """The gates' view of the account; `text`: a manual post's text (priced by its own link)."""
     slot = current_slot(now, cfg.schedule, cfg.timezone, account.index)
     paused = store.paused_until(account.name)
     last = store.last_post_at(account.name)
@@ -78,8 +82,8 @@ def account_state(cfg: Config, store: Store, account: Account, now: datetime) ->
         last_post_at=parse_iso(last) if last else None,
         slot_taken=bool(slot and store.slot_taken(account.name, slot.key)),
         blocked_until=blocked, blocked_kind=kind, blocked_note=note,
-        # composed tweets always carry the product link: price the next post as one with a URL
-        spend_month_usd=spent, budget_usd=costs.monthly_budget_usd, next_post_usd=costs.prices["post_with_url"],
+        spend_month_usd=spent, budget_usd=costs.monthly_budget_usd,
+        next_post_usd=next_post_usd(cfg, store, account, now, text, costs.prices),
         enabled=account.enabled)
 
 
@@ -94,6 +98,21 @@ def _blocked(store: Store, account: str, now: datetime) -> tuple[datetime | None
         return None, None, None
     _credits, reset, kind, note = max(blocks, key=lambda block: block[:2])
     return reset, kind, note
+
+
+def next_post_usd(cfg: Config, store: Store, account: Account, now: datetime, text: str | None,
+                  prices: dict[str, float]) -> float:
+    """What X bills for the post this run would make: with a link when the text has one, or
+    (composed) when [compose] link_every puts the link in this account's next post."""
+    if text is not None:
+        carries = bool(extract_urls(text))
+    else:
+        every = cfg.content.link_every
+        recent = store.recent_posts(now - timedelta(days=cfg.validation.duplicate_days), account.name,
+                                    limit=max(1, every - 1)) if every > 1 else []
+        host = urlsplit(cfg.product.url).netloc.casefold()
+        carries = due(every, [host in p["text"].casefold() for p in recent])
+    return prices["post_with_url"] if carries else prices["post"]
 
 
 def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOptions) -> PostResult:
@@ -155,7 +174,7 @@ def _cycle(cfg: Config, store: Store, account: Account, now: datetime, opts: Pos
     notes = reconcile_open(store, x, account, now) if x else []
     if x:  # drafts bound to attempts that were just completed follow them (one indexed read)
         drafts.settle(store, now, account.name)
-    decision = decide(now, cfg.schedule, cfg.timezone, account.index, account_state(cfg, store, account, now),
+    decision = decide(now, cfg.schedule, cfg.timezone, account.index, account_state(cfg, store, account, now, opts.text),
                       force=opts.force, manual=opts.text is not None)
     if not decision.allowed:
         return PostResult(account.name, "skipped", decision.reason, detail=decision.detail, notes=notes)
@@ -230,7 +249,8 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
         store.mark_sending(attempt_id, now, {"text": tweet.text, "text_norm": normalize(tweet.text),
                                              "hashtags": list(tweet.hashtags), "trend": tweet.trend,
                                              "angle": tweet.angle, "offer": tweet.offer, "strategy": tweet.strategy,
-                                             "variant": getattr(tweet, "variant", None)})
+                                             "variant": getattr(tweet, "variant", None),
+                                             "post_kind": getattr(tweet, "kind", None)})
         try:
             tweet_id = images.post(tweet) if images else x.create_tweet(tweet.text)
         except xapi.DuplicateContent as err:

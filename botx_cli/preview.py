@@ -34,6 +34,7 @@ class PreviewItem:
     strategy: str = "template"
     offer: str = ""  # the offer item, recorded with a draft (not in the JSON)
     image: bool = False  # [media] mode generate: post would attach an image (preview generates none)
+    kind: str | None = None  # the kind of post: offer | proof | question
 
     @property
     def valid(self) -> bool:
@@ -42,7 +43,8 @@ class PreviewItem:
     def to_json(self) -> dict[str, Any]:
         return {"account": self.account, "slot": self.slot, "text": self.text, "hashtags": list(self.hashtags),
                 "trend": self.trend, "angle": self.angle, "weighted_length": self.weighted_length,
-                "checks": self.checks, "valid": self.valid, "strategy": self.strategy, "image": self.image}
+                "checks": self.checks, "valid": self.valid, "strategy": self.strategy, "image": self.image,
+                "kind": self.kind}
 
 
 def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now: datetime,
@@ -81,10 +83,11 @@ def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now:
         tweet, verdict = first_valid(cfg, account.name, ctx, f"{account.name}|{slot_key(moment)}")
         items.append(PreviewItem(account.name, moment.isoformat(timespec="minutes"), tweet.text, tweet.hashtags,
                                  tweet.trend, tweet.angle, verdict.weighted_length, verdict.checks, verdict.notes,
-                                 tweet.strategy, tweet.offer, images[account.name][made.get(account.name, 0)]))
+                                 tweet.strategy, tweet.offer, images[account.name][made.get(account.name, 0)],
+                                 tweet.kind))
         chosen.insert(0, {"account": account.name, "text": tweet.text, "text_norm": normalize(tweet.text),
                           "hashtags": json.dumps(list(tweet.hashtags)), "trend": tweet.trend, "angle": tweet.angle,
-                          "created_at": iso(moment), "prose": rules.prose(tweet.text)})
+                          "created_at": iso(moment), "prose": rules.prose(tweet.text), "post_kind": tweet.kind})
         made[account.name] = made.get(account.name, 0) + 1
         if made[account.name] < count:
             heapq.heappush(queue, (next_slot(moment, cfg.schedule, cfg.timezone, account.index), order, account))

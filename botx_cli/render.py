@@ -139,7 +139,8 @@ def _checks_line(checks: dict[str, bool], notes: dict[str, str]) -> str:
     return "  ".join(parts)
 
 
-def preview(items: Sequence[Any]) -> None:
+def preview(items: Sequence[Any], costs: Sequence[str] = ()) -> None:
+    """The previews as panels, then (`costs`) the monthly X cost of the link policy and its alternatives."""
     from rich.markup import escape
     from rich.panel import Panel
 
@@ -152,6 +153,10 @@ def preview(items: Sequence[Any]) -> None:
         body = f"{escape(item.text)}\n\n[dim]{item.weighted_length}/280[/]  {status}\n" + _checks_line(
             item.checks, item.notes)
         console.print(Panel(body, title=escape(title), title_align="left", width=min(console.width, 100)))
+    if costs:
+        console.print("[bold]X cost of the posts per month:[/] " + escape(costs[0]))
+        for line in costs[1:]:
+            console.print("  " + escape(line))
 
 
 _DRAFT_COLOURS = {"pending": "yellow", "approved": "green", "posted": "blue", "sending": "blue"}

@@ -98,6 +98,8 @@ def stats(result: Any) -> None:
             console.print(_posts(title, posts, escape), "")
     console.print(_status(result, escape), "")
     console.print(_spend(result.month, result.now))
+    if getattr(result, "x_cost", ()):
+        console.print("", _x_cost(result.x_cost))
 
 
 def _accounts(result: Any, escape: Any) -> Any:
@@ -228,6 +230,18 @@ def _spend(month: Any, now: Any) -> str:
         text += (f" of {money(month.budget_usd)} [{color}]{'█' * filled}[/][dim]{'░' * (20 - filled)}[/] "
                  f"{used * 100:.0f}%")
     return text + f"\nprojected by month end: {money(month.projected_usd(now))}"
+
+
+def _x_cost(rows: Sequence[Any]) -> Any:
+    """Projected monthly X cost of the posts under each link policy, the configured one marked."""
+    from botx_cli.link_policy import describe
+
+    table = _table("X cost per month by [compose] link_every", ("link_every", "right"),
+                   ("link in", "left"), ("per month", "right"), ("", "left"))
+    for row in rows:
+        table.add_row(str(row.link_every), describe(row.link_every), money(row.monthly_usd),
+                      "[bold]current[/]" if row.current else "")
+    return table
 
 
 def metrics(result: Any, quiet: bool) -> None:

@@ -72,7 +72,8 @@ def doctor_lines(cfg: Config, store: Store, now: datetime) -> list[tuple[str, st
         return [("info", "spend", text + " (no [costs] monthly_budget_usd)")]
     budget = costs.monthly_budget_usd
     text += f"; budget ${budget:.2f}"
-    if month.spend_usd + costs.prices["post_with_url"] > budget:
+    cheapest = costs.prices["post_with_url"] if cfg.content.link_every == 1 else costs.prices["post"]
+    if month.spend_usd + cheapest > budget:
         return [("warn", "spend", text + ": reached, posts are skipped (reason budget) until next month")]
     if projected > budget:
         return [("warn", "spend", text + ": on pace to reach it; posts will stop when it is")]

@@ -17,6 +17,7 @@ from botx_cli.clock import iso, parse_iso
 from botx_cli.config import Config
 from botx_cli.costs import settings as cost_settings
 from botx_cli.experiment_stats import report as experiment_report
+from botx_cli.link_policy import CostRow, cost_table
 from botx_cli.schedule import next_slot
 from botx_cli.spend import MonthSpend, month_spend
 from botx_cli.store import Store
@@ -132,6 +133,7 @@ class StatsResult:
     worst: tuple[PostStat, ...]
     month: MonthSpend
     experiments: tuple[Any, ...] = ()  # experiment_stats.ExperimentReport each, when [experiments] is on
+    x_cost: tuple[CostRow, ...] = ()  # projected monthly X cost of the posts per link policy (link_policy.py)
 
     @property
     def pass_rate(self) -> float | None:
@@ -147,7 +149,8 @@ class StatsResult:
                 "angles": [u.to_json() for u in self.angles], "trends": [u.to_json() for u in self.trends],
                 "hashtags": [u.to_json() for u in self.hashtags],
                 "best": [p.to_json() for p in self.best], "worst": [p.to_json() for p in self.worst],
-                "spend": self.month.to_json(self.now), "experiments": [e.to_json() for e in self.experiments]}
+                "spend": self.month.to_json(self.now), "experiments": [e.to_json() for e in self.experiments],
+                "x_cost": [row.to_json() for row in self.x_cost]}
 
 
 def _round(value: float | None) -> float | None:
@@ -180,7 +183,7 @@ def run_stats(cfg: Config, store: Store, now: datetime, days: int, account: str 
     return StatsResult(now, days, tz.key, tuple(b[0] for b in bounds), accounts, passed, failed, angles,
                        trends, hashtags, best, worst,
                        month_spend(store, now, tz, cost_settings(cfg).monthly_budget_usd),
-                       experiment_report(cfg, store, now))
+                       experiment_report(cfg, store, now), tuple(cost_table(cfg)))
 
 
 def _utc(day: Any, tz: Any) -> str:

@@ -120,7 +120,7 @@ class Store:
         self._update(attempt_id, now, status="sending", text=tweet["text"], text_norm=tweet["text_norm"],
                      hashtags=json.dumps(tweet["hashtags"]), trend=tweet.get("trend"),
                      angle=tweet.get("angle"), offer=tweet.get("offer"), strategy=tweet.get("strategy"),
-                     variant=tweet.get("variant"))
+                     variant=tweet.get("variant"), post_kind=tweet.get("post_kind"))
 
     def mark_posted(self, attempt_id: int, now: datetime, tweet_id: str, posted_at: datetime | None = None) -> None:
         self._update(attempt_id, now, status="posted", tweet_id=tweet_id, posted_at=iso(posted_at or now),
@@ -170,14 +170,14 @@ class Store:
 
     def recent_posts(self, since: datetime, account: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
         """Texts and choices of recent posts (all accounts unless one is named), newest first."""
-        sql = ("SELECT account, text, text_norm, hashtags, trend, angle, created_at FROM attempts"
+        sql = ("SELECT account, text, text_norm, hashtags, trend, angle, created_at, post_kind FROM attempts"
                " WHERE created_at >= ? AND status IN ('sending', 'posted', 'unknown') AND text IS NOT NULL")
         args: list[Any] = [iso(since)]
         if account:
             sql += " AND account = ?"
             args.append(account)
         rows = self.conn.execute(sql + " ORDER BY created_at DESC, id DESC LIMIT ?", (*args, limit))
-        keys = ("account", "text", "text_norm", "hashtags", "trend", "angle", "created_at")
+        keys = ("account", "text", "text_norm", "hashtags", "trend", "angle", "created_at", "post_kind")
         return [dict(zip(keys, row)) for row in rows]
 
     # -- runs -----------------------------------------------------------------

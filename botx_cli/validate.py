@@ -1,8 +1,9 @@
 """Validation: pure, named checks over a text; every check is shown by preview and check.
 
 The checks: length (X's weighted length), characters (no U+FFFD, lone surrogate or control
-character: the marks of a text that went through a bad decode), promo, link, hashtags
-(1..max), domain_tag, english, caps, duplicate (exact, any account, N days) and near_duplicate.
+character: the marks of a text that went through a bad decode), promo and link (as the
+[compose] promo_every / link_every policy says for this post), hashtags (1..max),
+domain_tag, english, caps, duplicate (exact, any account, N days) and near_duplicate.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from botx_cli.lang import english_probability
-from botx_cli.text import extract_hashtags, weighted_length
+from botx_cli.text import extract_hashtags, extract_urls, weighted_length
 
 MAX_WEIGHTED = 280
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -33,11 +34,16 @@ class Rules:
     max_caps_ratio: float = 0.3
     near_threshold: float = 0.8
     promo_lines: tuple[str, ...] = ()  # [product] promo_lines with the code in
+    # What this text must do about the link and the promo code: True carry it, False not carry
+    # it (this post is one the policy leaves without), None either (a manual text under 1-in-N).
+    link: bool | None = True
+    promo: bool | None = True
+    profile_lines: tuple[str, ...] = ()  # [compose] profile_lines: the call to action of posts without the link
 
     def prose(self, text: str) -> str:
-        """What the near-duplicate check compares: the prose without the promo line, a call to
-        action that closes every tweet like the link and tags do."""
-        return prose(text, self.promo_code, self.promo_lines)
+        """What the near-duplicate check compares: the prose without the promo line and the
+        profile line, calls to action that close tweets like the link and tags do."""
+        return prose(text, self.promo_code, self.promo_lines + self.profile_lines)
 
 
 @dataclass(frozen=True)
@@ -57,14 +63,29 @@ class Verdict:
 
 
 def rules_from(cfg: object) -> Rules:
+    """The rules for a text botx did not compose (check, post --text, drafts): link and promo
+    as the policy says of any post (required under 1, refused under 0, optional under 1-in-N).
+    Composed posts narrow them to what their plan carries (drafting.candidates)."""
     from botx_cli.config import Config
+    from botx_cli.link_policy import expected
 
     assert isinstance(cfg, Config)
-    return Rules(cfg.product.promo_code, cfg.product.url,
+    code = cfg.product.promo_code
+    return Rules(code, cfg.product.url,
                  frozenset(t.lstrip("#").casefold() for t in cfg.hashtags.domain), cfg.hashtags.max,
                  cfg.validation.min_english, cfg.validation.max_caps_ratio,
                  cfg.validation.near_duplicate_threshold,
-                 tuple(line.format(code=cfg.product.promo_code) for line in cfg.product.promo_lines))
+                 _wordings(cfg.product.promo_lines, code), expected(cfg.content.link_every),
+                 expected(cfg.content.promo_every), _wordings(cfg.content.profile_lines, code))
+
+
+def _wordings(lines: tuple[str, ...], code: str) -> tuple[str, ...]:
+    """Every wording of config call-to-action lines ({a|b} alternatives), in config order; a
+    line with too many wordings stays as written (prose() then matches it as a pattern)."""
+    from botx_cli.grammar import expansions
+
+    found = [w.replace("{code}", code) for line in lines for w in (expansions(str(line)) or [str(line)])]
+    return tuple(dict.fromkeys(found))
 
 
 def normalize(text: str) -> str:
@@ -76,12 +97,20 @@ def normalize(text: str) -> str:
     return " ".join(re.sub(r"[^\w#%$]+", " ", text.casefold()).split())
 
 
+@functools.lru_cache(maxsize=256)
+def _line_pattern(line: str) -> re.Pattern[str]:
+    """Every wording of a config line ({a|b} alternatives), as written into a tweet."""
+    from botx_cli.grammar import pattern
+
+    return re.compile(pattern(line, {}))
+
+
 def prose(text: str, promo_code: str, promo_lines: tuple[str, ...] = ()) -> str:
-    """The words a reader reads: no links, hashtags or promo code (nor the given promo lines).
-    Line breaks are kept: they separate clauses."""
+    """The words a reader reads: no links, hashtags or promo code (nor the given call-to-action
+    lines, in any of their wordings). Line breaks are kept: they separate clauses."""
     text = _URL.sub(" ", text)
-    for line in promo_lines:
-        text = text.replace(line, "\n")
+    for line in sorted(promo_lines, key=len, reverse=True):  # a longer line before a shorter one it holds
+        text = _line_pattern(line).sub("\n", text) if "{" in line else text.replace(line, "\n")  # {: many wordings
     text = _TAG.sub(" ", text.replace(promo_code, " "))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
@@ -121,7 +150,10 @@ def similarity(a: str, b: str) -> float:
     With the example config, texts with the same hook, angle line and offer score 1.0 whatever
     the layout and promo line; any other pair scores at most ~0.85 (README, "Validation")."""
     sa, sb = _shingles(a), _shingles(b)
-    return len(sa & sb) / len(sa | sb) if sa or sb else 1.0
+    if not sa and not sb:
+        return 1.0
+    shared = len(sa & sb)  # the union's size from the parts: no second set built (composition calls this often)
+    return shared / (len(sa) + len(sb) - shared)
 
 
 def caps_ratio(words: str) -> float:
@@ -142,11 +174,13 @@ def validate(text: str, rules: Rules, recent_norms: tuple[str, ...] = (),
     nearest = max((similarity(message, other) for other in recent_proses), default=0.0)
     host = rules.product_url.split("://", 1)[-1].split("/", 1)[0].casefold()
     links = [u.casefold() for u in _URL.findall(text)]
+    has_link = any(host in link.split("://", 1)[-1].split("/", 1)[0] for link in links)
     checks = {
         "length": 0 < length <= MAX_WEIGHTED,
         "characters": clean_characters(text),
-        "promo": rules.promo_code in text,
-        "link": any(host in link.split("://", 1)[-1].split("/", 1)[0] for link in links),
+        "promo": _as_policy(rules.promo_code in text, rules.promo_code in text, rules.promo),
+        # refused: no link of any kind, bare domains included (X links them, and bills the post)
+        "link": _as_policy(has_link, bool(links) or (rules.link is False and bool(extract_urls(text))), rules.link),
         "hashtags": 1 <= len(tags) <= rules.max_tags,
         "domain_tag": any(t.casefold() in rules.domain_tags for t in tags),
         "english": english >= rules.min_english,
@@ -156,4 +190,12 @@ def validate(text: str, rules: Rules, recent_norms: tuple[str, ...] = (),
     }
     notes = {"english": f"{english:.2f}", "caps": f"{caps_ratio(words):.2f}", "near_duplicate": f"{nearest:.2f}",
              "length": f"{length}/{MAX_WEIGHTED}"}
+    for name, wanted in (("link", rules.link), ("promo", rules.promo)):
+        if wanted is not True:
+            notes[name] = "optional" if wanted is None else "not in this post"
     return Verdict(checks, length, tags, notes)
+
+
+def _as_policy(carries: bool, carries_any: bool, wanted: bool | None) -> bool:
+    """A check under the policy: required, refused (nothing of the kind at all) or optional."""
+    return carries if wanted else (not carries_any if wanted is False else True)

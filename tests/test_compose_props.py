@@ -11,9 +11,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from botx_cli.affinity import Affinity
-from botx_cli.compose import History, TrendPick, compose_template, offer_text, rank_domains
+from botx_cli.compose import History, TrendPick, offer_text, plan_tweet, rank_domains, render_template
 from botx_cli.config import parse_config, read_toml
-from botx_cli.config_words import CATEGORIES
+from botx_cli.drafting import for_plan
+from botx_cli.grammar import expand
 from botx_cli.text import extract_hashtags, weighted_length
 from botx_cli.validate import CHECKS, caps_ratio, normalize, prose, rules_from, similarity, validate
 
@@ -21,17 +22,22 @@ CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 RULES = rules_from(CFG)
 ANGLES = [a.name for a in CFG.content.angles]
 DOMAIN = list(CFG.hashtags.domain)
+TREND_CATEGORIES = ("sports", "tech", "entertainment", "news", "calendar", "generic")  # what trends/ assigns
 lenient = settings(deadline=None, max_examples=150)
 
 # Trend hashtags as the cleaner produces them: letters and digits, camel case, up to 30 long.
 HASHTAG = st.from_regex(r"#[A-Z][A-Za-z0-9]{2,29}", fullmatch=True)
-PICK = st.builds(TrendPick, HASHTAG, st.text(min_size=1, max_size=40), st.sampled_from(CATEGORIES),
+PICK = st.builds(TrendPick, HASHTAG, st.text(min_size=1, max_size=40), st.sampled_from(TREND_CATEGORIES),
                  st.floats(0, 1), st.just(("google_rss",)))
+KINDS = st.sampled_from(["offer", "proof", "question", None])
 HISTORY = st.builds(
     History,
     own_angles=st.lists(st.sampled_from(ANGLES), max_size=12).map(tuple),
     other_angles=st.lists(st.sampled_from(ANGLES), max_size=12).map(tuple),
     own_tags=st.lists(st.sampled_from(DOMAIN), max_size=12).map(tuple),
+    own_kinds=st.lists(KINDS, max_size=12).map(tuple),
+    own_links=st.lists(st.booleans(), max_size=6).map(tuple),
+    own_promos=st.lists(st.booleans(), max_size=6).map(tuple),
 )
 SCORES = st.dictionaries(st.sampled_from(DOMAIN), st.floats(0, 1), max_size=len(DOMAIN))
 
@@ -43,22 +49,32 @@ def affinity_of(scores: dict[str, float]) -> Affinity:
 
 @lenient
 @given(st.lists(PICK, max_size=6), HISTORY, st.integers(0, 2**32), st.integers(0, 8), SCORES,
-       st.integers(1, 3))
-def test_every_composed_tweet_is_well_formed(picks, history, seed, attempt, scores, max_tags) -> None:  # type: ignore[no-untyped-def]
+       st.integers(1, 3), st.sampled_from("AB"))
+def test_every_composed_tweet_is_well_formed(picks, history, seed, attempt, scores, max_tags, account) -> None:  # type: ignore[no-untyped-def]
     cfg = replace(CFG, hashtags=replace(CFG.hashtags, max=max_tags))
-    tweet = compose_template(cfg, "A", picks, history, random.Random(seed), attempt, affinity=affinity_of(scores))
+    rng = random.Random(seed)
+    plan = plan_tweet(cfg, account, picks, history, rng, attempt, affinity=affinity_of(scores))
+    tweet = render_template(cfg, plan, rng)
     tags = extract_hashtags(tweet.text)
     folded = {t.lstrip("#").casefold() for t in DOMAIN}
     assert 1 <= len(tags) <= max_tags
     assert any(t.casefold() in folded for t in tags)
     assert weighted_length(tweet.text) <= 280
     assert "\ufffd" not in tweet.text
-    assert CFG.product.promo_code in tweet.text and "https://voltagegpu.com/?" in tweet.text
+    assert not tweet.text.lstrip().startswith(("#", "＃"))  # no layout opens with the hashtags
+    assert not plan.hook or plan.hook.rstrip()[-1] in ".!?:…"  # a hook never dangles into the next clause
+    # the link and the code follow the policy: present exactly when the plan carries them
+    assert (CFG.product.promo_code in tweet.text) == bool(plan.promo)
+    assert ("https://voltagegpu.com/?" in tweet.text) == bool(plan.link)
     assert tweet.domain_tag in tweet.hashtags and tweet.domain_tag in DOMAIN
+    if tweet.trend:  # a trend rides only when the copy names it
+        assert tweet.trend in tweet.hashtags and plan.pick.words.casefold() in RULES.prose(tweet.text).casefold()
+    else:
+        assert tweet.hashtags == (tweet.domain_tag,)
     # rotation: never the account's last angle nor the other account's last one, never the last tag
     assert tweet.angle not in history.own_angles[:1] + history.other_angles[:1]
     assert not history.own_tags or tweet.domain_tag != history.own_tags[0]
-    verdict = validate(tweet.text, replace(RULES, max_tags=max_tags))
+    verdict = validate(tweet.text, replace(for_plan(RULES, plan), max_tags=max_tags))
     # english may fairly fail for a trend of made-up words: post then tries the next candidate
     assert set(verdict.failed) <= {"english"}, verdict.failed
 
@@ -75,26 +91,41 @@ def test_domain_rank_puts_the_last_tag_last_and_breaks_ties_by_age(scores, own_t
     assert ages == sorted(ages, reverse=True)  # among equal scores, the least recently used first
 
 
-def test_hooks_follow_the_trend_category() -> None:
-    for category in ("sports", "tech", "entertainment", "news", "calendar"):
+def test_hooks_follow_the_trend_category_and_name_the_trend() -> None:
+    for category in ("sports", "tech", "entertainment", "news"):
         pick = TrendPick("#SomeTopic", "Some Topic", category)
-        hooks = {h.replace("{trend}", "Some Topic") for h in CFG.content.hooks[category]}
-        for seed in range(10):
-            tweet = compose_template(CFG, "A", [pick], History(), random.Random(seed))
-            assert tweet.category == category and any(h in tweet.text for h in hooks), tweet.text
+        for account in "AB":
+            hooks = {h.replace("{trend}", "Some Topic") for h in CFG.content.hooks[category]}
+            for seed in range(10):
+                rng = random.Random(seed)
+                tweet = render_template(CFG, plan_tweet(CFG, account, [pick], History(), rng), rng)
+                assert tweet.category == category and tweet.trend == "#SomeTopic", tweet.text
+                assert any(h in tweet.text for h in hooks) and "Some Topic" in tweet.text, tweet.text
+    # the example gives calendar filler (#MondayMotivation) no hook: it never rides, the domain tag stands alone
+    pick = TrendPick("#MondayMotivation", "MondayMotivation", "calendar")
+    for seed in range(10):
+        rng = random.Random(seed)
+        tweet = render_template(CFG, plan_tweet(CFG, "A", [pick], History(), rng), rng)
+        assert tweet.trend is None and tweet.hashtags == (tweet.domain_tag,) and "Monday" not in tweet.text
 
 
 def test_offers_are_worded_by_unit_and_layouts_vary() -> None:
-    assert offer_text(CFG, 0) == "H100 80GB from $2.10/hr"
+    assert offer_text(CFG, 0) == "H100 80GB from $2.10/hr"  # the canonical wording: every first alternative
     assert offer_text(CFG, 3) == "Llama 3.1 70B inference at $0.35/M tokens"
     layouts = set()
-    for seed in range(200):
-        tweet = compose_template(CFG, "A", [], History(), random.Random(seed))
+    for seed in range(300):
+        kinds = random.Random(seed).choice([(), ("offer",), ("offer", "proof")])
+        rng = random.Random(seed)
+        plan = plan_tweet(CFG, "AB"[seed % 2], [], History(own_kinds=kinds), rng)
+        tweet = render_template(CFG, plan, rng)
         layouts.add(tweet.layout)
-        for offer in CFG.content.offers:
-            if offer.item in tweet.text:
-                assert ("/M tokens" in tweet.text) == (offer.unit == "m_tokens")
-    assert len(layouts) == len(CFG.content.layouts)  # not always the first that fits
+        if plan.kind == "offer":
+            offer = next(o for o in CFG.content.offers if o.item == tweet.offer)
+            priced_per_token = "/M tokens" in plan.offer_text or "million tokens" in plan.offer_text
+            assert priced_per_token == (offer.unit == "m_tokens") and plan.offer_text in tweet.text, tweet.text
+        else:
+            assert tweet.offer == "" and "$" not in plan.offer_text
+    assert len(layouts) == len(CFG.content.layouts)  # every layout gets used, not always the first that fits
 
 
 def test_emoji_are_fine_and_replacement_characters_never_pass() -> None:
@@ -143,9 +174,9 @@ def test_reordered_clauses_are_the_same_message(clauses: list[str], rnd: random.
 
 
 @lenient
-@given(st.text(max_size=120), st.sampled_from(CFG.product.promo_lines))
-def test_the_promo_line_is_not_part_of_the_message(words: str, line: str) -> None:
-    promo = line.format(code=CFG.product.promo_code)
+@given(st.text(max_size=120), st.sampled_from(CFG.product.promo_lines), st.randoms())
+def test_the_promo_line_is_not_part_of_the_message(words: str, line: str, rnd: random.Random) -> None:
+    promo = expand(line, rnd).format(code=CFG.product.promo_code)  # any of its wordings
     assert RULES.prose(f"{words}\n{promo}") == RULES.prose(words)
     assert CFG.product.promo_code not in prose(f"{words} {promo}", CFG.product.promo_code)
 

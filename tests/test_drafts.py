@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 from conftest import XWorld, botx, botx_proc
 from fakes.trend_site import gpu_trend_site, TrendSite, point_trends, trends_section
+from ops_helpers import set_key
 
 from botx_cli.config import load_config
 from botx_cli.trends.calendar import calendar_tags
@@ -118,7 +119,8 @@ def test_edit_is_revalidated_and_needs_a_new_approval(queue: XWorld) -> None:
     assert edited["hashtags"] == ["#CloudGPU"] and edited["trend"] is None  # its trend tag was edited out
     assert edited["valid"] and edited["weighted_length"] < first["weighted_length"]
     bad = botx("drafts", "edit", "1", "--text", "BUY GPUS NOW!!! no code, no link")
-    assert bad.code == 3 and "promo" in bad.err and "unchanged" in bad.err and len(bad.err.splitlines()) == 1
+    # the example puts the link in every post (link_every = 1), so a manual text needs it too
+    assert bad.code == 3 and "link" in bad.err and "unchanged" in bad.err and len(bad.err.splitlines()) == 1
     assert drafts("list")[0]["text"] == text
 
 

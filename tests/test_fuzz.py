@@ -609,7 +609,8 @@ CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 LLM_RULES = rules_from(CFG)
 LAYOUT = content_settings(CFG).llm.layout
 PLAN = Plan(account="A", pick=None, category="generic", hook="", angle="cost", angle_line="Pay by the second.",
-            offer="H100 80GB", offer_text="H100 80GB from $2.10/hr", promo=LLM_RULES.promo_lines[1],
+            offer="H100 80GB", offer_text="H100 80GB from $2.10/hr",
+            promo=f"Use {CFG.product.promo_code} for 5% off your first run.",  # fixed: the example's wording varies
             link=utm_link(CFG.product.url, CFG.content.utm, "A", None), tags=("#CloudGPU",), domain="#CloudGPU")
 BUDGET = copy_budget(LAYOUT, PLAN)
 CODE = CFG.product.promo_code
@@ -736,7 +737,8 @@ def test_shouting_copy_fails_the_finished_tweet_checks(answer: str) -> None:
         return  # too few capitals to outweigh the promo line's lower case
     verdict = validate(assemble(LAYOUT, PLAN, copy), LLM_RULES)
     assert "caps" in verdict.failed, (copy, verdict.notes)
-    assert "shouting" in verdict_problem(verdict)
+    # a copy of capitals may read as no language at all: the English reason is then said first
+    assert "shouting" in verdict_problem(verdict) or "english" in verdict.failed
 
 
 FOREIGN = {

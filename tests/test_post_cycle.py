@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import XWorld, botx
+from ops_helpers import set_key
 
 SLOT = "2026-11-23T09:00:00+01:00"
 
@@ -109,6 +110,7 @@ def test_duplicate_twice_exits_3(xworld: XWorld) -> None:
 
 
 def test_manual_text_is_validated_and_nothing_sent_when_invalid(xworld: XWorld) -> None:
+    set_key(xworld.config, "compose", "promo_every", "1")  # the code in every post: a manual text needs it too
     run = xworld.post("A", "--text", "BUY GPUS NOW!!! no code, no link", when=SLOT)
     assert run.code == 3 and "promo" in run.err and "link" in run.err
     assert xworld.fake.requests == []
