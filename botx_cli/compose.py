@@ -63,7 +63,7 @@ class TrendPick:
     @property
     def words(self) -> str:
         """How the copy names it: the display name, else the hashtag split into words."""
-        return self.display or display_name(self.hashtag)
+        return (self.display or display_name(self.hashtag)).lstrip("#\uff03")  # a '#' in prose is a third tag
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,8 @@ def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: Histo
     voice = voice_of(who.voice, cfg.content.voices)
     kind = next_kind(cfg.content.kinds, history.own_kinds, attempt)
     riding = _riding(cfg, picks, history, kind, voice)
-    pick = riding[attempt % len(riding)] if riding else None
+    options: list[TrendPick | None] = [*riding, None]  # a later attempt may also go without a trend
+    pick = options[attempt % len(options)]
     featured = _occasion_offer(cfg, pick)
     if featured is not None and layouts_for(cfg, "offer", voice, hooked=True):
         kind = "offer"  # an occasion's offer makes it an offer post

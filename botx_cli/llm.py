@@ -114,12 +114,12 @@ def verdict_problem(verdict: Verdict) -> str:
 
 
 def assemble(layout: str, plan: Plan, copy: str) -> str:
-    return tidy(layout.format(copy=copy, promo=plan.promo, link=plan.link, tags=" ".join(plan.tags)))
+    return tidy(layout.format(copy=copy, promo=plan.promo, link=plan.link or plan.profile, tags=" ".join(plan.tags)))
 
 
 def copy_budget(layout: str, plan: Plan) -> int:
     """Weighted characters left for the copy once botx's parts are in (at most 200: short reads better)."""
-    fixed = weighted_length(layout.format(copy="", promo=plan.promo, link=plan.link, tags=" ".join(plan.tags)))
+    fixed = weighted_length(layout.format(copy="", promo=plan.promo, link=plan.link or plan.profile, tags=" ".join(plan.tags)))
     return max(0, min(200, MAX_WEIGHTED - fixed))
 
 

@@ -15,6 +15,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from botx_cli import grammar
 from botx_cli.claims import FactSheet, PlanFacts, offer_fact
 from botx_cli.compose import Plan, offer_text
 from botx_cli.llm import clean_copy
@@ -58,9 +59,17 @@ def fact_sheet(cfg: Config) -> FactSheet:
     offers = tuple(offer_fact(o.item, offer_text(cfg, i)) for i, o in enumerate(cfg.content.offers))
     facts = conf.facts
     return FactSheet(cfg.product.name, cfg.product.description, facts.audience, facts.does, facts.does_not,
-                     tuple(line for angle in cfg.content.angles for line in angle.lines), offers,
+                     _config_lines(cfg), offers,
                      facts.competitors, conf.llm.hype_words, sensitive, conf.llm.max_emoji,
                      urlsplit(cfg.product.url).hostname or "")
+
+
+def _config_lines(cfg: Config) -> tuple[str, ...]:
+    """Every sentence the config itself says (angle lines, proofs, questions, occasion lines), each
+    wording of its {a|b} alternatives spelled out: true, so a copy may quote their facts."""
+    pieces = [p for angle in cfg.content.angles for p in (*angle.lines, *angle.proofs, *angle.questions)]
+    pieces += [line for occasion in trend_settings(cfg).occasions for line in occasion.lines]
+    return tuple(dict.fromkeys(text for piece in pieces for text in grammar.expansions(piece, 16)))
 
 
 def trend_words(plan: Plan) -> str:
@@ -81,8 +90,9 @@ def plan_facts(plan: Plan) -> PlanFacts:
     if pick is not None:
         texts += [trend_words(plan), pick.words, pick.name, display_name(pick.hashtag), *pick.context, *pick.lines]
     offer = offer_fact(plan.offer, plan.offer_text) if plan.offer_text else None
+    own = (plan.angle_line, plan.hook, *(pick.lines if pick is not None else ()))
     return PlanFacts(plan.kind, offer, trend_words(plan) if tagged else "", pick.hashtag if tagged and pick else "",
-                     tuple(t for t in texts if t))
+                     tuple(t for t in texts if t), tuple(t for t in own if t))
 
 
 def system_prompt(cfg: Config, sheet: FactSheet, voice: str, variant: str | None) -> str:
@@ -131,7 +141,7 @@ def user_prompt(plan: Plan, budget: int, recent: tuple[str, ...] = ()) -> str:
     if pick is not None and pick.context:
         lines.append("Headlines about it: " + " | ".join(h[:160] for h in pick.context[:3]))
     if pick is not None and pick.lines:
-        lines.append("The brand's lines for it: " + " | ".join(pick.lines[:3]))
+        lines.append("The brand's lines for it: " + " | ".join(grammar.first(line) for line in pick.lines[:3]))
     lines += [f"Angle: {plan.angle}. {plan.angle_line}", f"Offer: {plan.offer_text or 'none'}",
               f"Budget: {budget} characters at most"]
     shown = [" ".join(p.split())[:200] for p in recent[:RECENT_SHOWN] if p.strip()]

@@ -103,7 +103,8 @@ class Writer:
         proses of recent posts (newest first), shown to the model to stay away from."""
         budget = copy_budget(self.settings.layout, plan)
         facts = plan_facts(plan)
-        voice = plan.voice or next((a.voice for a in self.cfg.accounts.values() if a.name == plan.account), "")
+        name = plan.voice or next((a.voice for a in self.cfg.accounts.values() if a.name == plan.account), "")
+        voice = self.cfg.content.voices.get(name) or name  # [voices.NAME] description: how the account writes
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": system_prompt(self.cfg, self.sheet, voice, variant)},
             {"role": "user", "content": user_prompt(plan, budget, recent)}]

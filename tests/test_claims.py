@@ -7,6 +7,8 @@ import json
 import threading
 
 from conftest import EXAMPLE
+
+from botx_cli import grammar
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +39,8 @@ SENTENCE = st.lists(st.sampled_from(FILLER), min_size=2, max_size=10).map(
 def plans(draw: st.DrawFn, kind: str | None = None) -> PlanFacts:
     offer = draw(st.sampled_from(OFFERS))
     trend = draw(st.sampled_from(["", *TRENDS]))
-    angle = draw(st.sampled_from([line for a in CFG.content.angles for line in a.lines]))
+    angle = draw(st.sampled_from([text for a in CFG.content.angles for line in a.lines  # as plans word them
+                                  for text in grammar.expansions(line, 16)]))
     return PlanFacts(kind or draw(st.sampled_from(["offer", "proof", "question"])), offer, trend,
                      "#" + trend.replace(" ", "") if trend else "", (angle, trend) if trend else (angle,))
 

@@ -127,6 +127,10 @@ def test_no_unsafe_trend_reaches_a_pick_under_any_policy(tmp_path: Path, policy:
         assert trends > {"#TaylorSwift"} and (TECH < trends or dataset.startswith("legacy"))
 
 
+def xworld_domain_tags() -> set[str]:
+    return {"#GPUCompute", "#CloudGPU", "#AIInference", "#LLM", "#MLOps", "#HPC"}
+
+
 ISSUE_10_ITEM_4 = ["#CloudGPUPornography", "#P0rnGPU", "#P\u043ernHubPremium", "#ISIS", "#Taliban"]
 
 
@@ -144,7 +148,10 @@ def test_the_names_issue_10_saw_posted_reach_no_tweet(xworld, site: Site, policy
     rejects = {name: why for name, why in xworld.rows("SELECT name, reason FROM trend_rejects")}
     assert {rejects[name].split(" (")[0] for name in ISSUE_10_ITEM_4} == {"blacklist:nsfw", "blacklist:war"}
     assert not {tag.casefold() for tag in posted} & {tag.casefold() for tag in ISSUE_10_ITEM_4}
-    assert "#Kubernetes" in posted  # the same page's related trend does ride
+    # the same page's related trend may ride (composition decides which of the day's picks gets a slot)
+    listed = {row["hashtag"]: row for row in json.loads(botx("trends", "--json").out)}
+    assert listed["#Kubernetes"]["used"] and any(tag.casefold() != "#blackfridayweek" and tag not in
+                                                 xworld_domain_tags() for tag in posted)
 
 
 def test_picks_carry_what_the_judgement_found(tmp_path: Path, site: Site) -> None:

@@ -320,7 +320,8 @@ def _merge(members: list[RawTrend]) -> tuple[Trend, list[RawTrend]]:
         rank=best.rank,
         volume=max(volumes) if volumes else None,
         published_at=max(dates) if dates else None,
-        display=spaced[0] if spaced else name,
+        # only hashtags seen: their body as written ("GPT5"), never a '#' inside the prose
+        display=spaced[0] if spaced else name.lstrip("#\uff03"),
         news=tuple(news.values()),
     )
     return trend, [r for r in members if r is not best]

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from botx_cli.confread import Table
+from botx_cli.config_words import pieces
 from botx_cli.text import extract_hashtags
 from botx_cli.trends.clean import to_hashtag
 from botx_cli.trends.filler import foreign_year
@@ -107,9 +108,8 @@ def parse(cfg: Config, root: Table) -> tuple[Occasion, ...]:
         offer = table.get("offer", str, None)
         if offer is not None and offer not in offers:
             raise table.fail("offer", f"{offer[:80]!r} is not the item of one of [[offers]] ({', '.join(offers)})")
-        lines = table.strings("lines", (), non_empty=False)
-        if len(lines) > 20 or any(len(line) > 280 for line in lines):
-            raise table.fail("lines", "at most 20 lines of at most 280 characters")
+        # the occasion's own sentences: pieces like [[angles]] lines ({a|b} alternatives, voice tags)
+        lines = pieces(table, "lines", (), sentence=True, voices=cfg.content.voices, max_len=280, max_items=20)
         items.append(Occasion(name, _hashtag(table, name), _when(table), table.int_between("days", 1, 1, 60),
                               table.get("holiday", bool, False), offer, lines))
     return tuple(items)

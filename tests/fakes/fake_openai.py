@@ -157,10 +157,13 @@ def default_copy(request: dict[str, Any], index: int = 0) -> str:
         if trend:
             opener += f" {trend.group(1)} or not."
     offered = offer.group(1) if offer and offer.group(1) != "none" else "it"
-    text = f"{opener} {angle.group(1) if angle else ''} Try {offered} today."
-    if kind and kind.group(1) == "question":
-        text += " What would you ship with it?"
-    return " ".join(text.split())
+    ending = " What would you ship with it?" if kind and kind.group(1) == "question" else ""
+    text = " ".join(f"{opener} {angle.group(1) if angle else ''} Try {offered} today.{ending}".split())
+    budget = re.search(r"^Budget: (\d+)", prompt, re.MULTILINE)
+    if budget and len(text) > int(budget.group(1)):  # a good model keeps to the budget: the opener goes first
+        named = f"{trend.group(1)}: " if trend else ""  # still naming the trend it is told to name
+        text = " ".join(f"{named}{angle.group(1) if angle else ''} Try {offered} today.{ending}".split())
+    return text
 
 
 @dataclass(frozen=True)
