@@ -264,8 +264,8 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
             notes.append("X refused a duplicate; composed a different tweet")
             continue
         except BotxError as err:
-            if not xapi.nothing_created(err):  # neither X's error status nor unsent: the tweet may exist
-                return _after_lost_answer(store, x, account, now, attempt_id, tweet, notes)
+            if not xapi.nothing_created(err):  # neither X's refusal nor unsent: the tweet may exist
+                return _after_lost_answer(store, x, account, now, attempt_id, tweet, notes, str(err))
             store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))  # X said no: nothing created
             raise
         _record_posted(store, x, account, now, attempt_id, tweet_id, images)
@@ -303,7 +303,7 @@ def _record_posted(store: Store, x: XAccount, account: Account, now: datetime, a
 
 
 def _after_lost_answer(store: Store, x: XAccount, account: Account, now: datetime, attempt_id: int,
-                       tweet: Any, notes: list[str]) -> PostResult:
+                       tweet: Any, notes: list[str], why: str = "") -> PostResult:
     """X may hold the tweet: look for it before anything else is sent. Not found (yet), or X
     cannot be read now: the attempt is 'unknown' and the account's next runs look again."""
     try:
@@ -314,7 +314,9 @@ def _after_lost_answer(store: Store, x: XAccount, account: Account, now: datetim
     if found:
         return PostResult(account.name, "posted", None, found, tweet.text, tweet.hashtags,
                           "answer lost, found on the timeline", notes=notes, attempt_id=attempt_id)
-    raise xapi.AmbiguousSend(f"X's answer to the post of account {account.name} was lost; the attempt stays unknown "
+    what = f"{why.split(';')[0]}, and X may have stored the tweet" if why else \
+        f"X's answer to the post of account {account.name} was lost"
+    raise xapi.AmbiguousSend(f"{what}; the attempt stays unknown "
                              "(it holds its slot and counts toward cap and gap) until the timeline shows the tweet; "
                              "nothing is sent again for this slot")
 

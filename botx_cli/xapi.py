@@ -207,7 +207,10 @@ def classify(err: Exception, account: str, action: str, now: datetime | None = N
     if found is None and isinstance(err, requests.RequestException) and never_sent(err):
         found = TemporaryFailure(f"cannot reach X on {action} for account {account}: {type(err).__name__}")
     if found is not None:
-        found.nothing_created = True  # type: ignore[attr-defined]
+        # A 5xx to a write is X's own error, yet X may have stored the post before failing
+        # (a retry then meets the duplicate check): after the last try only the timeline can tell.
+        if not (write and isinstance(err, tweepy.TwitterServerError)):
+            found.nothing_created = True  # type: ignore[attr-defined]
         return found
     if isinstance(err, (requests.RequestException, DeadlineExceeded)) or write:
         why = "no answer within the deadline" if isinstance(err, DeadlineExceeded) else type(err).__name__

@@ -108,7 +108,8 @@ def test_run_deadline_stops_retrying(xworld: XWorld) -> None:
     assert done.returncode == 75 and "server error 503" in done.stderr, done.stderr
     posts = [r for r in xworld.fake.requests if r["path"] == "/2/tweets"]
     assert 1 <= len(posts) <= 2
-    assert xworld.rows("SELECT status FROM attempts") == [("failed",)]
+    # X's 503 may still have stored the post: the attempt holds its slot until the timeline tells
+    assert xworld.rows("SELECT status FROM attempts") == [("unknown",)]
 
 
 def test_no_send_starts_without_time_for_a_whole_call(xworld: XWorld) -> None:
