@@ -24,8 +24,10 @@ from fakes.fake_x import FakeX  # noqa: E402
 
 def baseline(n: int) -> tuple[float, list[float]]:
     start = time.perf_counter()
-    procs = [(time.perf_counter(), subprocess.Popen([sys.executable, "-c", "import tweepy, typer, sqlite3"]))
-             for _ in range(n)]
+    procs = [
+        (time.perf_counter(), subprocess.Popen([sys.executable, "-c", "import tweepy, typer, sqlite3"]))
+        for _ in range(n)
+    ]
     walls = []
     for began, proc in procs:
         proc.wait()
@@ -49,10 +51,14 @@ def main() -> None:
     failed = sum(code != 0 for code in result.codes)
     locked = sum("locked" in err for err in result.stderr)
     print(f"{n} accounts in one minute: posted {posted}, failed {failed}, 'database is locked' {locked}")
-    print(f"botx post x{n}:  total {result.total:6.2f} s  p50 {statistics.median(result.walls):5.2f} s  "
-          f"p95 {p95(result.walls):5.2f} s")
-    print(f"baseline x{n}:   total {base_total:6.2f} s  p50 {statistics.median(base_walls):5.2f} s  "
-          f"p95 {p95(base_walls):5.2f} s   (import tweepy, typer, sqlite3)")
+    print(
+        f"botx post x{n}:  total {result.total:6.2f} s  p50 {statistics.median(result.walls):5.2f} s  "
+        f"p95 {p95(result.walls):5.2f} s"
+    )
+    print(
+        f"baseline x{n}:   total {base_total:6.2f} s  p50 {statistics.median(base_walls):5.2f} s  "
+        f"p95 {p95(base_walls):5.2f} s   (import tweepy, typer, sqlite3)"
+    )
     print(f"ratio total {result.total / base_total:.2f}")
     if posted != n or failed or locked:
         raise SystemExit("FAIL: every account must post exactly once")

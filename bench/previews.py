@@ -100,22 +100,40 @@ def main() -> None:
         calls = len(fake.chat_requests)
         copies = content_settings(load_config(str(llm_cfg))).llm.copies
         trip_seconds = bare_round_trips(fake.base_url, l_items)
-        env = {**os.environ, "BOTX_CONFIG": str(template_cfg), "BOTX_DB": str(folder / "template.db"),
-               "BOTX_NOW": NOW.isoformat(), "HOME": tmp, "XDG_STATE_HOME": tmp}
+        env = {
+            **os.environ,
+            "BOTX_CONFIG": str(template_cfg),
+            "BOTX_DB": str(folder / "template.db"),
+            "BOTX_NOW": NOW.isoformat(),
+            "HOME": tmp,
+            "XDG_STATE_HOME": tmp,
+        }
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "botx_cli", "preview", "--count", str(args.count), "--json"],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "botx_cli", "preview", "--count", str(args.count), "--json"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         cli_seconds = time.perf_counter() - started
     print(f"previews: {args.count} per account, 2 accounts, interleaved; every preview valid")
     print(f"template  run_preview                 {rate(t_items, t_seconds)}  ({t_items} in {t_seconds:.2f} s)")
-    print(f"  baseline bare compose_template      {rate(t_items, compose_seconds)}  "
-          f"(validation and context are the difference: x{t_seconds / compose_seconds:.0f})")
-    print(f"llm       run_preview vs fake         {rate(l_items, l_seconds)}  ({l_items} in {l_seconds:.2f} s, "
-          f"{calls} model calls of {copies} copies, every copy checked)")
-    print(f"  baseline bare chat round trip       {rate(l_items, trip_seconds)}  "
-          f"(per preview: {l_seconds / l_items * 1000:.1f} ms vs {trip_seconds / l_items * 1000:.1f} ms a call)")
-    print(f"cli       botx preview --json (proc)  {rate(t_items, cli_seconds)}  ({t_items} in {cli_seconds:.2f} s, "
-          "imports and JSON included)")
+    print(
+        f"  baseline bare compose_template      {rate(t_items, compose_seconds)}  "
+        f"(validation and context are the difference: x{t_seconds / compose_seconds:.0f})"
+    )
+    print(
+        f"llm       run_preview vs fake         {rate(l_items, l_seconds)}  ({l_items} in {l_seconds:.2f} s, "
+        f"{calls} model calls of {copies} copies, every copy checked)"
+    )
+    print(
+        f"  baseline bare chat round trip       {rate(l_items, trip_seconds)}  "
+        f"(per preview: {l_seconds / l_items * 1000:.1f} ms vs {trip_seconds / l_items * 1000:.1f} ms a call)"
+    )
+    print(
+        f"cli       botx preview --json (proc)  {rate(t_items, cli_seconds)}  ({t_items} in {cli_seconds:.2f} s, "
+        "imports and JSON included)"
+    )
 
 
 if __name__ == "__main__":

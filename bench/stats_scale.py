@@ -66,24 +66,46 @@ def generate(db: Path, posts: int) -> dict[str, int]:
         "INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, text, text_norm, hashtags,"
         " trend, angle, offer, strategy, tweet_id, posted_at) VALUES (?, ?, 'slot', 'posted', ?, ?, ?, ?, ?, ?, ?,"
         " 'H100', 'template', ?, ?)",
-        ((ACCOUNTS[i % 100], at, at, at, f"post {i} {ANGLES[i % 6]} #{TAGS[i % 6]}",
-          f"post {i} {ANGLES[i % 6]}", json.dumps([TAGS[i % 6], TAGS[(i + 1) % 6]]), TRENDS[i % 50], ANGLES[i % 6],
-          str(10**18 + i), at) for i, at in enumerate(moments)))
+        (
+            (
+                ACCOUNTS[i % 100],
+                at,
+                at,
+                at,
+                f"post {i} {ANGLES[i % 6]} #{TAGS[i % 6]}",
+                f"post {i} {ANGLES[i % 6]}",
+                json.dumps([TAGS[i % 6], TAGS[(i + 1) % 6]]),
+                TRENDS[i % 50],
+                ANGLES[i % 6],
+                str(10**18 + i),
+                at,
+            )
+            for i, at in enumerate(moments)
+        ),
+    )
     conn.executemany(
         "INSERT INTO runs (account, command, started_at, duration_ms, status, reason, tweet_id) VALUES (?, 'post', ?,"
-        " 420, ?, ?, ?)", _runs(moments))
+        " 420, ?, ?, ?)",
+        _runs(moments),
+    )
     conn.executemany(
         "INSERT INTO api_calls (at, account, method, endpoint, http_status, cost_usd, duration_ms, items)"
-        " VALUES (?, ?, ?, ?, ?, ?, 180, ?)", _calls(moments))
+        " VALUES (?, ?, ?, ?, ?, ?, 180, ?)",
+        _calls(moments),
+    )
     conn.executemany(
         "INSERT INTO metric_snapshots (tweet_id, account, fetched_at, source, impressions, likes, retweets, replies,"
         " quotes, bookmarks) VALUES (?, ?, ?, 'public', ?, ?, ?, 0, 0, 0)",
-        ((str(10**18 + i), ACCOUNTS[i % 100], at, 100 + i % 900, i % 17, i % 5) for i, at in enumerate(moments)))
+        ((str(10**18 + i), ACCOUNTS[i % 100], at, 100 + i % 900, i % 17, i % 5) for i, at in enumerate(moments)),
+    )
     conn.executemany(
         "INSERT INTO metrics_latest (tweet_id, account, post_created_at, fetched_at, source, impressions, likes,"
         " engagements) VALUES (?, ?, ?, ?, 'public', ?, ?, ?)",
-        ((str(10**18 + i), ACCOUNTS[i % 100], at, at, 100 + i % 900, i % 17, i % 17 + i % 5)
-         for i, at in enumerate(moments)))
+        (
+            (str(10**18 + i), ACCOUNTS[i % 100], at, at, 100 + i % 900, i % 17, i % 17 + i % 5)
+            for i, at in enumerate(moments)
+        ),
+    )
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode = WAL")
     counts = {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in BIG_TABLES}
@@ -164,14 +186,18 @@ def main() -> None:
         db.unlink(missing_ok=True)
         began = time.perf_counter()
         counts = generate(db, size)
-        print(f"{size:>9,} posts: generated in {time.perf_counter() - began:5.1f} s, "
-              f"{db.stat().st_size / 1e6:6.1f} MB, rows {counts}")
+        print(
+            f"{size:>9,} posts: generated in {time.perf_counter() - began:5.1f} s, "
+            f"{db.stat().st_size / 1e6:6.1f} MB, rows {counts}"
+        )
     for size, db in dbs.items():
         scans = full_scans(config, db)
         print(f"{size:>9,} posts: full scans of big tables in stats queries: {scans or 'none'}")
     env = {**os.environ, "BOTX_NOW": NOW.isoformat(), "COLUMNS": "80"}
-    argv = {size: [sys.executable, "-m", "botx_cli", "--config", str(config), "--db", str(db), "stats", "--days",
-                   "30"] for size, db in dbs.items()}
+    argv = {
+        size: [sys.executable, "-m", "botx_cli", "--config", str(config), "--db", str(db), "stats", "--days", "30"]
+        for size, db in dbs.items()
+    }
     walls: dict[int, list[float]] = {size: [] for size in dbs}
     cpus: dict[int, list[float]] = {size: [] for size in dbs}
     for size in dbs:  # warm-up: page cache and .pyc files, not counted
@@ -184,13 +210,17 @@ def main() -> None:
     med = {size: statistics.median(walls[size]) for size in dbs}
     cpu_med = {size: statistics.median(cpus[size]) for size in dbs}
     for size in args.sizes:
-        print(f"botx stats --days 30 on {size:>9,} posts: wall median {med[size] * 1000:7.1f} ms "
-              f"(min {min(walls[size]) * 1000:.1f}), CPU median {cpu_med[size] * 1000:6.1f} ms, "
-              f"{args.runs} fresh processes")
+        print(
+            f"botx stats --days 30 on {size:>9,} posts: wall median {med[size] * 1000:7.1f} ms "
+            f"(min {min(walls[size]) * 1000:.1f}), CPU median {cpu_med[size] * 1000:6.1f} ms, "
+            f"{args.runs} fresh processes"
+        )
     small, large = args.sizes
     ratio = med[large] / med[small]
-    print(f"wall ratio {ratio:.2f} (target <= 1.5)  {'OK' if ratio <= 1.5 else 'OVER'}; "
-          f"CPU ratio {cpu_med[large] / cpu_med[small]:.2f}")
+    print(
+        f"wall ratio {ratio:.2f} (target <= 1.5)  {'OK' if ratio <= 1.5 else 'OVER'}; "
+        f"CPU ratio {cpu_med[large] / cpu_med[small]:.2f}"
+    )
     if not args.keep:
         import shutil
 

@@ -39,20 +39,66 @@ from botx_cli.trends.refresh import refresh  # noqa: E402
 
 TECH = PAGES / "google-trends-trending-rss-tech-HANDMADE.xml"
 LEGACY = PAGES / "google-trends-legacy-daily-rss-US-2024-06-20.xml"
-HOSTILE = ["#CloudGPUPornography", "#P0rnGPU", "#P\u043ernHubPremium", "#ISIS", "#Taliban", "#TenCommandments",
-           "#TuesdayThoughts", "#November2026", "#Winter2026", "#MondayMotivation", "Kubernetes"]
+HOSTILE = [
+    "#CloudGPUPornography",
+    "#P0rnGPU",
+    "#P\u043ernHubPremium",
+    "#ISIS",
+    "#Taliban",
+    "#TenCommandments",
+    "#TuesdayThoughts",
+    "#November2026",
+    "#Winter2026",
+    "#MondayMotivation",
+    "Kubernetes",
+]
 # Labelled by hand from the pages and their headlines: what no policy may post.
 UNSAFE = [
-    "Travis Scott", "Robert Morris", "Stonehenge", "CDK cyberattack", "Ten Commandments", "Tropical Storm Alberto",
-    "Chris Brown", "Virginia governor race", "Ozzy Osbourne", "Pope Leo", "Hurricane Melissa",
-    "Gyanesh Kumar", "Bersuara Tanpa Provokasi", "Mansur Yavaş", "Özgür Çelik", "Binali Yıldırım", "Şara",
-    "#AdaletinSesiKademe", "#iktidarEmekliyiEzdi", "#egitimdesiddetehayır", "CHP'li", "Yeni Partiye",
-    "Menderes Belediyesi'ne", "ROKETSAN", "Maliye Bakanlığı", "Manisa Valiliği", "Bakan Çiftçi", "GAZZE'Yİ DUY",
-    "İçişleri Bakanlığı", "Netanyahu", "Macron", "Cumhurbaşkanı Erdoğan", "Muhalif",
+    "Travis Scott",
+    "Robert Morris",
+    "Stonehenge",
+    "CDK cyberattack",
+    "Ten Commandments",
+    "Tropical Storm Alberto",
+    "Chris Brown",
+    "Virginia governor race",
+    "Ozzy Osbourne",
+    "Pope Leo",
+    "Hurricane Melissa",
+    "Gyanesh Kumar",
+    "Bersuara Tanpa Provokasi",
+    "Mansur Yavaş",
+    "Özgür Çelik",
+    "Binali Yıldırım",
+    "Şara",
+    "#AdaletinSesiKademe",
+    "#iktidarEmekliyiEzdi",
+    "#egitimdesiddetehayır",
+    "CHP'li",
+    "Yeni Partiye",
+    "Menderes Belediyesi'ne",
+    "ROKETSAN",
+    "Maliye Bakanlığı",
+    "Manisa Valiliği",
+    "Bakan Çiftçi",
+    "GAZZE'Yİ DUY",
+    "İçişleri Bakanlığı",
+    "Netanyahu",
+    "Macron",
+    "Cumhurbaşkanı Erdoğan",
+    "Muhalif",
     *HOSTILE[:6],
 ]
-FILLER_OR_DATED = ["Summer solstice 2024", "#TuesdayThoughts", "#November2026", "#Winter2026", "#MondayMotivation",
-                   "Monday & Motivation", "#çarşamba", "24 Eylül Perşembe"]
+FILLER_OR_DATED = [
+    "Summer solstice 2024",
+    "#TuesdayThoughts",
+    "#November2026",
+    "#Winter2026",
+    "#MondayMotivation",
+    "Monday & Motivation",
+    "#çarşamba",
+    "24 Eylül Perşembe",
+]
 
 
 def us_feeds() -> bytes:
@@ -63,8 +109,10 @@ def us_feeds() -> bytes:
 
 
 def hostile_page() -> bytes:
-    rows = "".join(f'<tr><th class="pos">{i}</th><td class="main"><a href="/trend/{i}/">{name}</a></td></tr>'
-                   for i, name in enumerate(HOSTILE, start=1))
+    rows = "".join(
+        f'<tr><th class="pos">{i}</th><td class="main"><a href="/trend/{i}/">{name}</a></td></tr>'
+        for i, name in enumerate(HOSTILE, start=1)
+    )
     return f'<html><body><table class="trends"><tbody>{rows}</tbody></table></body></html>'.encode()
 
 
@@ -93,10 +141,13 @@ def run(folder: Path, dataset: str, policy: str, previews: int) -> dict:
         try:
             report = refresh(cfg, store, NOW)
             picks = trend_picks(cfg, store, NOW)
-            rejects = store.conn.execute("SELECT name, reason FROM trend_rejects WHERE refresh_id = ?",
-                                         (report.refresh_id,)).fetchall()
-            kept = store.conn.execute("SELECT hashtag, display, reason, relevance FROM trends WHERE refresh_id = ?"
-                                      " ORDER BY score DESC", (report.refresh_id,)).fetchall()
+            rejects = store.conn.execute(
+                "SELECT name, reason FROM trend_rejects WHERE refresh_id = ?", (report.refresh_id,)
+            ).fetchall()
+            kept = store.conn.execute(
+                "SELECT hashtag, display, reason, relevance FROM trends WHERE refresh_id = ? ORDER BY score DESC",
+                (report.refresh_id,),
+            ).fetchall()
             items = run_preview(cfg, store, ["A", "B"], previews, NOW) if previews else []
         finally:
             store.close()
@@ -104,7 +155,7 @@ def run(folder: Path, dataset: str, policy: str, previews: int) -> dict:
 
 
 def reason_kind(reason: str) -> str:
-    """"blacklist:crime (arrested, headline ...)" -> "blacklist:crime", "year:2024" -> "year"."""
+    """ "blacklist:crime (arrested, headline ...)" -> "blacklist:crime", "year:2024" -> "year"."""
     head = reason.split(" (")[0]
     return "year" if head.startswith("year:") else head
 
@@ -122,11 +173,18 @@ def main() -> None:
                 previews = args.previews if policy == "relevant" else 0
                 results[dataset, policy] = run(Path(tmp) / f"{dataset}-{policy}", dataset, policy, previews)
 
-    print(f"example config, {NOW.isoformat()}: two data sets (US feeds + trends24 worldwide; US feeds + trends24 "
-          "Turkey + a hostile getdaytrends page), every date restamped fresh")
-    dropped = Counter(reason_kind(why) for d in ("worldwide", "turkey") for _n, why in results[d, "relevant"]["rejects"])
-    kept = Counter("relevant" if why.startswith("relevant") else "not relevant"
-                   for d in ("worldwide", "turkey") for _t, _d, why, _r in results[d, "relevant"]["kept"])
+    print(
+        f"example config, {NOW.isoformat()}: two data sets (US feeds + trends24 worldwide; US feeds + trends24 "
+        "Turkey + a hostile getdaytrends page), every date restamped fresh"
+    )
+    dropped = Counter(
+        reason_kind(why) for d in ("worldwide", "turkey") for _n, why in results[d, "relevant"]["rejects"]
+    )
+    kept = Counter(
+        "relevant" if why.startswith("relevant") else "not relevant"
+        for d in ("worldwide", "turkey")
+        for _t, _d, why, _r in results[d, "relevant"]["kept"]
+    )
     print("\nkept after cleaning: " + ", ".join(f"{k} {v}" for k, v in kept.most_common()))
     print("dropped by reason:   " + ", ".join(f"{k} {v}" for k, v in dropped.most_common()))
 
@@ -137,11 +195,13 @@ def main() -> None:
         live_tags = {p.hashtag for p in live}
         riding = [i for i in items if i.trend in live_tags]
         occasion = [i for i in items if i.trend and i.trend not in live_tags]
-        print(f"\n[{dataset}] policy relevant: {len(live)} live trends of {len(picks)} picks "
-              f"({100 * len(live) / max(1, len(picks)):.0f} %); of {len(items)} composed tweets "
-              f"{100 * len(riding) / max(1, len(items)):.0f} % ride a live trend, "
-              f"{100 * len(occasion) / max(1, len(items)):.0f} % an occasion, "
-              f"{100 * (len(items) - len(riding) - len(occasion)) / max(1, len(items)):.0f} % a domain tag only")
+        print(
+            f"\n[{dataset}] policy relevant: {len(live)} live trends of {len(picks)} picks "
+            f"({100 * len(live) / max(1, len(picks)):.0f} %); of {len(items)} composed tweets "
+            f"{100 * len(riding) / max(1, len(items)):.0f} % ride a live trend, "
+            f"{100 * len(occasion) / max(1, len(items)):.0f} % an occasion, "
+            f"{100 * (len(items) - len(riding) - len(occasion)) / max(1, len(items)):.0f} % a domain tag only"
+        )
         for tag, display, why, relevance in results[dataset, "relevant"]["kept"]:
             if why.startswith("relevant"):
                 print(f"  {tag:<18} {display!r:<22} {relevance:.2f}  {why}")
@@ -150,8 +210,10 @@ def main() -> None:
     for policy in ("relevant", "any", "off"):
         tags = {p.hashtag.casefold() for d in ("worldwide", "turkey") for p in results[d, policy]["picks"]}
         bad, dated = sorted(tags & unsafe), sorted(tags & filler)
-        print(f"  {policy:<8} unsafe {len(bad)}  filler/dated {len(dated)}  "
-              f"(picks: {len(tags)}){'  ' + ', '.join(bad + dated) if bad or dated else ''}")
+        print(
+            f"  {policy:<8} unsafe {len(bad)}  filler/dated {len(dated)}  "
+            f"(picks: {len(tags)}){'  ' + ', '.join(bad + dated) if bad or dated else ''}"
+        )
 
     print("\n10 tweets that ride a live trend (template wording, policy relevant):")
     shown = 0

@@ -74,8 +74,10 @@ def main() -> None:
     for key, label in labels.items():
         print(f"{label:<{width}}  median {med[key]:.3f} s  (min {min(walls[key]):.3f}, max {max(walls[key]):.3f})")
     ratio = med["three"] / med["alone"]
-    print(f"three/alone ratio {ratio:.2f} (one after another would be about {len(THREE)}.0)"
-          f"  {'OK' if ratio < 1.5 else 'SLOW'}")
+    print(
+        f"three/alone ratio {ratio:.2f} (one after another would be about {len(THREE)}.0)"
+        f"  {'OK' if ratio < 1.5 else 'SLOW'}"
+    )
 
 
 if __name__ == "__main__":

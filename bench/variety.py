@@ -52,10 +52,13 @@ def figures(cfg: Config, items: list[Any]) -> dict[str, Any]:
     for item in items:
         days[item.slot[:10]].append(rules.prose(item.text))
     near = [float(item.notes.get("near_duplicate", 0)) for item in items]
-    return {**report(days),
-            "invalid": [(i.text, [k for k, ok in i.checks.items() if not ok]) for i in items if not i.valid],
-            "near_duplicate_max": max(near), "near_duplicate_p99": sorted(near)[int(len(near) * 0.99) - 1],
-            "kinds": Counter(getattr(i, "kind", "?") for i in items)}
+    return {
+        **report(days),
+        "invalid": [(i.text, [k for k, ok in i.checks.items() if not ok]) for i in items if not i.valid],
+        "near_duplicate_max": max(near),
+        "near_duplicate_p99": sorted(near)[int(len(near) * 0.99) - 1],
+        "kinds": Counter(getattr(i, "kind", "?") for i in items),
+    }
 
 
 def compose_previews(count: int, folder: Path) -> tuple[Config, list[Any]]:
@@ -71,15 +74,38 @@ def samples(cfg: Config, folder: Path) -> list[tuple[str, str]]:
     line and offer, a holiday, and none, composed as post would at a slot."""
     store = open_store(folder / "variety.db")
     picks = {
-        "trend #OpenAI (tech)": TrendPick("#OpenAI", "OpenAI", "tech", 0.8, ("google_rss",), display="OpenAI",
-                                          context=("OpenAI ships a new reasoning model",), matched=("openai",)),
+        "trend #OpenAI (tech)": TrendPick(
+            "#OpenAI",
+            "OpenAI",
+            "tech",
+            0.8,
+            ("google_rss",),
+            display="OpenAI",
+            context=("OpenAI ships a new reasoning model",),
+            matched=("openai",),
+        ),
         "occasion #BlackFriday": TrendPick(
-            "#BlackFriday", "Black Friday", "calendar", 0.0, ("occasions",), display="Black Friday", kind="occasion",
-            lines=("Our {Black Friday|holiday} price on 80GB A100s holds all weekend.",), offer="A100 80GB"),
-        "holiday #NewYear": TrendPick("#NewYear", "New Year", "calendar", 0.0, ("occasions",), display="New Year",
-                                      kind="occasion", holiday=True,
-                                      lines=(Piece("Start the year with a training run, not a hardware order.",
-                                                   topics=frozenset({"training"})),)),
+            "#BlackFriday",
+            "Black Friday",
+            "calendar",
+            0.0,
+            ("occasions",),
+            display="Black Friday",
+            kind="occasion",
+            lines=("Our {Black Friday|holiday} price on 80GB A100s holds all weekend.",),
+            offer="A100 80GB",
+        ),
+        "holiday #NewYear": TrendPick(
+            "#NewYear",
+            "New Year",
+            "calendar",
+            0.0,
+            ("occasions",),
+            display="New Year",
+            kind="occasion",
+            holiday=True,
+            lines=(Piece("Start the year with a training run, not a hardware order.", topics=frozenset({"training"})),),
+        ),
         "no trend": None,  # type: ignore[dict-item]
     }
     out = []
@@ -90,8 +116,9 @@ def samples(cfg: Config, folder: Path) -> list[tuple[str, str]]:
                 seed = f"{account}|sample|{label}|{slot}|{rng.random()}"
                 ctx = context_from(cfg, [], account, NOW, [pick] if pick else [])
                 tweet, verdict = first_valid(cfg, account, ctx, seed)
-                out.append((f"{account} · {label} · {tweet.kind} · {'valid' if verdict.valid else verdict.failed}",
-                            tweet.text))
+                out.append(
+                    (f"{account} · {label} · {tweet.kind} · {'valid' if verdict.valid else verdict.failed}", tweet.text)
+                )
     return out
 
 
@@ -113,18 +140,28 @@ def main() -> None:
         print(f"--- {item.account} · {item.slot} · {item.angle} · {getattr(item, 'kind', '')}\n{item.text}\n")
     ok = lambda good: "ok" if good else "FAIL"  # noqa: E731
     print(f"{found['posts']} posts, 2 accounts, {found['days']} local days, composed as post does (example config)")
-    print(f"self-BLEU-4 per day    mean {found['self_bleu_day_mean']:.3f}  worst day {found['self_bleu_day_max']:.3f}"
-          f"  (<= {LIMITS['self_bleu_day_max']}: {ok(found['self_bleu_day_max'] <= LIMITS['self_bleu_day_max'])})")
-    print(f"distinct-3 (corpus)    {found['distinct_3']:.3f}  (>= {LIMITS['distinct_3_min']}: "
-          f"{ok(found['distinct_3'] >= LIMITS['distinct_3_min'])}); distinct-2 {found['distinct_2']:.3f}; "
-          f"vocabulary {found['vocabulary']} words")
-    print(f"sentences repeated within a day (both accounts)  {len(found['repeated_sentences'])}  "
-          f"({ok(not found['repeated_sentences'])})")
-    print(f"tweets with a 3-word phrase twice                {len(found['inner_repeats'])}  "
-          f"({ok(not found['inner_repeats'])})")
+    print(
+        f"self-BLEU-4 per day    mean {found['self_bleu_day_mean']:.3f}  worst day {found['self_bleu_day_max']:.3f}"
+        f"  (<= {LIMITS['self_bleu_day_max']}: {ok(found['self_bleu_day_max'] <= LIMITS['self_bleu_day_max'])})"
+    )
+    print(
+        f"distinct-3 (corpus)    {found['distinct_3']:.3f}  (>= {LIMITS['distinct_3_min']}: "
+        f"{ok(found['distinct_3'] >= LIMITS['distinct_3_min'])}); distinct-2 {found['distinct_2']:.3f}; "
+        f"vocabulary {found['vocabulary']} words"
+    )
+    print(
+        f"sentences repeated within a day (both accounts)  {len(found['repeated_sentences'])}  "
+        f"({ok(not found['repeated_sentences'])})"
+    )
+    print(
+        f"tweets with a 3-word phrase twice                {len(found['inner_repeats'])}  "
+        f"({ok(not found['inner_repeats'])})"
+    )
     print(f"invalid tweets                                   {len(found['invalid'])}  ({ok(not found['invalid'])})")
-    print(f"near-duplicate score: highest {found['near_duplicate_max']:.2f}, p99 {found['near_duplicate_p99']:.2f}"
-          f" (limit {cfg.validation.near_duplicate_threshold})")
+    print(
+        f"near-duplicate score: highest {found['near_duplicate_max']:.2f}, p99 {found['near_duplicate_p99']:.2f}"
+        f" (limit {cfg.validation.near_duplicate_threshold})"
+    )
     print("kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(found["kinds"].items())))
     for day, sentence, times in found["repeated_sentences"][:10]:
         print(f"  repeated on {day} x{times}: {sentence}")

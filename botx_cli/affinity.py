@@ -20,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from botx_cli.clock import iso
 from botx_cli.config import Config
@@ -51,7 +52,6 @@ class Affinity:
         extra = self.trends.get(trend.casefold(), {}) if trend else {}
         return {tag: base.get(tag, 0.0) + TREND_WEIGHT * extra.get(tag, 0.0) for tag in {*base, *extra}}
 
-
     def _angle_mean(self, angle: str) -> dict[str, float]:
         rows = [scores for (name, _offer), scores in self.plans.items() if name == angle]
         tags = {tag for scores in rows for tag in scores}
@@ -71,10 +71,13 @@ def config_hash(cfg: Config) -> str:
     """Hash of what the scores depend on: domain tags and their descriptions, angles, offers."""
     from botx_cli.compose import offer_text
 
-    parts = {"algorithm": ALGORITHM, "domain": list(cfg.hashtags.domain), "about": settings(cfg).about,
-             "angles": [[a.name, *a.lines, *(sorted(p.units | p.topics) for p in a.lines)]
-                        for a in cfg.content.angles],
-             "offers": [offer_text(cfg, i) for i in range(len(cfg.content.offers))]}
+    parts = {
+        "algorithm": ALGORITHM,
+        "domain": list(cfg.hashtags.domain),
+        "about": settings(cfg).about,
+        "angles": [[a.name, *a.lines, *(sorted(p.units | p.topics) for p in a.lines)] for a in cfg.content.angles],
+        "offers": [offer_text(cfg, i) for i in range(len(cfg.content.offers))],
+    }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -88,9 +91,13 @@ def _plan_documents(cfg: Config) -> dict[str, str]:
     from botx_cli.compose import offer_text
     from botx_cli.wording import compatible
 
-    return {plan_key(angle.name, offer.item):
-            f"{angle.name} {_words([ln for ln in angle.lines if compatible([ln], offer)])} {offer_text(cfg, i)}"
-            for angle in cfg.content.angles for i, offer in enumerate(cfg.content.offers)}
+    return {
+        plan_key(
+            angle.name, offer.item
+        ): f"{angle.name} {_words([ln for ln in angle.lines if compatible([ln], offer)])} {offer_text(cfg, i)}"
+        for angle in cfg.content.angles
+        for i, offer in enumerate(cfg.content.offers)
+    }
 
 
 def _words(lines: list[str]) -> str:
@@ -112,9 +119,12 @@ def _similarities(cfg: Config, documents: dict[str, str]) -> list[tuple[str, str
     matrix = vectorizer.fit_transform(corpus)
     keys = list(documents)
     start = len(corpus) - len(keys)
-    sims = cosine_similarity(matrix[start:], matrix[:len(tags)])
-    return [(key, tag, round(float(sims[row, col]), 4))
-            for row, key in enumerate(keys) for col, tag in enumerate(cfg.hashtags.domain)]
+    sims = cosine_similarity(matrix[start:], matrix[: len(tags)])
+    return [
+        (key, tag, round(float(sims[row, col]), 4))
+        for row, key in enumerate(keys)
+        for col, tag in enumerate(cfg.hashtags.domain)
+    ]
 
 
 def _store_rows(store: Store, digest: str, kind: str, rows: Iterable[tuple[str, str, float]], now: datetime) -> None:
@@ -122,11 +132,14 @@ def _store_rows(store: Store, digest: str, kind: str, rows: Iterable[tuple[str, 
         if kind == PLAN:  # rows of older configs are dead weight
             conn.execute("DELETE FROM affinities WHERE kind = ? AND config_hash != ?", (PLAN, digest))
         else:
-            conn.execute("DELETE FROM affinities WHERE kind = ? AND computed_at < ?",
-                         (TREND, iso(now - TREND_ROWS_KEPT)))
-        conn.executemany("INSERT OR REPLACE INTO affinities (config_hash, kind, key, domain_tag, score, computed_at)"
-                         " VALUES (?, ?, ?, ?, ?, ?)",
-                         [(digest, kind, key, tag, score, iso(now)) for key, tag, score in rows])
+            conn.execute(
+                "DELETE FROM affinities WHERE kind = ? AND computed_at < ?", (TREND, iso(now - TREND_ROWS_KEPT))
+            )
+        conn.executemany(
+            "INSERT OR REPLACE INTO affinities (config_hash, kind, key, domain_tag, score, computed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(digest, kind, key, tag, score, iso(now)) for key, tag, score in rows],
+        )
 
 
 def _trend_documents(trends: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -150,8 +163,10 @@ def refresh_trends(cfg: Config, store: Store, trends: Iterable[tuple[str, str]],
 def _read(store: Store, digest: str) -> Affinity:
     plans: dict[tuple[str, str], dict[str, float]] = {}
     trends: dict[str, dict[str, float]] = {}
-    rows = store.conn.execute("SELECT kind, key, domain_tag, score FROM affinities WHERE config_hash = ?"
-                              " AND kind IN (?, ?)", (digest, PLAN, TREND))
+    rows = store.conn.execute(
+        "SELECT kind, key, domain_tag, score FROM affinities WHERE config_hash = ? AND kind IN (?, ?)",
+        (digest, PLAN, TREND),
+    )
     for kind, key, tag, score in rows:
         if kind == PLAN:
             angle, _sep, offer = key.partition("\x1f")
@@ -170,12 +185,16 @@ def _claim(store: Store, digest: str, now: datetime) -> bool:
     computes, the others compose this once with what is stored (plain least-recent rotation
     when nothing is), instead of each loading scikit-learn."""
     with store.write() as conn:
-        held = conn.execute("SELECT computed_at FROM affinities WHERE config_hash = ? AND kind = ?",
-                            (digest, CLAIM)).fetchone()
+        held = conn.execute(
+            "SELECT computed_at FROM affinities WHERE config_hash = ? AND kind = ?", (digest, CLAIM)
+        ).fetchone()
         if held and held[0] >= iso(now - CLAIM_STALE):
             return False
-        conn.execute("INSERT OR REPLACE INTO affinities (config_hash, kind, key, domain_tag, score, computed_at)"
-                     " VALUES (?, ?, '', '', 0, ?)", (digest, CLAIM, iso(now)))
+        conn.execute(
+            "INSERT OR REPLACE INTO affinities (config_hash, kind, key, domain_tag, score, computed_at)"
+            " VALUES (?, ?, '', '', 0, ?)",
+            (digest, CLAIM, iso(now)),
+        )
     return True
 
 
@@ -199,4 +218,3 @@ def load(cfg: Config, store: Store, picks: Iterable[Any], now: datetime) -> Affi
         with store.write() as conn:
             conn.execute("DELETE FROM affinities WHERE config_hash = ? AND kind = ?", (digest, CLAIM))
     return _read(store, digest)
-

@@ -19,37 +19,59 @@ from dataclasses import dataclass
 from botx_cli.text import count_emoji
 
 # A price as a reader sees one: "$2.10", "$ 2", "2.10 USD", "5 dollars", "€3".
-_PRICE = re.compile(r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:usd|dollars?|bucks|cents?|eur|euros?)\b",
-                    re.IGNORECASE)
+_PRICE = re.compile(
+    r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:usd|dollars?|bucks|cents?|eur|euros?)\b", re.IGNORECASE
+)
 # A price with its unit, as an offer's wording gives it: "$2.10/hr", "$0.35/M tokens", "$9 a month".
 _QUOTE = re.compile(r"\$\d[\d,]*(?:\.\d+)?(?:\s?/\s?[A-Za-z][\w-]*(?: tokens?)?|\s(?:per|an?|each)\s[A-Za-z][\w-]*)?")
 # A word: letters and digits, with inner dots, hyphens, apostrophes ("3.1", "OpenAI-compatible", "it's").
 _TOKEN = re.compile(r"[^\W_](?:[\w.'’+-]*[^\W_])?")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 _NUMBER_WORDS = frozenset(
-    "two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred hundreds"
-    " thousand thousands million millions billion billions twice double triple tenfold".split())
+    ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "twice", "double", "triple", "tenfold"]
+)
 # Capitalised words any post may use without a source: pronouns, days, months, the field's acronyms.
 _COMMON_NAMES = frozenset(
-    "i i'm i've i'll i'd ai ml gpu gpus cpu cpus api apis llm llms sdk cli faq eta ok okay url urls ssh vm vms"
-    " monday tuesday wednesday thursday friday saturday sunday january february march april may june july"
-    " august september october november december".split())
-_SENTENCE_END = frozenset(".!?:;\n\"“(—–-…")
+    ["i", "i'm", "i've", "i'll", "i'd", "ai", "ml", "gpu", "gpus", "cpu", "cpus", "api", "apis", "llm", "llms", "sdk", "cli", "faq", "eta", "ok", "okay", "url", "urls", "ssh", "vm", "vms", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+)
+_SENTENCE_END = frozenset('.!?:;\n"“(—–-…')
 
-GUARANTEES = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"\bguarantee[ds]?\b", r"\bwarrant(?:y|ies|ied)\b", r"\b100\s?%", r"\b(?:zero|no)[ -](?:downtime|risk|outages?)\b",
-    r"\bnever (?:goes|go|went|going) (?:down|offline)\b", r"\bnever (?:fails?|crash(?:es)?|breaks?)\b",
-    r"\balways (?:up|on|online|available)\b", r"\brisk[- ]free\b", r"\bpromise[ds]?\b", r"\bunlimited\b",
-    r"\bforever\b"))
-BAIT = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"\b(?:rt|retweet|repost)\s+(?:if|this|to)\b", r"\blike\s+if\b",
-    r"\blike\s*(?:and|&|\+|,)\s*(?:follow|retweet|rt|share|repost|subscribe)\b", r"\bfollow\s+(?:us|me)\b",
-    r"\btag\s+(?:a|your|some|\d+|two|three)?\s*(?:friends?|someone|mates?|buddy|buddies|teammates?|colleagues?|devs?)\b",
-    r"\bshare\s+(?:if|this post|this with)\b", r"\bsmash\s+(?:that|the)\b", r"\bcomment\s+(?:below|with)\b",
-    r"\bdrop\s+(?:a|an|your)\s+\S+\s+(?:below|in the (?:comments|replies))\b", r"\breply\s+with\b",
-    r"\bturn on (?:post )?notifications\b", r"\bgiveaway\b"))
-_SPELLED_SITE = re.compile(r"\b\w+\s*[(\[{]?\s*dot\s*[)\]}]?\s*(?:com|net|org|io|ai|dev|co|app|cloud|gg|xyz)\b",
-                           re.IGNORECASE)
+GUARANTEES = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\bguarantee[ds]?\b",
+        r"\bwarrant(?:y|ies|ied)\b",
+        r"\b100\s?%",
+        r"\b(?:zero|no)[ -](?:downtime|risk|outages?)\b",
+        r"\bnever (?:goes|go|went|going) (?:down|offline)\b",
+        r"\bnever (?:fails?|crash(?:es)?|breaks?)\b",
+        r"\balways (?:up|on|online|available)\b",
+        r"\brisk[- ]free\b",
+        r"\bpromise[ds]?\b",
+        r"\bunlimited\b",
+        r"\bforever\b",
+    )
+)
+BAIT = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(?:rt|retweet|repost)\s+(?:if|this|to)\b",
+        r"\blike\s+if\b",
+        r"\blike\s*(?:and|&|\+|,)\s*(?:follow|retweet|rt|share|repost|subscribe)\b",
+        r"\bfollow\s+(?:us|me)\b",
+        r"\btag\s+(?:a|your|some|\d+|two|three)?\s*(?:friends?|someone|mates?|buddy|buddies|teammates?|colleagues?|devs?)\b",
+        r"\bshare\s+(?:if|this post|this with)\b",
+        r"\bsmash\s+(?:that|the)\b",
+        r"\bcomment\s+(?:below|with)\b",
+        r"\bdrop\s+(?:a|an|your)\s+\S+\s+(?:below|in the (?:comments|replies))\b",
+        r"\breply\s+with\b",
+        r"\bturn on (?:post )?notifications\b",
+        r"\bgiveaway\b",
+    )
+)
+_SPELLED_SITE = re.compile(
+    r"\b\w+\s*[(\[{]?\s*dot\s*[)\]}]?\s*(?:com|net|org|io|ai|dev|co|app|cloud|gg|xyz)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +107,16 @@ class FactSheet:
 
     def texts(self) -> tuple[str, ...]:
         """Where a number or a name may come from (what it does not do counts: it may be denied)."""
-        return (self.product, self.description, self.audience, *self.does, *self.does_not, *self.lines,
-                *(o.text for o in self.offers), self.site)
+        return (
+            self.product,
+            self.description,
+            self.audience,
+            *self.does,
+            *self.does_not,
+            *self.lines,
+            *(o.text for o in self.offers),
+            self.site,
+        )
 
 
 @dataclass(frozen=True)
@@ -103,8 +133,13 @@ class PlanFacts:
 
 def problems(copy: str, sheet: FactSheet, plan: PlanFacts) -> list[str]:
     """Every reason this copy cannot be shipped, said so the model can fix it; [] when fine."""
-    found = [*_banned(copy, sheet, plan), *_prices(copy, sheet, plan), *_numbers(copy, sheet, plan),
-             *_names(copy, sheet, plan), *_plan(copy, sheet, plan)]
+    found = [
+        *_banned(copy, sheet, plan),
+        *_prices(copy, sheet, plan),
+        *_numbers(copy, sheet, plan),
+        *_names(copy, sheet, plan),
+        *_plan(copy, sheet, plan),
+    ]
     return list(dict.fromkeys(found))
 
 
@@ -119,6 +154,7 @@ def score(copy: str, nearest: float, budget: int, plan: PlanFacts) -> float:
 
 # -- the rules ----------------------------------------------------------------------------------
 
+
 def _banned(copy: str, sheet: FactSheet, plan: PlanFacts) -> list[str]:
     out = []
     # The config's own sentences were written by the operator: a term they use ("a node dies
@@ -127,18 +163,18 @@ def _banned(copy: str, sheet: FactSheet, plan: PlanFacts) -> list[str]:
     if _shouting(copy):
         out.append("it is shouting (too many capital letters); write in sentence case")
     if "{" in copy or "}" in copy:
-        out.append("it is not plain copy (it has braces); put only the post's words in \"copy\"")
+        out.append('it is not plain copy (it has braces); put only the post\'s words in "copy"')
     words = _joined(copy)
     for label, patterns in (("promises a guarantee", GUARANTEES), ("asks for engagement", BAIT)):
         hit = next((m.group() for p in patterns for m in [p.search(copy)] if m), None)
         if hit:
-            out.append(f"it {label} (\"{hit.strip()}\"); state plain facts")
+            out.append(f'it {label} ("{hit.strip()}"); state plain facts')
     rivals = [c for c in sheet.competitors if _has_phrase(words, c)]
     if rivals:
         out.append(f"it names a competitor ({rivals[0]}); never name or attack competitors")
     touchy = [t for t in sheet.sensitive if _has_phrase(words, t) and not _has_phrase(said, t)]
     if touchy:
-        out.append(f"it touches politics, tragedy or other sensitive news (\"{touchy[0]}\"); stay off those topics")
+        out.append(f'it touches politics, tragedy or other sensitive news ("{touchy[0]}"); stay off those topics')
     hype = [h for h in sheet.hype_words if _has_phrase(words, h, inflected=True)]
     if hype:
         out.append(f"it uses hype words ({', '.join(hype[:3])}); say what the product does plainly")
@@ -162,14 +198,16 @@ def _prices(copy: str, sheet: FactSheet, plan: PlanFacts) -> list[str]:
         price = _compact(match.group())
         if price in own and not (offer and price == offer.price):
             continue
-        owner = _last_item_before(copy[:match.start()], marks)
+        owner = _last_item_before(copy[: match.start()], marks)
         if offer and owner and owner != offer.item:
             out.append(f"it gives {match.group().strip()} to {owner}; that price is the {offer.item}'s only")
         elif not offer or not offer.price:
             out.append(f"it quotes a price ({match.group().strip()}) this post has no offer for")
         elif price != offer.price:
-            out.append(f"it quotes {match.group().strip()}; the only price it may give is the planned offer's "
-                       f"({offer.quote or offer.price})")
+            out.append(
+                f"it quotes {match.group().strip()}; the only price it may give is the planned offer's "
+                f"({offer.quote or offer.price})"
+            )
         elif offer.quote and offer.quote not in copy:
             out.append(f"it gives the price without its exact unit; write it exactly as {offer.quote}")
     return out
@@ -215,13 +253,14 @@ def _plan(copy: str, sheet: FactSheet, plan: PlanFacts) -> list[str]:
         words = {t.casefold() for t in _TOKEN.findall(copy)}
         missing = [t for t in _TOKEN.findall(offer.item) if _name_like(t, True) and t.casefold() not in words]
         if (offer.quote and offer.quote not in copy) or missing:
-            out.append(f"it leaves out the offer as given; include \"{offer.text}\" with its exact price and unit")
+            out.append(f'it leaves out the offer as given; include "{offer.text}" with its exact price and unit')
     if plan.kind == "question" and "?" not in copy:
         out.append("it asks the reader no question; this post is a question to the reader")
     return out
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
 
 def _fold(text: str) -> str:
     """Casefolded, accents off, every run of non-alphanumerics one space (hyphens too)."""
@@ -273,8 +312,12 @@ def _spells_site(copy: str, site: str) -> bool:
     label = site.casefold().removeprefix("www.").split(".")[0]
     if not label:
         return False
-    return re.search(rf"\b{re.escape(label)}\s*(?:[.,·•]|\s)\s*(?:com|net|org|io|ai|dev|co|app|cloud)\b",
-                     copy, re.IGNORECASE) is not None
+    return (
+        re.search(
+            rf"\b{re.escape(label)}\s*(?:[.,·•]|\s)\s*(?:com|net|org|io|ai|dev|co|app|cloud)\b", copy, re.IGNORECASE
+        )
+        is not None
+    )
 
 
 def _names_trend(copy: str, plan: PlanFacts) -> bool:

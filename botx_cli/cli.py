@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,33 +26,39 @@ if TYPE_CHECKING:
     from botx_cli.config import Config
     from botx_cli.store import Store
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
-                  help="Promote a product on X from a handful of accounts, safely, from cron.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Promote a product on X from a handful of accounts, safely, from cron.",
+)
 _verbose = False
-_db_in_use: Optional[Path] = None  # named in a database error line
+_db_in_use: Path | None = None  # named in a database error line
 
 
 @dataclass
 class Env:
-    config_path: Optional[str]
-    db_path: Optional[str]
+    config_path: str | None
+    db_path: str | None
     verbose: bool
     quiet: bool
 
-    def config(self) -> "Config":
+    def config(self) -> Config:
         from botx_cli.config import load_config
 
         cfg = load_config(self.config_path)
         redact.use(cfg)  # every sink masks this config's secrets from now on
         return cfg
 
-    def db_file(self, cfg: "Config") -> Path:
+    def db_file(self, cfg: Config) -> Path:
         import os
 
         return Path(self.db_path or os.environ.get("BOTX_DB") or str(cfg.db_path)).expanduser()
 
-    def store(self, cfg: "Config") -> "Store":
-        from botx_cli.store import open_store, settings as store_settings
+    def store(self, cfg: Config) -> Store:
+        from botx_cli.store import open_store
+        from botx_cli.store import settings as store_settings
 
         global _db_in_use
         _db_in_use = self.db_file(cfg)
@@ -65,7 +71,7 @@ def _now():  # type: ignore[no-untyped-def]
     return now()
 
 
-def _warn_llm_key(cfg: "Config", quiet: bool) -> None:
+def _warn_llm_key(cfg: Config, quiet: bool) -> None:
     """The llm strategy without its key composes with templates: say so on stderr (not with -q)."""
     from botx_cli.llm import missing_key
 
@@ -75,11 +81,16 @@ def _warn_llm_key(cfg: "Config", quiet: bool) -> None:
 
 
 @app.callback()
-def root(ctx: typer.Context,
-         config: Annotated[Optional[str], typer.Option("--config", help="config.toml (else $BOTX_CONFIG, ./config.toml, ~/.config/botx/config.toml)")] = None,
-         db: Annotated[Optional[str], typer.Option("--db", help="SQLite file (else $BOTX_DB, else [storage] path)")] = None,
-         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say why; tracebacks on errors")] = False,
-         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")] = False) -> None:
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        str | None,
+        typer.Option("--config", help="config.toml (else $BOTX_CONFIG, ./config.toml, ~/.config/botx/config.toml)"),
+    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help="SQLite file (else $BOTX_DB, else [storage] path)")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say why; tracebacks on errors")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")] = False,
+) -> None:
     global _verbose
     _verbose = verbose
     ctx.obj = Env(config, db, verbose, quiet)
@@ -89,7 +100,7 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say why; trac
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")]
 
 
-def _flags(ctx: typer.Context, verbose: bool, quiet: bool) -> "Env":
+def _flags(ctx: typer.Context, verbose: bool, quiet: bool) -> Env:
     """-v/-q are accepted before or after the command name (cron lines put them last)."""
     global _verbose
     env: Env = ctx.obj
@@ -98,11 +109,11 @@ def _flags(ctx: typer.Context, verbose: bool, quiet: bool) -> "Env":
     return env
 
 
-AccountOpt = Annotated[Optional[str], typer.Option("--account", "-a", help="Account name from [accounts]")]
+AccountOpt = Annotated[str | None, typer.Option("--account", "-a", help="Account name from [accounts]")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 
 
-def json_failure_doc(json_out: bool, account: Optional[str] = None, **base: object) -> None:
+def json_failure_doc(json_out: bool, account: str | None = None, **base: object) -> None:
     """Arguments parsed: from here a failure of a --json command still prints its document
     ({"account", "status": "failed", "reason", "detail", ...}; DESIGN "--json")."""
     if json_out:
@@ -110,12 +121,18 @@ def json_failure_doc(json_out: bool, account: Optional[str] = None, **base: obje
 
 
 @app.command()
-def post(ctx: typer.Context,
-         account: Annotated[str, typer.Option("--account", "-a", help="Account name from [accounts]")],
-         dry_run: Annotated[bool, typer.Option("--dry-run", help="Everything but the API call and the post record")] = False,
-         force: Annotated[bool, typer.Option("--force", help="Skip window, cap, gap and slot gates (never pause, limits, duplicates)")] = False,
-         text: Annotated[Optional[str], typer.Option("--text", help="Post this one-off text (still validated)")] = None,
-         json_out: JsonOpt = False, verbose: VerboseOpt = False, quiet: QuietOpt = False) -> None:
+def post(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Option("--account", "-a", help="Account name from [accounts]")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Everything but the API call and the post record")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Skip window, cap, gap and slot gates (never pause, limits, duplicates)")
+    ] = False,
+    text: Annotated[str | None, typer.Option("--text", help="Post this one-off text (still validated)")] = None,
+    json_out: JsonOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
     """One cron cycle for one account: gates, compose, validate, post, record."""
     from botx_cli.post import PostOptions, run_post
 
@@ -133,7 +150,7 @@ def post(ctx: typer.Context,
         render.post_line(result, env.verbose, env.quiet)
 
 
-def _hard_stop(cfg: "Config", account: str):  # type: ignore[no-untyped-def]
+def _hard_stop(cfg: Config, account: str):  # type: ignore[no-untyped-def]
     """Past [x] run_deadline_seconds plus a grace the run's own checks did not stop it (a wait no
     deadline reaches): one line and exit 75, as kill -9 would leave it, which the next run
     reconciles. Cron must never stack runs of one account."""
@@ -144,8 +161,10 @@ def _hard_stop(cfg: "Config", account: str):  # type: ignore[no-untyped-def]
     seconds = cfg.x.run_deadline_seconds
 
     def stop() -> None:
-        render.error_line(f"post of account {account} still running {seconds + _grace(seconds):g} s after it "
-                          f"started ([x] run_deadline_seconds = {seconds:g}); stopped, the next run reconciles it")
+        render.error_line(
+            f"post of account {account} still running {seconds + _grace(seconds):g} s after it "
+            f"started ([x] run_deadline_seconds = {seconds:g}); stopped, the next run reconciles it"
+        )
         os._exit(75)
 
     return HardStop(seconds + _grace(seconds), stop)
@@ -156,9 +175,12 @@ def _grace(seconds: float) -> float:
 
 
 @app.command()
-def preview(ctx: typer.Context, account: AccountOpt = None,
-            count: Annotated[int, typer.Option("--count", "-n", min=1, max=1000, help="Tweets per account")] = 3,
-            json_out: JsonOpt = False) -> None:
+def preview(
+    ctx: typer.Context,
+    account: AccountOpt = None,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=1000, help="Tweets per account")] = 3,
+    json_out: JsonOpt = False,
+) -> None:
     """Show the next tweets of each account exactly as post would compose them."""
     from botx_cli.preview import run_preview
 
@@ -177,8 +199,9 @@ def preview(ctx: typer.Context, account: AccountOpt = None,
 
 
 @app.command()
-def check(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Tweet text to check")],
-          json_out: JsonOpt = False) -> None:
+def check(
+    ctx: typer.Context, text: Annotated[str, typer.Argument(help="Tweet text to check")], json_out: JsonOpt = False
+) -> None:
     """Weighted length, hashtags and the validation verdict for a text."""
     from botx_cli.preview import run_check
 
@@ -187,8 +210,14 @@ def check(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Tweet te
     cfg = env.config()
     verdict = run_check(cfg, env.store(cfg), text, _now())
     if json_out:
-        render.emit_json({"weighted_length": verdict.weighted_length, "valid": verdict.valid,
-                          "hashtags": verdict.hashtags, "checks": verdict.checks})
+        render.emit_json(
+            {
+                "weighted_length": verdict.weighted_length,
+                "valid": verdict.valid,
+                "hashtags": verdict.hashtags,
+                "checks": verdict.checks,
+            }
+        )
     else:
         render.check(verdict)
     if not verdict.valid:
@@ -196,8 +225,14 @@ def check(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Tweet te
 
 
 @app.command()
-def pause(ctx: typer.Context, account: AccountOpt = None,
-          minutes: Annotated[Optional[int], typer.Option("--minutes", min=1, max=10 * 365 * 24 * 60, help="Cooldown length; default until resume")] = None) -> None:
+def pause(
+    ctx: typer.Context,
+    account: AccountOpt = None,
+    minutes: Annotated[
+        int | None,
+        typer.Option("--minutes", min=1, max=10 * 365 * 24 * 60, help="Cooldown length; default until resume"),
+    ] = None,
+) -> None:
     """Stop posting (one account or all) until resumed, or for N minutes."""
     from botx_cli.post import pause_until
 
@@ -227,15 +262,24 @@ def resume(ctx: typer.Context, account: AccountOpt = None) -> None:
     limits = sum(store.clear_blocks(acct) for acct in names)  # stored X limits and credits blocks too
     if not env.quiet:
         extra = f"; cleared {limits} stored X limit(s), X's next answer says what is left" if limits else ""
-        print(f"resumed {'account ' + name if account else 'all accounts'}"
-              + ("" if cleared or limits else " (was not paused)") + extra)
+        print(
+            f"resumed {'account ' + name if account else 'all accounts'}"
+            + ("" if cleared or limits else " (was not paused)")
+            + extra
+        )
 
 
 @app.command()
-def trends(ctx: typer.Context,
-           refresh: Annotated[bool, typer.Option("--refresh", help="Fetch every due source now, even if the cache is fresh")] = False,
-           limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="Trends to show")] = 20,
-           json_out: JsonOpt = False, verbose: VerboseOpt = False, quiet: QuietOpt = False) -> None:
+def trends(
+    ctx: typer.Context,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Fetch every due source now, even if the cache is fresh")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="Trends to show")] = 20,
+    json_out: JsonOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
     """Trend candidates: sources, rank, relevance, hashtag form, age (refreshed when stale)."""
     from botx_cli.trends.listing import run_trends
 
@@ -270,17 +314,24 @@ def cron(ctx: typer.Context) -> None:
     accounts = [(a.name, a.index) for a in cfg.accounts.values() if a.enabled]
     extra: list[str] = []
     if cfg.trends.policy != "off" and trend_settings(cfg).network():
-        extra += ["# trend cache: refreshed just before it goes stale, so posts never wait for the sources",
-                  cron_line(cfg.trends.cache_minutes, command)]
-    extra += ["# engagement snapshots of the last week's posts, within [metrics] daily_read_budget",
-              f"50 */6 * * * {command} metrics --days 7 --quiet"]
+        extra += [
+            "# trend cache: refreshed just before it goes stale, so posts never wait for the sources",
+            cron_line(cfg.trends.cache_minutes, command),
+        ]
+    extra += [
+        "# engagement snapshots of the last week's posts, within [metrics] daily_read_budget",
+        f"50 */6 * * * {command} metrics --days 7 --quiet",
+    ]
     print("\n".join(cron_lines(cfg.schedule, cfg.timezone.key, accounts, command, extra)))
 
 
 @app.command()
-def stats(ctx: typer.Context, account: AccountOpt = None,
-          days: Annotated[int, typer.Option("--days", "-d", min=1, max=3650, help="Local days back, today included")] = 7,
-          json_out: JsonOpt = False) -> None:
+def stats(
+    ctx: typer.Context,
+    account: AccountOpt = None,
+    days: Annotated[int, typer.Option("--days", "-d", min=1, max=3650, help="Local days back, today included")] = 7,
+    json_out: JsonOpt = False,
+) -> None:
     """What happened: posts, skips, failures, engagement, limits, next slots, API spend."""
     from botx_cli.stats import run_stats
 
@@ -297,9 +348,17 @@ def stats(ctx: typer.Context, account: AccountOpt = None,
 
 
 @app.command()
-def metrics(ctx: typer.Context, account: AccountOpt = None,
-            days: Annotated[Optional[int], typer.Option("--days", "-d", min=1, max=3650, help="Posts of the last N days (default [metrics] days)")] = None,
-            json_out: JsonOpt = False, verbose: VerboseOpt = False, quiet: QuietOpt = False) -> None:
+def metrics(
+    ctx: typer.Context,
+    account: AccountOpt = None,
+    days: Annotated[
+        int | None,
+        typer.Option("--days", "-d", min=1, max=3650, help="Posts of the last N days (default [metrics] days)"),
+    ] = None,
+    json_out: JsonOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
     """Fetch engagement of recent own posts into snapshots, within the daily read budget."""
     from botx_cli.metrics import run_metrics
 
@@ -317,8 +376,10 @@ def metrics(ctx: typer.Context, account: AccountOpt = None,
 
 
 @app.command()
-def doctor(ctx: typer.Context,
-           online: Annotated[bool, typer.Option("--online", help="Also call GET /2/users/me per account")] = False) -> None:
+def doctor(
+    ctx: typer.Context,
+    online: Annotated[bool, typer.Option("--online", help="Also call GET /2/users/me per account")] = False,
+) -> None:
     """Check config, credentials, database, schedule and policy."""
     from botx_cli.doctor import run_doctor
 
@@ -331,8 +392,10 @@ def doctor(ctx: typer.Context,
 
 
 @app.command()
-def init(path: Annotated[Path, typer.Argument(help="Where to write (default ./config.toml)")] = Path("config.toml"),
-         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False) -> None:
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write (default ./config.toml)")] = Path("config.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
+) -> None:
     """Write a commented config.toml to start from."""
     from botx_cli.initcfg import write_config
 

@@ -7,7 +7,7 @@ NoValidTweet, exit 3). `ctx.obj` is cli.Env, set by the root callback.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,13 +16,18 @@ from botx_cli import render
 if TYPE_CHECKING:
     from datetime import datetime
 
-drafts_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
-                         help="Review queue: generate drafts, approve or reject them; with [review] "
-                              "require_approval = true, post sends approved drafts only.")
+drafts_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Review queue: generate drafts, approve or reject them; with [review] "
+    "require_approval = true, post sends approved drafts only.",
+)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 ID_MAX = 2**63 - 1  # SQLite's largest integer: a bigger id names no draft (usage error, not a crash)
-IdsArg = Annotated[list[int], typer.Argument(help="Draft ids (botx drafts list)", show_default=False, min=1, max=ID_MAX)]
+IdsArg = Annotated[
+    list[int], typer.Argument(help="Draft ids (botx drafts list)", show_default=False, min=1, max=ID_MAX)
+]
 
 
 def _now() -> datetime:
@@ -32,10 +37,12 @@ def _now() -> datetime:
 
 
 @drafts_app.command("generate")
-def generate(ctx: typer.Context,
-             account: Annotated[str, typer.Option("--account", "-a", help="Account name from [accounts]")],
-             count: Annotated[int, typer.Option("--count", "-n", min=1, max=100, help="Drafts to compose")] = 3,
-             json_out: JsonOpt = False) -> None:
+def generate(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Option("--account", "-a", help="Account name from [accounts]")],
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=100, help="Drafts to compose")] = 3,
+    json_out: JsonOpt = False,
+) -> None:
     """Compose the account's next tweets as preview does and queue the valid ones as pending."""
     from botx_cli.cli import json_failure_doc
     from botx_cli.drafts import failed_summary, settings
@@ -45,9 +52,12 @@ def generate(ctx: typer.Context,
     json_failure_doc(json_out, account=account)
     env = ctx.obj
     cfg = env.config()
-    for warning in (missing_key(cfg),
-                    None if settings(cfg).require_approval else
-                    "[review] require_approval is false: botx post composes its own tweets and ignores drafts"):
+    for warning in (
+        missing_key(cfg),
+        None
+        if settings(cfg).require_approval
+        else "[review] require_approval is false: botx post composes its own tweets and ignores drafts",
+    ):
         if warning and not env.quiet:
             render.warn(warning)
     made, invalid = run_generate(cfg, env.store(cfg), account, count, _now())
@@ -60,11 +70,17 @@ def generate(ctx: typer.Context,
 
 
 @drafts_app.command("list")
-def list_(ctx: typer.Context,
-          account: Annotated[Optional[str], typer.Option("--account", "-a", help="Account name from [accounts]")] = None,
-          status: Annotated[Optional[str], typer.Option("--status", "-s", help="pending, approved, rejected, sending, "
-                                                        "posted, unknown, expired or invalid")] = None,
-          json_out: JsonOpt = False) -> None:
+def list_(
+    ctx: typer.Context,
+    account: Annotated[str | None, typer.Option("--account", "-a", help="Account name from [accounts]")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", "-s", help="pending, approved, rejected, sending, posted, unknown, expired or invalid"
+        ),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Drafts in queue order (oldest first), with their status and checks."""
     from botx_cli.cli import json_failure_doc
     from botx_cli.drafts import listing
@@ -103,9 +119,12 @@ def _review(ctx: typer.Context, ids: list[int], verb: str) -> None:
 
 
 @drafts_app.command("edit")
-def edit(ctx: typer.Context, draft_id: Annotated[int, typer.Argument(metavar="ID", help="Draft id", min=1, max=ID_MAX)],
-         text: Annotated[str, typer.Option("--text", help="The new text (validated like any tweet)")],
-         json_out: JsonOpt = False) -> None:
+def edit(
+    ctx: typer.Context,
+    draft_id: Annotated[int, typer.Argument(metavar="ID", help="Draft id", min=1, max=ID_MAX)],
+    text: Annotated[str, typer.Option("--text", help="The new text (validated like any tweet)")],
+    json_out: JsonOpt = False,
+) -> None:
     """Replace a draft's text; it is checked again and needs a new approval."""
     from botx_cli.cli import json_failure_doc
     from botx_cli.drafts import edit as run_edit

@@ -31,8 +31,9 @@ def now() -> datetime:
     except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
         value = datetime.min.replace(tzinfo=timezone.utc)
     if not EARLIEST <= value <= LATEST:
-        raise UsageError(f"BOTX_NOW={shown} is outside {EARLIEST.year}-{LATEST.year}; "
-                         "set a time botx can compute and store from")
+        raise UsageError(
+            f"BOTX_NOW={shown} is outside {EARLIEST.year}-{LATEST.year}; set a time botx can compute and store from"
+        )
     return value
 
 
@@ -40,8 +41,7 @@ def iso(moment: datetime) -> str:
     """Stored form of a moment: UTC, second precision, sortable as text (always four-digit years:
     strftime('%Y') writes year 1 as '1', which nothing reads back)."""
     utc = moment.astimezone(timezone.utc)
-    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
-            f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z")
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
 
 
 def parse_iso(text: str) -> datetime:

@@ -94,16 +94,24 @@ class History:
     def today_grams(self) -> frozenset[tuple[str, ...]]:
         return frozenset(g for prose in self.today for g in _grams(prose))
 
-    def after(self, tweet: "Tweet", domain_tag: str, text_norm: str, prose: str = "", link: bool = True,
-              promo: bool = True) -> "History":
+    def after(
+        self, tweet: Tweet, domain_tag: str, text_norm: str, prose: str = "", link: bool = True, promo: bool = True
+    ) -> History:
         """The history as it will be once `tweet` is posted (previews of N tweets)."""
         trends = self.recent_trends | {tweet.trend.casefold()} if tweet.trend else self.recent_trends
-        return replace(self, own_angles=(tweet.angle, *self.own_angles), own_tags=(domain_tag, *self.own_tags),
-                       recent_trends=trends, recent_texts=(text_norm, *self.recent_texts),
-                       near_texts=(text_norm, *self.near_texts), own_kinds=(tweet.kind, *self.own_kinds),
-                       own_links=(link, *self.own_links), own_promos=(promo, *self.own_promos),
-                       today=(prose, *self.today) if prose else self.today,
-                       near_proses=(prose, *self.near_proses) if prose else self.near_proses)
+        return replace(
+            self,
+            own_angles=(tweet.angle, *self.own_angles),
+            own_tags=(domain_tag, *self.own_tags),
+            recent_trends=trends,
+            recent_texts=(text_norm, *self.recent_texts),
+            near_texts=(text_norm, *self.near_texts),
+            own_kinds=(tweet.kind, *self.own_kinds),
+            own_links=(link, *self.own_links),
+            own_promos=(promo, *self.own_promos),
+            today=(prose, *self.today) if prose else self.today,
+            near_proses=(prose, *self.near_proses) if prose else self.near_proses,
+        )
 
 
 @functools.lru_cache(maxsize=8192)  # a post's prose is read again by every later composition (previews)
@@ -157,12 +165,23 @@ class Plan:
         return self.pick.hashtag if self.pick else None
 
     def tweet(self, text: str, layout: int, strategy: str = "template") -> Tweet:
-        return Tweet(text, self.tags, self.domain, self.trend, self.category, self.angle, self.offer, layout, strategy,
-                     kind=self.kind)
+        return Tweet(
+            text,
+            self.tags,
+            self.domain,
+            self.trend,
+            self.category,
+            self.angle,
+            self.offer,
+            layout,
+            strategy,
+            kind=self.kind,
+        )
 
 
 def least_recent(options: list[str], recent: tuple[str, ...], avoid: set[str], rng: random.Random) -> list[str]:
     """Options ordered: not in `avoid` first, then never or least recently used, ties shuffled."""
+
     def age(option: str) -> int:
         return recent.index(option) if option in recent else len(recent) + 1
 
@@ -171,8 +190,9 @@ def least_recent(options: list[str], recent: tuple[str, ...], avoid: set[str], r
     return sorted(shuffled, key=lambda o: (o in avoid, -age(o)))
 
 
-def rank_domains(domain: tuple[str, ...], scores: dict[str, float], own_tags: tuple[str, ...],
-                 rng: random.Random) -> list[str]:
+def rank_domains(
+    domain: tuple[str, ...], scores: dict[str, float], own_tags: tuple[str, ...], rng: random.Random
+) -> list[str]:
     """Domain tags best first: by affinity (2 decimals, so near-equal scores tie), ties to the
     least recently used tag; the account's last tag last, so no tag comes twice in a row."""
     folded = [t.casefold() for t in own_tags]
@@ -192,8 +212,11 @@ def utm_link(url: str, utm: dict[str, str], content: str, term: str | None) -> s
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query) if not k.startswith("utm_")]
     query += [("utm_source", utm["source"]), ("utm_medium", utm["medium"]), ("utm_campaign", utm["campaign"])]
-    query += [(key, value.lstrip("#")) for key, value in (("utm_content", content), ("utm_term", term or ""))
-              if value and value.lstrip("#")]
+    query += [
+        (key, value.lstrip("#"))
+        for key, value in (("utm_content", content), ("utm_term", term or ""))
+        if value and value.lstrip("#")
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
 
@@ -207,15 +230,17 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _angle(cfg: Config, history: History, rng: random.Random, attempt: int, rank: dict[str, float] | None,
-           names: list[str]) -> tuple[str, int]:
+def _angle(
+    cfg: Config, history: History, rng: random.Random, attempt: int, rank: dict[str, float] | None, names: list[str]
+) -> tuple[str, int]:
     """(angle name, how many angles are allowed): never the account's last angle nor the
     other accounts' last one, unless the config has too few angles for that. `rank` (experiments:
     lower first) reorders only the allowed angles, ties kept in rotation order."""
     avoid = {*history.own_angles[:1], *history.other_angles[:1]}
     ordered = least_recent(names, history.own_angles, avoid, rng)
-    allowed = ([n for n in ordered if n not in avoid] or [n for n in ordered if n not in history.own_angles[:1]]
-               or ordered)
+    allowed = (
+        [n for n in ordered if n not in avoid] or [n for n in ordered if n not in history.own_angles[:1]] or ordered
+    )
     if rank:
         allowed = sorted(allowed, key=lambda name: rank.get(name, 0.0))
     return allowed[attempt % len(allowed)], len(allowed)
@@ -224,8 +249,11 @@ def _angle(cfg: Config, history: History, rng: random.Random, attempt: int, rank
 def layouts_for(cfg: Config, kind: str, voice: str, hooked: bool) -> list[tuple[int, str]]:
     """(index, layout) of the layouts serving this kind in this voice; `hooked`: only those
     that show the hook (a trend is named by its hook)."""
-    return [(i, str(layout)) for i, layout in enumerate(cfg.content.layouts)
-            if kind in layout.kinds and layout.voice in ("", voice) and (not hooked or "{hook}" in layout)]
+    return [
+        (i, str(layout))
+        for i, layout in enumerate(cfg.content.layouts)
+        if kind in layout.kinds and layout.voice in ("", voice) and (not hooked or "{hook}" in layout)
+    ]
 
 
 def _riding(cfg: Config, picks: list[TrendPick], history: History, kind: str, voice: str) -> list[TrendPick]:
@@ -242,9 +270,17 @@ def _occasion_offer(cfg: Config, pick: TrendPick | None) -> int | None:
     return next((i for i, o in enumerate(cfg.content.offers) if o.item == pick.offer), None)
 
 
-def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: History, rng: random.Random,
-               attempt: int = 0, domain_order: list[str] | None = None,
-               affinity: "Affinity | None" = None, angle_rank: dict[str, float] | None = None) -> Plan:
+def plan_tweet(
+    cfg: Config,
+    account: str,
+    picks: list[TrendPick],
+    history: History,
+    rng: random.Random,
+    attempt: int = 0,
+    domain_order: list[str] | None = None,
+    affinity: Affinity | None = None,
+    angle_rank: dict[str, float] | None = None,
+) -> Plan:
     """One plan; `attempt` > 0 walks to the next trend, angle, kind and wording."""
     who = cfg.account(account)
     voice = voice_of(who.voice, cfg.content.voices)
@@ -258,8 +294,11 @@ def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: Histo
     names = [a.name for a in cfg.content.angles if line_pool(a, kind, voice, pick)]
     if pick is not None:  # angles with a line the trend's hooks can open
         hooks = hook_pool(cfg, pick, kind, voice)
-        paired = [a.name for a in cfg.content.angles if a.name in names and
-                  any(opens(h, line) for h in hooks for line in line_pool(a, kind, voice, pick))]
+        paired = [
+            a.name
+            for a in cfg.content.angles
+            if a.name in names and any(opens(h, line) for h in hooks for line in line_pool(a, kind, voice, pick))
+        ]
         names, pick = (paired, pick) if paired else (names, None)
         featured = featured if pick else None
     if not names:  # a kind this voice has no pieces for (config coverage prevents it): an offer post
@@ -275,8 +314,24 @@ def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: Histo
     plans = []
     for wording in wordings:
         item = cfg.content.offers[wording.offer].item if wording.offer is not None else ""
-        plans.append(_plan(cfg, who.name, who.handle, voice, kind, pick, angle.name, wording, item, history, rng,
-                           attempt, domain_order, affinity))
+        plans.append(
+            _plan(
+                cfg,
+                who.name,
+                who.handle,
+                voice,
+                kind,
+                pick,
+                angle.name,
+                wording,
+                item,
+                history,
+                rng,
+                attempt,
+                domain_order,
+                affinity,
+            )
+        )
         if fits(cfg, plans[-1]):
             return plans[-1]
     if pick is not None:  # a long trend name: the same post without it
@@ -284,8 +339,17 @@ def plan_tweet(cfg: Config, account: str, picks: list[TrendPick], history: Histo
     return min(plans, key=lambda p: min((_length(t) for _i, t in _texts(cfg, p)), default=0))
 
 
-def _wordings(cfg: Config, kind: str, voice: str, angle, pick: TrendPick | None, featured: int | None,  # type: ignore[no-untyped-def]
-              history: History, rng: random.Random, start: int) -> list[Wording]:
+def _wordings(
+    cfg: Config,
+    kind: str,
+    voice: str,
+    angle,
+    pick: TrendPick | None,
+    featured: int | None,  # type: ignore[no-untyped-def]
+    history: History,
+    rng: random.Random,
+    start: int,
+) -> list[Wording]:
     offers = ([featured] if featured is not None else list(range(len(cfg.content.offers)))) if kind == "offer" else []
     hooks = hook_pool(cfg, pick, kind, voice)
     if pick is not None and not hooks:
@@ -297,9 +361,22 @@ def _wordings(cfg: Config, kind: str, voice: str, angle, pick: TrendPick | None,
     return found
 
 
-def _plan(cfg: Config, account: str, handle: str, voice: str, kind: str, pick: TrendPick | None, angle: str,
-          wording: Wording, item: str, history: History, rng: random.Random, attempt: int,
-          domain_order: list[str] | None, affinity: "Affinity | None") -> Plan:
+def _plan(
+    cfg: Config,
+    account: str,
+    handle: str,
+    voice: str,
+    kind: str,
+    pick: TrendPick | None,
+    angle: str,
+    wording: Wording,
+    item: str,
+    history: History,
+    rng: random.Random,
+    attempt: int,
+    domain_order: list[str] | None,
+    affinity: Affinity | None,
+) -> Plan:
     if domain_order:
         domain = domain_order[attempt % len(domain_order)]
     else:
@@ -312,20 +389,51 @@ def _plan(cfg: Config, account: str, handle: str, voice: str, kind: str, pick: T
     if due(cfg.content.promo_every, history.own_promos):
         lines = voiced(product.promo_lines, voice) or list(product.promo_lines)  # type: ignore[arg-type]
         promo = grammar.expand(lines[rng.randrange(len(lines))], rng).format(code=product.promo_code)
-    link = utm_link(product.url, cfg.content.utm, handle, pick.hashtag if pick else angle) \
-        if due(cfg.content.link_every, history.own_links) else ""
+    link = (
+        utm_link(product.url, cfg.content.utm, handle, pick.hashtag if pick else angle)
+        if due(cfg.content.link_every, history.own_links)
+        else ""
+    )
     profiles = voiced(cfg.content.profile_lines, voice)
     profile = grammar.expand(profiles[rng.randrange(len(profiles))], rng) if profiles and not link else ""
     tags = (pick.hashtag, domain) if pick else (domain,)
-    return Plan(account, pick, pick.category if pick else "generic", wording.hook, angle, wording.line, item,
-                wording.offer_text, promo, link, tags, domain, kind, voice, profile)
+    return Plan(
+        account,
+        pick,
+        pick.category if pick else "generic",
+        wording.hook,
+        angle,
+        wording.line,
+        item,
+        wording.offer_text,
+        promo,
+        link,
+        tags,
+        domain,
+        kind,
+        voice,
+        profile,
+    )
 
 
 def _texts(cfg: Config, plan: Plan) -> list[tuple[int, str]]:
     """(layout index, text) of every layout that serves the plan."""
-    return [(index, tidy(layout.format(hook=plan.hook, angle=plan.angle_line, offer=plan.offer_text,
-                                       promo=plan.promo, link=plan.link or plan.profile, tags=" ".join(plan.tags))))
-            for index, layout in layouts_for(cfg, plan.kind, plan.voice, hooked=plan.pick is not None)]
+    return [
+        (
+            index,
+            tidy(
+                layout.format(
+                    hook=plan.hook,
+                    angle=plan.angle_line,
+                    offer=plan.offer_text,
+                    promo=plan.promo,
+                    link=plan.link or plan.profile,
+                    tags=" ".join(plan.tags),
+                )
+            ),
+        )
+        for index, layout in layouts_for(cfg, plan.kind, plan.voice, hooked=plan.pick is not None)
+    ]
 
 
 @functools.lru_cache(maxsize=512)  # fits() then render_template() measure the same texts
@@ -353,8 +461,15 @@ def render_template(cfg: Config, plan: Plan, rng: random.Random) -> Tweet:
     return plan.tweet(best[1], best[2])
 
 
-def compose_template(cfg: Config, account: str, picks: list[TrendPick], history: History, rng: random.Random,
-                     attempt: int = 0, domain_order: list[str] | None = None,
-                     affinity: "Affinity | None" = None) -> Tweet:
+def compose_template(
+    cfg: Config,
+    account: str,
+    picks: list[TrendPick],
+    history: History,
+    rng: random.Random,
+    attempt: int = 0,
+    domain_order: list[str] | None = None,
+    affinity: Affinity | None = None,
+) -> Tweet:
     """One composition; `attempt` > 0 walks to the next trend, angle and piece choices."""
     return render_template(cfg, plan_tweet(cfg, account, picks, history, rng, attempt, domain_order, affinity), rng)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from botx_cli.confread import Reads, Table, check_unknown, clip, shown
 from botx_cli.config_words import (
     Content,
     Hashtags,
@@ -24,6 +23,7 @@ from botx_cli.config_words import (
     hashtags_section,
     product_section,
 )
+from botx_cli.confread import Reads, Table, check_unknown, clip, shown
 from botx_cli.errors import ConfigError, UsageError
 
 if sys.version_info >= (3, 11):
@@ -144,7 +144,11 @@ class Config:
             var = account.env_var(part)
             value = os.environ.get(var, "").strip()
             if not value:
-                raise ConfigError(self.path, None, f"{var} is not set; export the X credentials of account {account.name} (OAuth 1.0a, read+write)")
+                raise ConfigError(
+                    self.path,
+                    None,
+                    f"{var} is not set; export the X credentials of account {account.name} (OAuth 1.0a, read+write)",
+                )
             values[part.lower()] = value
         return values
 
@@ -195,15 +199,21 @@ def read_toml(path: Path) -> dict[str, Any]:
 # Sections parsed by the subsystem that owns them ("module:function", called with the
 # Config); load_config runs each once so every config error surfaces up front (exit 2).
 # Those modules must stay cheap to import: they load on every run.
-SECTION_PARSERS: tuple[str, ...] = ("botx_cli.content_config:settings",
-                                   "botx_cli.costs:settings", "botx_cli.drafts:settings",
-                                   "botx_cli.experiments:settings", "botx_cli.media:settings",
-                                   "botx_cli.metrics:settings",
-                                   "botx_cli.notify:settings", "botx_cli.runlog:settings",
-                                   "botx_cli.store:settings", "botx_cli.trends.settings:settings")
+SECTION_PARSERS: tuple[str, ...] = (
+    "botx_cli.content_config:settings",
+    "botx_cli.costs:settings",
+    "botx_cli.drafts:settings",
+    "botx_cli.experiments:settings",
+    "botx_cli.media:settings",
+    "botx_cli.metrics:settings",
+    "botx_cli.notify:settings",
+    "botx_cli.runlog:settings",
+    "botx_cli.store:settings",
+    "botx_cli.trends.settings:settings",
+)
 
 
-def validate_sections(cfg: "Config") -> None:
+def validate_sections(cfg: Config) -> None:
     import importlib
 
     for target in SECTION_PARSERS:
@@ -221,15 +231,18 @@ def parse_config(path: Path, data: dict[str, Any], bundled: bool = False) -> Con
     return cfg
 
 
-def _check_offsets(cfg: "Config") -> None:
+def _check_offsets(cfg: Config) -> None:
     """Every account needs at least one slot inside the window."""
     s = cfg.schedule
     length = (s.window_end - s.window_start) % 1440
     for account in cfg.accounts.values():
         if account.index * s.offset_minutes > length:
-            raise ConfigError(cfg.path, "[schedule] offset_minutes",
-                              f"account {account.name} would start {account.index * s.offset_minutes} minutes after "
-                              f"the window opens, past its end: lower offset_minutes or widen the window")
+            raise ConfigError(
+                cfg.path,
+                "[schedule] offset_minutes",
+                f"account {account.name} would start {account.index * s.offset_minutes} minutes after "
+                f"the window opens, past its end: lower offset_minutes or widen the window",
+            )
 
 
 def _build(root: Table, path: Path, data: dict[str, Any], trends: TrendsConfig, bundled: bool) -> Config:
@@ -265,7 +278,7 @@ def _timezone(root: Table) -> ZoneInfo:
 def parse_window(table: Table, key: str) -> tuple[int, int]:
     raw = table.get(key, str, max_len=40)
     match = _WINDOW.match(raw)
-    bad = table.fail(key, f"{shown(raw)} is not HH:MM-HH:MM in 00:00-23:59 (e.g. \"09:00-23:30\")")
+    bad = table.fail(key, f'{shown(raw)} is not HH:MM-HH:MM in 00:00-23:59 (e.g. "09:00-23:30")')
     if not match:
         raise bad
     h1, m1, h2, m2 = (int(g) for g in match.groups())
@@ -298,7 +311,9 @@ def _x(table: Table) -> XApi:
     timeout = table.number("timeout_seconds", 10.0, 0.1, 120.0)
     deadline = table.number("run_deadline_seconds", 300.0, 5.0, 3600.0)
     if deadline < 2 * timeout:  # room for the reconciling read and the post itself
-        raise table.fail("run_deadline_seconds", f"must be at least twice timeout_seconds ({timeout:g}), got {deadline:g}")
+        raise table.fail(
+            "run_deadline_seconds", f"must be at least twice timeout_seconds ({timeout:g}), got {deadline:g}"
+        )
     return XApi(
         api_base_url=table.url("api_base_url", "https://api.twitter.com").rstrip("/"),
         timeout_seconds=timeout,
@@ -313,24 +328,32 @@ def _x(table: Table) -> XApi:
 def _accounts(root: Table) -> dict[str, Account]:
     table = root.table("accounts")
     if not table.data:
-        raise ConfigError(root.path, "[accounts]", "no accounts; add [accounts.A] with handle = \"...\"")
+        raise ConfigError(root.path, "[accounts]", 'no accounts; add [accounts.A] with handle = "..."')
     accounts: dict[str, Account] = {}
     seen: dict[str, str] = {}  # upper-cased name -> name: both would read the same BOTX_<NAME>_* variables
     for index, name in enumerate(table.data):
         if not _ACCOUNT_NAME.match(name):
-            raise ConfigError(root.path, f"[accounts.{clip(name, 40)}]",
-                              "account names are 1-32 letters, digits and _ (they name env variables)")
+            raise ConfigError(
+                root.path,
+                f"[accounts.{clip(name, 40)}]",
+                "account names are 1-32 letters, digits and _ (they name env variables)",
+            )
         if name.upper() in seen:
-            raise ConfigError(root.path, f"[accounts.{name}]", f"the same name as [accounts.{seen[name.upper()]}] "
-                              f"apart from case; both would use BOTX_{name.upper()}_*: rename one")
+            raise ConfigError(
+                root.path,
+                f"[accounts.{name}]",
+                f"the same name as [accounts.{seen[name.upper()]}] "
+                f"apart from case; both would use BOTX_{name.upper()}_*: rename one",
+            )
         seen[name.upper()] = name
         sub = table.table(name, required=True)
         raw_handle = sub.get("handle", str, max_len=100)
         handle = raw_handle.strip().lstrip("@")
         if not _HANDLE.match(handle):
             raise sub.fail("handle", f"{shown(raw_handle)} is not an X handle (1-15 letters, digits or _)")
-        accounts[name] = Account(name, handle, index, sub.get("enabled", bool, True),
-                                 sub.get("voice", str, "", max_len=500))
+        accounts[name] = Account(
+            name, handle, index, sub.get("enabled", bool, True), sub.get("voice", str, "", max_len=500)
+        )
     return accounts
 
 

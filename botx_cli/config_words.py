@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botx_cli import grammar
-from botx_cli.confread import MISSING, Table, clip, shown
+from botx_cli.confread import MISSING, Table, shown
 from botx_cli.errors import ConfigError
 
 CATEGORIES = ("sports", "tech", "entertainment", "news", "calendar", "occasion", "holiday", "generic")
@@ -42,8 +42,14 @@ class Piece(str):
     voice: str  # "" = every voice
     kinds: frozenset[str]  # layouts and hooks: the kinds of post it serves; empty = any
 
-    def __new__(cls, text: str, units: frozenset[str] = frozenset(), topics: frozenset[str] = frozenset(),
-                voice: str = "", kinds: frozenset[str] = frozenset()) -> "Piece":
+    def __new__(
+        cls,
+        text: str,
+        units: frozenset[str] = frozenset(),
+        topics: frozenset[str] = frozenset(),
+        voice: str = "",
+        kinds: frozenset[str] = frozenset(),
+    ) -> Piece:
         piece = super().__new__(cls, text)
         piece.units, piece.topics, piece.voice, piece.kinds = units, topics, voice, kinds
         return piece
@@ -120,7 +126,7 @@ def _words(table: Table, key: str, value: Any) -> frozenset[str]:
         return frozenset(value.casefold().split())
     if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
         return frozenset(w for v in value for w in v.casefold().split())
-    raise table.fail(key, f"must be words in a string (\"hour training\") or an array of words, got {shown(value)}")
+    raise table.fail(key, f'must be words in a string ("hour training") or an array of words, got {shown(value)}')
 
 
 def _ending_problem(text: str, sentence: bool) -> str | None:
@@ -132,23 +138,35 @@ def _ending_problem(text: str, sentence: bool) -> str | None:
     for end in sorted(ends):
         closed = end in SENTENCE_ENDS or (len(end) == 1 and unicodedata.category(end) == "So")
         if sentence and not closed:
-            return (f"{shown(text)} can end with {end!r}: a hook or line is a sentence of its own; end it with "
-                    ". ! ? or :, never a comma running into the next clause")
+            return (
+                f"{shown(text)} can end with {end!r}: a hook or line is a sentence of its own; end it with "
+                ". ! ? or :, never a comma running into the next clause"
+            )
         if not sentence and end in ".!?":
             return f"{shown(text)} ends with {end!r}: the layout punctuates an offer's wording"
     return None
 
 
-def pieces(table: Table, key: str, default: Any = MISSING, *, slots: set[str] = frozenset(),  # type: ignore[assignment]
-           needs: str = "", sentence: bool | None = None, voices: dict[str, str] | None = None,
-           tags: tuple[str, ...] = ("fits", "voice"), text_only: bool = False, max_len: int = 500,
-           max_items: int = 200) -> tuple[Piece, ...]:
+def pieces(
+    table: Table,
+    key: str,
+    default: Any = MISSING,
+    *,
+    slots: set[str] = frozenset(),  # type: ignore[assignment]
+    needs: str = "",
+    sentence: bool | None = None,
+    voices: dict[str, str] | None = None,
+    tags: tuple[str, ...] = ("fits", "voice"),
+    text_only: bool = False,
+    max_len: int = 500,
+    max_items: int = 200,
+) -> tuple[Piece, ...]:
     """An array of pieces (a single string is an array of one). `slots`: the placeholders the
     lines may use; `needs`: one every expansion must hold; `sentence`: True for lines that must
     end a sentence, False for fragments, None unchecked; `text_only`: layouts (str.format
     templates, no grammar)."""
     if not table.has(key) and default is MISSING:
-        raise table.fail(key, f"missing; add {key} = [\"...\"]")
+        raise table.fail(key, f'missing; add {key} = ["..."]')
     value = table.data[key] if table.has(key) else default
     if isinstance(value, str):
         value = [value]
@@ -163,8 +181,9 @@ def pieces(table: Table, key: str, default: Any = MISSING, *, slots: set[str] = 
         elif isinstance(item, dict):
             unknown = sorted(set(item) - {"text", *tags})
             if unknown:
-                raise table.fail(key, f"unknown key {shown(unknown[0])} in a piece; a piece takes text, "
-                                 + ", ".join(tags))
+                raise table.fail(
+                    key, f"unknown key {shown(unknown[0])} in a piece; a piece takes text, " + ", ".join(tags)
+                )
             text, extra = item.get("text"), item
         else:
             raise table.fail(key, f"must hold strings or {{ text = ... }} tables, got {shown(item)}")
@@ -210,8 +229,12 @@ def content_section(root: Table) -> Content:
         raise ConfigError(root.path, "[[offers]]", "at least one offer is needed (item, price_usd, unit)")
     compose = root.table("compose")
     formats_table = compose.table("offer_formats")
-    formats = {unit: pieces(formats_table, unit, (default,), slots={"item", "price"}, needs="price", sentence=False,
-                            voices=voices) for unit, default in DEFAULT_OFFER_FORMATS.items()}
+    formats = {
+        unit: pieces(
+            formats_table, unit, (default,), slots={"item", "price"}, needs="price", sentence=False, voices=voices
+        )
+        for unit, default in DEFAULT_OFFER_FORMATS.items()
+    }
     for unit, wordings in formats.items():
         if not all(grammar.always(w, "item") for w in wordings):
             raise formats_table.fail(unit, "every wording needs the {item} placeholder")
@@ -240,8 +263,12 @@ def content_section(root: Table) -> Content:
     )
 
 
-DEFAULT_OFFER_FORMATS = {"hour": "{item} from ${price}/hr", "m_tokens": "{item} at ${price}/M tokens",
-                         "month": "{item} from ${price}/month", "flat": "{item} for ${price}"}
+DEFAULT_OFFER_FORMATS = {
+    "hour": "{item} from ${price}/hr",
+    "m_tokens": "{item} at ${price}/M tokens",
+    "month": "{item} from ${price}/month",
+    "flat": "{item} for ${price}",
+}
 DEFAULT_LAYOUTS = (
     "{hook} {angle}\n\n{offer}. {promo}\n{link}\n\n{tags}",
     "{hook}\n\n{angle} {offer}.\n{promo} {link}\n{tags}",
@@ -264,7 +291,9 @@ def _voices(root: Table) -> dict[str, str]:
         voice = value.get("voice", "") if isinstance(value, dict) else ""
         if isinstance(voice, str) and voice and voice not in voices:
             known = ", ".join(voices) or "none: add a [voices.NAME] table"
-            raise ConfigError(root.path, f"[accounts.{name}] voice", f"{shown(voice)} is not a [voices] table ({known})")
+            raise ConfigError(
+                root.path, f"[accounts.{name}] voice", f"{shown(voice)} is not a [voices] table ({known})"
+            )
     return voices
 
 
@@ -274,9 +303,12 @@ def voice_of(voice: object, voices: dict[str, str]) -> str:
 
 
 def _angle(table: Table, voices: dict[str, str]) -> Angle:
-    return Angle(table.get("name", str), pieces(table, "lines", sentence=True, voices=voices),
-                 pieces(table, "proofs", (), sentence=True, voices=voices),
-                 pieces(table, "questions", (), sentence=True, voices=voices))
+    return Angle(
+        table.get("name", str),
+        pieces(table, "lines", sentence=True, voices=voices),
+        pieces(table, "proofs", (), sentence=True, voices=voices),
+        pieces(table, "questions", (), sentence=True, voices=voices),
+    )
 
 
 def _hooks(table: Table, voices: dict[str, str]) -> dict[str, tuple[Piece, ...]]:
@@ -285,8 +317,19 @@ def _hooks(table: Table, voices: dict[str, str]) -> dict[str, tuple[Piece, ...]]
     for key in table.data:
         if key not in CATEGORIES:
             raise table.fail(key, f"unknown hook category; use {', '.join(CATEGORIES)}")
-    hooks = {c: pieces(table, c, (), slots={"trend"}, needs="" if c == "generic" else "trend", sentence=True,
-                       voices=voices, tags=("fits", "voice", "kinds")) for c in CATEGORIES}
+    hooks = {
+        c: pieces(
+            table,
+            c,
+            (),
+            slots={"trend"},
+            needs="" if c == "generic" else "trend",
+            sentence=True,
+            voices=voices,
+            tags=("fits", "voice", "kinds"),
+        )
+        for c in CATEGORIES
+    }
     if not any(not grammar.always(h, "trend") for h in hooks["generic"]):
         raise table.fail("generic", "missing; generic hooks without {trend} open the posts that ride no trend")
     return hooks
@@ -324,8 +367,14 @@ def _kinds(compose: Table) -> dict[str, float]:
     return {kind: weight / total for kind, weight in weights.items()}
 
 
-def _check_coverage(root: Table, compose: Table, kinds: dict[str, float], angles: tuple[Angle, ...],
-                    layouts: tuple[Piece, ...], voices: dict[str, str]) -> None:
+def _check_coverage(
+    root: Table,
+    compose: Table,
+    kinds: dict[str, float],
+    angles: tuple[Angle, ...],
+    layouts: tuple[Piece, ...],
+    voices: dict[str, str],
+) -> None:
     """Every kind with a share has lines and a layout for every voice an account writes in."""
     accounts = root.table("accounts").data
     used = {voice_of(v.get("voice", ""), voices) for v in accounts.values() if isinstance(v, dict)} or {""}
@@ -335,11 +384,14 @@ def _check_coverage(root: Table, compose: Table, kinds: dict[str, float], angles
         for voice in sorted(v for v in used if isinstance(v, str)):
             who = f" for voice {shown(voice)}" if voice else ""
             if not any(kind in layout.kinds and layout.voice in ("", voice) for layout in layouts):
-                raise compose.fail("layouts", f"no layout serves {kind} posts{who} ([compose.kinds] gives them a share)")
+                raise compose.fail(
+                    "layouts", f"no layout serves {kind} posts{who} ([compose.kinds] gives them a share)"
+                )
             if not any(p.voice in ("", voice) for angle in angles for p in angle.pieces(kind)):
                 key = {"offer": "lines", "proof": "proofs", "question": "questions"}[kind]
-                raise ConfigError(root.path, f"[[angles]] {key}",
-                                  f"no angle has {key}{who}, and [compose.kinds] {kind} has a share")
+                raise ConfigError(
+                    root.path, f"[[angles]] {key}", f"no angle has {key}{who}, and [compose.kinds] {kind} has a share"
+                )
 
 
 def _check_fits(root: Table, angles: tuple[Angle, ...], offers: tuple[Offer, ...]) -> None:
@@ -349,8 +401,11 @@ def _check_fits(root: Table, angles: tuple[Angle, ...], offers: tuple[Offer, ...
     for table, angle in zip(root.tables("angles"), angles):
         for line in angle.lines:
             if not any(compatible([line], offer) for offer in offers):
-                raise table.fail("lines", f"{shown(line)} fits no offer (units {sorted(line.units) or 'any'}, topics "
-                                 f"{sorted(line.topics) or 'any'}); fix its fits or add an offer")
+                raise table.fail(
+                    "lines",
+                    f"{shown(line)} fits no offer (units {sorted(line.units) or 'any'}, topics "
+                    f"{sorted(line.topics) or 'any'}); fix its fits or add an offer",
+                )
 
 
 def _utm(table: Table) -> dict[str, str]:
@@ -370,8 +425,13 @@ def _offer(table: Table) -> Offer:
     topics = _words(table, "fits", table.data["fits"]) if table.has("fits") else frozenset()
     if topics & set(OFFER_UNITS):
         raise table.fail("fits", "an offer's unit goes in `unit`; fits names its topics")
-    return Offer(table.text("item", max_len=120, non_empty=True), price, table.choice("unit", OFFER_UNITS), topics,
-                 pieces(table, "names", (), sentence=False))
+    return Offer(
+        table.text("item", max_len=120, non_empty=True),
+        price,
+        table.choice("unit", OFFER_UNITS),
+        topics,
+        pieces(table, "names", (), sentence=False),
+    )
 
 
 def hashtags_section(table: Table) -> Hashtags:

@@ -12,8 +12,9 @@ line echoes at most SHOWN characters of a bad value (`shown`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from botx_cli.errors import ConfigError
@@ -24,17 +25,25 @@ MAX_STRING = 1000  # default bound of a string value; keys that need more or les
 MAX_ITEMS = 200  # default bound of an array's length
 MAX_INT = 10**9  # no count, size or duration botx reads comes near this
 MAX_URL = 2000
-_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)$")
+_HOST = re.compile(
+    r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)$"
+)
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-               list: "an array", dict: "a table"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    list: "an array",
+    dict: "a table",
+}
 
 
 def clip(text: str, limit: int = SHOWN) -> str:
     """`text` cut to about `limit` characters, saying how long it was."""
-    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text)} characters)"
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
 
 
 def shown(value: Any, limit: int = SHOWN) -> str:
@@ -43,7 +52,7 @@ def shown(value: Any, limit: int = SHOWN) -> str:
     if len(text) <= limit:
         return text
     length = f" ({len(value)} characters)" if isinstance(value, (str, list, dict)) else ""
-    return text[:limit - 1] + "…" + length
+    return text[: limit - 1] + "…" + length
 
 
 class Reads:
@@ -84,8 +93,9 @@ def closest(word: str, known: list[str]) -> str | None:
     """The known key a misspelt one most resembles (difflib loads only on an error)."""
     import difflib
 
-    found = difflib.get_close_matches(word, known, n=1, cutoff=0.6) or \
-        difflib.get_close_matches(word.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
+    found = difflib.get_close_matches(word, known, n=1, cutoff=0.6) or difflib.get_close_matches(
+        word.lower(), [k.lower() for k in known], n=1, cutoff=0.6
+    )
     if not found:
         return None
     return next((k for k in known if k.lower() == found[0].lower()), found[0])
@@ -94,8 +104,9 @@ def closest(word: str, known: list[str]) -> str | None:
 def check_unknown(path: Path, data: dict[str, Any], reads: Reads) -> None:
     """The first key of the file no parser read: one error naming it and the closest known key."""
     for name, key, value in reads.unread(data):
-        is_table = isinstance(value, dict) or (isinstance(value, list) and bool(value)
-                                               and all(isinstance(item, dict) for item in value))
+        is_table = isinstance(value, dict) or (
+            isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+        )
 
         def label(word: str, bare: bool = False) -> str:
             word = word if re.fullmatch(r"[A-Za-z0-9_-]+", word) else shown(word, 60)
@@ -105,8 +116,9 @@ def check_unknown(path: Path, data: dict[str, Any], reads: Reads) -> None:
 
         near = closest(key, reads.known(name))
         hint = f"; did you mean {label(near, bare=True)}?" if near else ""
-        raise ConfigError(path, label(key), f"unknown {'table' if is_table else 'key'}{hint} "
-                          "(botx reads no such setting)")
+        raise ConfigError(
+            path, label(key), f"unknown {'table' if is_table else 'key'}{hint} (botx reads no such setting)"
+        )
 
 
 class Table:
@@ -213,19 +225,28 @@ class Table:
         except ValueError:
             port = 0
         if port == 0 or (port is None and parts.netloc.rsplit("@", 1)[-1].endswith(":")):
-            raise self.fail(key, f"{echo}: the port must be a number from 1 to 65535"
-                            + (" (not shown: it is a secret)" if secret else ""))
+            raise self.fail(
+                key,
+                f"{echo}: the port must be a number from 1 to 65535"
+                + (" (not shown: it is a secret)" if secret else ""),
+            )
         netloc_host = parts.netloc.rsplit("@", 1)[-1]
         if netloc_host.startswith("["):
-            netloc_host = netloc_host[:netloc_host.index("]") + 1] if "]" in netloc_host else netloc_host
+            netloc_host = netloc_host[: netloc_host.index("]") + 1] if "]" in netloc_host else netloc_host
         else:
             netloc_host = netloc_host.split(":", 1)[0]
         if not host or not _HOST.match(netloc_host):
             raise self.fail(key, f"{echo}: no valid host name" + (" (not shown: it is a secret)" if secret else ""))
         return value
 
-    def strings(self, key: str, default: Any = MISSING, non_empty: bool = True, max_len: int = MAX_STRING,
-                max_items: int = MAX_ITEMS) -> tuple[str, ...]:
+    def strings(
+        self,
+        key: str,
+        default: Any = MISSING,
+        non_empty: bool = True,
+        max_len: int = MAX_STRING,
+        max_items: int = MAX_ITEMS,
+    ) -> tuple[str, ...]:
         value = self.get(key, list, default)
         if any(not isinstance(item, str) or not item.strip() for item in value):
             raise self.fail(key, "must be an array of non-empty strings")
@@ -237,7 +258,7 @@ class Table:
             raise self.fail(key, f"items of at most {max_len} characters")
         return tuple(value)
 
-    def table(self, key: str, required: bool = False) -> "Table":
+    def table(self, key: str, required: bool = False) -> Table:
         self.reads.note(self.name, key, as_table=True)
         name = f"{self.name}.{key}" if self.name else key
         if key not in self.data:
@@ -249,7 +270,7 @@ class Table:
             raise ConfigError(self.path, f"[{name}]", f"must be a table, got {shown(value)}")
         return Table(self.path, value, name, self.reads)
 
-    def tables(self, key: str) -> list["Table"]:
+    def tables(self, key: str) -> list[Table]:
         """An array of tables ([[offers]])."""
         self.reads.note(self.name, key, as_table=True)
         value = self.get(key, list, [])

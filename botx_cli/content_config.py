@@ -70,8 +70,11 @@ def parse(cfg: Config) -> ContentSettings:
     for layout in cfg.content.layouts:
         unknown = _fields(layout) - set(LAYOUT_FIELDS)
         if unknown:
-            raise compose.fail("layouts", f"layout {shown(layout)} uses {{{sorted(unknown)[0]}}}; known: "
-                               + ", ".join(f"{{{f}}}" for f in LAYOUT_FIELDS))
+            raise compose.fail(
+                "layouts",
+                f"layout {shown(layout)} uses {{{sorted(unknown)[0]}}}; known: "
+                + ", ".join(f"{{{f}}}" for f in LAYOUT_FIELDS),
+            )
     llm = compose.table("llm")
     layout = llm.text("layout", LLM_LAYOUT, max_len=500)
     for needed in ("{copy}", "{promo}", "{link}", "{tags}"):
@@ -88,10 +91,34 @@ def parse(cfg: Config) -> ContentSettings:
 
 
 DEFAULT_HYPE_WORDS = (
-    "revolutionary", "revolutionize", "game changer", "game-changing", "groundbreaking", "cutting-edge",
-    "next-level", "mind-blowing", "insane", "insanely", "unbelievable", "unmatched", "unparalleled", "unprecedented",
-    "world-class", "best-in-class", "ultimate", "supercharge", "skyrocket", "unleash", "blazing",
-    "lightning-fast", "disrupt", "disruptive", "magic", "magical", "epic", "crazy",
+    "revolutionary",
+    "revolutionize",
+    "game changer",
+    "game-changing",
+    "groundbreaking",
+    "cutting-edge",
+    "next-level",
+    "mind-blowing",
+    "insane",
+    "insanely",
+    "unbelievable",
+    "unmatched",
+    "unparalleled",
+    "unprecedented",
+    "world-class",
+    "best-in-class",
+    "ultimate",
+    "supercharge",
+    "skyrocket",
+    "unleash",
+    "blazing",
+    "lightning-fast",
+    "disrupt",
+    "disruptive",
+    "magic",
+    "magical",
+    "epic",
+    "crazy",
 )
 
 
@@ -99,7 +126,8 @@ def _llm(llm: Table, layout: str) -> LlmSettings:
     return LlmSettings(
         max_retries=int(llm.number("max_retries", 1, 0, 3)),
         budget_seconds=llm.number("budget_seconds", 60.0, 1.0, 600.0),
-        temperature=llm.number("temperature", 0.9, 0.0, 2.0), layout=layout,
+        temperature=llm.number("temperature", 0.9, 0.0, 2.0),
+        layout=layout,
         prompt_variants=_variants(llm),
         copies=llm.int_between("copies", 3, 1, 8),
         json_schema=llm.get("json_schema", bool, True),
@@ -116,9 +144,12 @@ def _facts(product: Table) -> ProductFacts:
     audience = product.get("audience", str, "").strip()
     if len(audience) > 300:
         raise product.fail("audience", "at most 300 characters")
-    return ProductFacts(audience, _short_strings(product, "does", (), 20, 200),
-                        _short_strings(product, "does_not", (), 20, 200),
-                        _short_strings(product, "competitors", (), 50, 60))
+    return ProductFacts(
+        audience,
+        _short_strings(product, "does", (), 20, 200),
+        _short_strings(product, "does_not", (), 20, 200),
+        _short_strings(product, "competitors", (), 50, 60),
+    )
 
 
 def _short_strings(table: Table, key: str, default: tuple[str, ...], most: int, longest: int) -> tuple[str, ...]:

@@ -37,8 +37,15 @@ def settings(cfg: Config) -> CostSettings:
     return CostSettings(prices, budget)
 
 
-def call_cost(prices: dict[str, float], method: str, endpoint: str, status: int, request_body: Any,
-              response_json: Any, owner_id: str | None = None) -> float:
+def call_cost(
+    prices: dict[str, float],
+    method: str,
+    endpoint: str,
+    status: int,
+    request_body: Any,
+    response_json: Any,
+    owner_id: str | None = None,
+) -> float:
     """What X bills for this answer; failed calls are not billed. Posts authored by
     `owner_id` (the account's own, looked up by id) are owned reads."""
     if not 200 <= status < 300:

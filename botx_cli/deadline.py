@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -85,7 +86,7 @@ class HardStop:
         self.timer = threading.Timer(seconds, on_overrun)
         self.timer.daemon = True
 
-    def __enter__(self) -> "HardStop":
+    def __enter__(self) -> HardStop:
         self.timer.start()
         return self
 

@@ -57,15 +57,16 @@ def x_state_lines(cfg: Config, store: Store, name: str, now: datetime) -> list[L
             continue
         note = f" ({limit['note']})" if limit["note"] else ""
         if limit["kind"] == "credits":
-            text = (f"X's pay-per-use credits ran out{note}: posts skip (reason credits) until {limit['reset_at']}; "
-                    f"top up, then `botx resume --account {name}`")
+            text = (
+                f"X's pay-per-use credits ran out{note}: posts skip (reason credits) until {limit['reset_at']}; "
+                f"top up, then `botx resume --account {name}`"
+            )
         else:
             text = f"posting blocked by X's {limit['kind']} limit until {limit['reset_at']}{note}"
         out.append(("warn", f"account {name}", text))
     unknown = store.one("SELECT COUNT(*) FROM attempts WHERE account = ? AND status = 'unknown'", name)
     if unknown:
-        how = ("checked against the timeline at its next runs" if cfg.x.reads
-               else "never checked: [x] reads = false")
+        how = "checked against the timeline at its next runs" if cfg.x.reads else "never checked: [x] reads = false"
         out.append(("warn", f"account {name}", f"{unknown} post(s) whose answer X sent was lost, still unknown; {how}"))
     return out
 
@@ -75,11 +76,22 @@ def schedule_lines(cfg: Config) -> list[Line]:
     for account in cfg.accounts.values():
         slots = len(slot_minutes(s, account.index))
         level = "ok" if slots >= s.daily_cap else "warn"
-        out.append((level, f"schedule {account.name}", f"{slots} slots a day for a cap of {s.daily_cap}"
-                    + ("" if level == "ok" else ": the cap is never reached")))
+        out.append(
+            (
+                level,
+                f"schedule {account.name}",
+                f"{slots} slots a day for a cap of {s.daily_cap}"
+                + ("" if level == "ok" else ": the cap is never reached"),
+            )
+        )
     if s.min_gap_minutes > s.interval_minutes:
-        out.append(("warn", "schedule", f"min_gap_minutes {s.min_gap_minutes} > interval {s.interval_minutes}: "
-                    "every other slot is skipped"))
+        out.append(
+            (
+                "warn",
+                "schedule",
+                f"min_gap_minutes {s.min_gap_minutes} > interval {s.interval_minutes}: every other slot is skipped",
+            )
+        )
     if len(cfg.accounts) > 1 and s.offset_minutes * (len(cfg.accounts) - 1) >= s.interval_minutes:
         out.append(("warn", "schedule", "offsets reach the next interval: accounts post at the same minutes"))
     return out
@@ -88,8 +100,14 @@ def schedule_lines(cfg: Config) -> list[Line]:
 def policy_lines(cfg: Config) -> list[Line]:
     out: list[Line] = []
     if cfg.trends.policy == "any":
-        out.append(("warn", "trends policy", "\"any\" posts on unrelated trending topics: X's automation rules "
-                    "forbid automatically posting about trending topics; prefer \"relevant\" or a review queue"))
+        out.append(
+            (
+                "warn",
+                "trends policy",
+                '"any" posts on unrelated trending topics: X\'s automation rules '
+                'forbid automatically posting about trending topics; prefer "relevant" or a review queue',
+            )
+        )
     else:
         out.append(("ok", "trends policy", cfg.trends.policy))
     if cfg.strategy == "llm" and not os.environ.get(cfg.llm.api_key_env):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from botx_cli import affinity as affinities
@@ -46,17 +47,41 @@ def trend_picks(cfg: Config, store: Store, now: datetime) -> list[TrendPick]:
     picks: list[TrendPick] = []
     if cfg.trends.policy != "off":
         rows = cached_trends(store, now, trend_settings(cfg).rules.max_age_hours)
-        picks = [TrendPick(t.hashtag, t.name, t.category, t.relevance, t.sources, display=t.display,
-                           context=t.headlines, matched=t.matched)
-                 for t in rows if usable(t, cfg.trends.policy, cfg.trends.min_relevance)]
-    picks += [TrendPick(o.hashtag, o.name, "calendar", 0.0, ("calendar",), display=o.name, kind="occasion",
-                        holiday=o.holiday, lines=o.lines, offer=o.offer)
-              for o in occasions_today(cfg, now.astimezone(cfg.timezone))]
+        picks = [
+            TrendPick(
+                t.hashtag,
+                t.name,
+                t.category,
+                t.relevance,
+                t.sources,
+                display=t.display,
+                context=t.headlines,
+                matched=t.matched,
+            )
+            for t in rows
+            if usable(t, cfg.trends.policy, cfg.trends.min_relevance)
+        ]
+    picks += [
+        TrendPick(
+            o.hashtag,
+            o.name,
+            "calendar",
+            0.0,
+            ("calendar",),
+            display=o.name,
+            kind="occasion",
+            holiday=o.holiday,
+            lines=o.lines,
+            offer=o.offer,
+        )
+        for o in occasions_today(cfg, now.astimezone(cfg.timezone))
+    ]
     return picks
 
 
-def load_context(cfg: Config, store: Store, account: str, now: datetime, notes: list[str] | None = None,
-                 compose: bool = True) -> Context:
+def load_context(
+    cfg: Config, store: Store, account: str, now: datetime, notes: list[str] | None = None, compose: bool = True
+) -> Context:
     """The context of one run; `compose=False` for checking a given text (no affinity, no model).
     `notes` collects what the -v output should tell (llm fallbacks)."""
     posts = store.recent_posts(now - timedelta(days=cfg.validation.duplicate_days))
@@ -64,13 +89,29 @@ def load_context(cfg: Config, store: Store, account: str, now: datetime, notes: 
     if not compose:
         return context_from(cfg, posts, account, now, picks)
     writer = writer_for(cfg, notes, spend_recorder(store, now))
-    return context_from(cfg, posts, account, now, picks, affinities.load(cfg, store, picks, now), writer,
-                        experiment=experiments.load(cfg, store, now))
+    return context_from(
+        cfg,
+        posts,
+        account,
+        now,
+        picks,
+        affinities.load(cfg, store, picks, now),
+        writer,
+        experiment=experiments.load(cfg, store, now),
+    )
 
 
-def context_from(cfg: Config, posts: list[dict[str, Any]], account: str, now: datetime, picks: list[TrendPick],
-                 affinity: Affinity | None = None, writer: Any = None, rules: Rules | None = None,
-                 experiment: Experiment | None = None) -> Context:
+def context_from(
+    cfg: Config,
+    posts: list[dict[str, Any]],
+    account: str,
+    now: datetime,
+    picks: list[TrendPick],
+    affinity: Affinity | None = None,
+    writer: Any = None,
+    rules: Rules | None = None,
+    experiment: Experiment | None = None,
+) -> Context:
     """Context from recent posts (newest first, as Store.recent_posts gives them; a "prose" key,
     when present, saves recomputing it). Preview calls this with its own tweets prepended."""
     rules = rules or rules_from(cfg)
@@ -145,5 +186,6 @@ def for_plan(rules: Rules, plan: Plan) -> Rules:
 def manual(text: str, ctx: Context) -> tuple[Tweet, Verdict]:
     verdict = validate(text, ctx.rules, ctx.history.recent_texts, ctx.recent_proses)
     domain = next((f"#{t}" for t in verdict.hashtags if t.casefold() in ctx.rules.domain_tags), "")
-    return Tweet(text, tuple(f"#{t}" for t in verdict.hashtags), domain, None, "manual", "", "", -1, "manual",
-                 kind=None), verdict
+    return Tweet(
+        text, tuple(f"#{t}" for t in verdict.hashtags), domain, None, "manual", "", "", -1, "manual", kind=None
+    ), verdict

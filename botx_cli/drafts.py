@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 STATUSES = ("pending", "approved", "rejected", "sending", "posted", "unknown", "expired", "invalid")
 QUEUED = ("pending", "approved", "sending")  # count as coming posts when new drafts are composed
 REVIEW_KEYS = ("require_approval",)
-_COLUMNS = ("id, account, status, text, hashtags, trend, trend_day, angle, offer, strategy, slot, weighted_length,"
-            " checks, notes, reason, attempt_id, tweet_id, created_at, updated_at, approved_at")
+_COLUMNS = (
+    "id, account, status, text, hashtags, trend, trend_day, angle, offer, strategy, slot, weighted_length,"
+    " checks, notes, reason, attempt_id, tweet_id, created_at, updated_at, approved_at"
+)
 
 
 @dataclass(frozen=True)
@@ -84,19 +86,71 @@ class Draft:
 
     def to_json(self) -> dict[str, Any]:
         """The preview fields plus the draft's id and state."""
-        return {"id": self.id, "account": self.account, "status": self.status, "text": self.text,
-                "hashtags": list(self.hashtags), "trend": self.trend, "angle": self.angle,
-                "weighted_length": self.weighted_length, "checks": self.checks, "valid": self.valid,
-                "strategy": self.strategy, "slot": self.slot, "reason": self.reason, "tweet_id": self.tweet_id,
-                "created_at": self.created_at, "approved_at": self.approved_at}
+        return {
+            "id": self.id,
+            "account": self.account,
+            "status": self.status,
+            "text": self.text,
+            "hashtags": list(self.hashtags),
+            "trend": self.trend,
+            "angle": self.angle,
+            "weighted_length": self.weighted_length,
+            "checks": self.checks,
+            "valid": self.valid,
+            "strategy": self.strategy,
+            "slot": self.slot,
+            "reason": self.reason,
+            "tweet_id": self.tweet_id,
+            "created_at": self.created_at,
+            "approved_at": self.approved_at,
+        }
 
 
 def _draft(row: tuple[Any, ...]) -> Draft:
-    (id_, account, status, text, tags, trend, day, angle, offer, strategy, slot, length, checks, notes, reason,
-     attempt_id, tweet_id, created, updated, approved) = row
-    return Draft(id_, account, status, text, tuple(json.loads(tags)), trend, day, angle or "", offer or "",
-                 strategy or "", slot, length, json.loads(checks), json.loads(notes or "{}"), reason, attempt_id,
-                 tweet_id, created, updated, approved)
+    (
+        id_,
+        account,
+        status,
+        text,
+        tags,
+        trend,
+        day,
+        angle,
+        offer,
+        strategy,
+        slot,
+        length,
+        checks,
+        notes,
+        reason,
+        attempt_id,
+        tweet_id,
+        created,
+        updated,
+        approved,
+    ) = row
+    return Draft(
+        id_,
+        account,
+        status,
+        text,
+        tuple(json.loads(tags)),
+        trend,
+        day,
+        angle or "",
+        offer or "",
+        strategy or "",
+        slot,
+        length,
+        json.loads(checks),
+        json.loads(notes or "{}"),
+        reason,
+        attempt_id,
+        tweet_id,
+        created,
+        updated,
+        approved,
+    )
 
 
 def listing(store: Store, now: datetime, account: str | None = None, status: str | None = None) -> list[Draft]:
@@ -125,8 +179,9 @@ def get(store: Store, draft_id: int) -> Draft:
 
 
 # -- generate -----------------------------------------------------------------------------
-def generate(cfg: Config, store: Store, account: str, count: int, now: datetime,
-             notes: list[str] | None = None) -> tuple[list[Draft], list[PreviewItem]]:
+def generate(
+    cfg: Config, store: Store, account: str, count: int, now: datetime, notes: list[str] | None = None
+) -> tuple[list[Draft], list[PreviewItem]]:
     """Compose `count` tweets for the account's next slots exactly as preview does, counting
     the drafts already queued (any account) as posted so new drafts never repeat them; store
     the valid ones as pending. Returns (stored drafts, compositions that failed checks)."""
@@ -138,8 +193,10 @@ def generate(cfg: Config, store: Store, account: str, count: int, now: datetime,
     items = run_preview(cfg, store, [name], count, now, notes, queued=_queued(store, now))
     valid, invalid = [i for i in items if i.valid], [i for i in items if not i.valid]
     if not valid:
-        raise NoValidTweet(f"no valid draft for account {name} in {count} composition(s) (failed checks: "
-                           f"{failed_summary(invalid)}); widen [[angles]], [[offers]] or hooks")
+        raise NoValidTweet(
+            f"no valid draft for account {name} in {count} composition(s) (failed checks: "
+            f"{failed_summary(invalid)}); widen [[angles]], [[offers]] or hooks"
+        )
     ids = []
     with store.write() as conn:
         for item in valid:
@@ -150,9 +207,24 @@ def generate(cfg: Config, store: Store, account: str, count: int, now: datetime,
                 "INSERT INTO drafts (account, status, text, text_norm, hashtags, trend, trend_day, angle, offer,"
                 " strategy, slot, weighted_length, checks, notes, created_at, updated_at)"
                 " VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, item.text, normalize(item.text), json.dumps(list(item.hashtags)), item.trend, day, item.angle,
-                 item.offer, item.strategy, item.slot, item.weighted_length, json.dumps(item.checks),
-                 json.dumps(item.notes), iso(now), iso(now)))
+                (
+                    name,
+                    item.text,
+                    normalize(item.text),
+                    json.dumps(list(item.hashtags)),
+                    item.trend,
+                    day,
+                    item.angle,
+                    item.offer,
+                    item.strategy,
+                    item.slot,
+                    item.weighted_length,
+                    json.dumps(item.checks),
+                    json.dumps(item.notes),
+                    iso(now),
+                    iso(now),
+                ),
+            )
             ids.append(int(cur.lastrowid or 0))
     return [get(store, i) for i in ids], invalid
 
@@ -168,8 +240,11 @@ def failed_summary(items: Collection[Any]) -> str:
 def _queued(store: Store, now: datetime) -> list[dict[str, Any]]:
     """Drafts that may still be posted, as the post rows composition reads, newest first."""
     marks = ",".join("?" * len(QUEUED))
-    rows = store.conn.execute(f"SELECT account, text, text_norm, hashtags, trend, angle FROM drafts"
-                              f" WHERE status IN ({marks}) ORDER BY id DESC", QUEUED)
+    rows = store.conn.execute(
+        f"SELECT account, text, text_norm, hashtags, trend, angle FROM drafts"
+        f" WHERE status IN ({marks}) ORDER BY id DESC",
+        QUEUED,
+    )
     keys = ("account", "text", "text_norm", "hashtags", "trend", "angle")
     return [{**dict(zip(keys, row)), "created_at": iso(now)} for row in rows]
 
@@ -189,10 +264,14 @@ def review(store: Store, ids: list[int], verb: str, now: datetime) -> list[Draft
             if current[0] == status:
                 continue
             if current[0] not in _CAN[verb]:
-                raise UsageError(f"draft {draft_id} is {current[0]}: only {', '.join(_CAN[verb])} drafts can be "
-                                 f"{status}; nothing changed")
-            conn.execute("UPDATE drafts SET status = ?, reason = NULL, updated_at = ?, approved_at = ? WHERE id = ?",
-                         (status, iso(now), iso(now) if verb == "approve" else None, draft_id))
+                raise UsageError(
+                    f"draft {draft_id} is {current[0]}: only {', '.join(_CAN[verb])} drafts can be "
+                    f"{status}; nothing changed"
+                )
+            conn.execute(
+                "UPDATE drafts SET status = ?, reason = NULL, updated_at = ?, approved_at = ? WHERE id = ?",
+                (status, iso(now), iso(now) if verb == "approve" else None, draft_id),
+            )
     return [get(store, i) for i in dict.fromkeys(ids)]
 
 
@@ -207,8 +286,9 @@ def edit(cfg: Config, store: Store, draft_id: int, text: str, now: datetime) -> 
         raise UsageError(f"draft {draft_id} is {draft.status}: it can no longer be edited")
     verdict = check(text, load_context(cfg, store, draft.account, now, compose=False))
     if not verdict.valid:
-        raise NoValidTweet(f"draft {draft_id}: the new text fails checks: {', '.join(verdict.failed)}; "
-                           "the draft is unchanged")
+        raise NoValidTweet(
+            f"draft {draft_id}: the new text fails checks: {', '.join(verdict.failed)}; the draft is unchanged"
+        )
     tags = tuple(f"#{t}" for t in verdict.hashtags)
     keep = bool(draft.trend) and draft.trend.casefold() in {t.casefold() for t in tags}  # type: ignore[union-attr]
     with store.write() as conn:
@@ -216,9 +296,20 @@ def edit(cfg: Config, store: Store, draft_id: int, text: str, now: datetime) -> 
             "UPDATE drafts SET text = ?, text_norm = ?, hashtags = ?, trend = ?, trend_day = ?, strategy = 'edited',"
             " weighted_length = ?, checks = ?, notes = ?, status = 'pending', reason = NULL, approved_at = NULL,"
             " updated_at = ? WHERE id = ? AND status = ?",
-            (text, normalize(text), json.dumps(list(tags)), draft.trend if keep else None,
-             draft.trend_day if keep else None, verdict.weighted_length, json.dumps(verdict.checks),
-             json.dumps(verdict.notes), iso(now), draft_id, draft.status)).rowcount
+            (
+                text,
+                normalize(text),
+                json.dumps(list(tags)),
+                draft.trend if keep else None,
+                draft.trend_day if keep else None,
+                verdict.weighted_length,
+                json.dumps(verdict.checks),
+                json.dumps(verdict.notes),
+                iso(now),
+                draft_id,
+                draft.status,
+            ),
+        ).rowcount
     if not done:
         raise TemporaryFailure(f"draft {draft_id} changed while it was being edited; run the edit again")
     return get(store, draft_id)
@@ -232,8 +323,7 @@ def check(text: str, ctx: Context) -> Verdict:
 
 
 # -- post time ------------------------------------------------------------------------------
-def queue_for(cfg: Config, store: Store, account: str, now: datetime, dry_run: bool,
-              notes: list[str]) -> Queue | None:
+def queue_for(cfg: Config, store: Store, account: str, now: datetime, dry_run: bool, notes: list[str]) -> Queue | None:
     """The approved-draft queue of a `botx post` run, or None when [review] does not ask for one."""
     return Queue(cfg, store, account, now, dry_run, notes) if settings(cfg).require_approval else None
 
@@ -242,9 +332,15 @@ class Queue:
     """Approved drafts of one account for one `botx post` run. `take` picks the oldest postable
     draft before the slot is claimed; `next` hands it to the send loop, bound to the attempt."""
 
-    def __init__(self, cfg: Config, store: Store, account: str, now: datetime, dry_run: bool,
-                 notes: list[str]) -> None:
-        self.cfg, self.store, self.account, self.now, self.dry_run, self.notes = cfg, store, account, now, dry_run, notes
+    def __init__(self, cfg: Config, store: Store, account: str, now: datetime, dry_run: bool, notes: list[str]) -> None:
+        self.cfg, self.store, self.account, self.now, self.dry_run, self.notes = (
+            cfg,
+            store,
+            account,
+            now,
+            dry_run,
+            notes,
+        )
         self.today = now.astimezone(cfg.timezone).date()
         self.attempt_id: int | None = None  # set by post once the slot is claimed
         self.current: tuple[Draft, Verdict] | None = None
@@ -282,8 +378,10 @@ class Queue:
         self.notes.extend([*closed, *refused, *waiting])
         marked = "" if self.dry_run else " (marked invalid)"
         if refused:
-            raise NoValidTweet(f"no approved draft of account {self.account} passes its checks: "
-                               f"{'; '.join(refused)}{marked}; nothing was sent")
+            raise NoValidTweet(
+                f"no approved draft of account {self.account} passes its checks: "
+                f"{'; '.join(refused)}{marked}; nothing was sent"
+            )
         self.detail = "; ".join([*closed, *waiting]) or "approve drafts with `botx drafts approve`"
         return False
 
@@ -302,10 +400,18 @@ class Queue:
                 found = False
             if not found:
                 if self.attempt_id is not None:
-                    self.store.mark_done(self.attempt_id, self.now, "failed", "DuplicateContent",
-                                         f"X refused draft {draft.id} as a duplicate", 403)
-                raise NoValidTweet(f"X refused draft {draft.id} of account {self.account} as a duplicate and no "
-                                   "other approved draft is valid; nothing posted")
+                    self.store.mark_done(
+                        self.attempt_id,
+                        self.now,
+                        "failed",
+                        "DuplicateContent",
+                        f"X refused draft {draft.id} as a duplicate",
+                        403,
+                    )
+                raise NoValidTweet(
+                    f"X refused draft {draft.id} of account {self.account} as a duplicate and no "
+                    "other approved draft is valid; nothing posted"
+                )
             draft = self.current[0]
         bind = self.attempt_id is not None and not self.dry_run
         if bind and not self._set(draft.id, "approved", status="sending", attempt_id=self.attempt_id, reason=None):
@@ -322,8 +428,11 @@ class Queue:
         if draft.trend_day:  # a calendar tag: fine while it is one of today's (a conference all week)
             if draft.trend.casefold() in self._calendar_today():
                 return None
-            return "wait" if date.fromisoformat(draft.trend_day) > self.today else (
-                f"calendar tag {draft.trend} was for {draft.trend_day}")
+            return (
+                "wait"
+                if date.fromisoformat(draft.trend_day) > self.today
+                else (f"calendar tag {draft.trend} was for {draft.trend_day}")
+            )
         if self.cfg.trends.policy == "off":
             return f"trend {draft.trend}: trend tags are off ([trends] policy)"
         cached = {p.hashtag.casefold() for p in ctx.picks if p.category != "calendar"}
@@ -351,33 +460,60 @@ def _update(store: Store, draft_id: int, expected: str, now: datetime, **fields:
     fields["updated_at"] = iso(now)
     columns = ", ".join(f"{name} = ?" for name in fields)
     with store.write() as conn:
-        return bool(conn.execute(f"UPDATE drafts SET {columns} WHERE id = ? AND status = ?",
-                                 (*fields.values(), draft_id, expected)).rowcount)
+        return bool(
+            conn.execute(
+                f"UPDATE drafts SET {columns} WHERE id = ? AND status = ?", (*fields.values(), draft_id, expected)
+            ).rowcount
+        )
 
 
 def _tweet(draft: Draft, rules: Rules) -> Tweet:
     from botx_cli.compose import Tweet
 
     domain = next((t for t in draft.hashtags if t.lstrip("#").casefold() in rules.domain_tags), "")
-    return Tweet(text=draft.text, hashtags=draft.hashtags, domain_tag=domain, trend=draft.trend, category="draft",
-                 angle=draft.angle, offer=draft.offer, layout=-1, strategy=draft.strategy)
+    return Tweet(
+        text=draft.text,
+        hashtags=draft.hashtags,
+        domain_tag=domain,
+        trend=draft.trend,
+        category="draft",
+        angle=draft.angle,
+        offer=draft.offer,
+        layout=-1,
+        strategy=draft.strategy,
+    )
 
 
 def settle(store: Store, now: datetime, account: str | None = None) -> None:
     """Bound drafts follow their attempt once it is complete (after the send, or after the next
     run reconciled an attempt whose run died). A lost answer leaves the draft 'unknown' while the
     timeline is checked; it then follows the attempt to posted, or back to the queue."""
-    sql = ("SELECT d.id, d.status, a.status, a.tweet_id, a.error_kind FROM drafts d"
-           " JOIN attempts a ON a.id = d.attempt_id WHERE d.status IN ('sending', 'unknown')")
+    sql = (
+        "SELECT d.id, d.status, a.status, a.tweet_id, a.error_kind FROM drafts d"
+        " JOIN attempts a ON a.id = d.attempt_id WHERE d.status IN ('sending', 'unknown')"
+    )
     rows = store.conn.execute(sql + (" AND d.account = ?" if account else ""), (account,) if account else ()).fetchall()
     for draft_id, was, status, tweet_id, error_kind in rows:
         if status == "posted":
             _update(store, draft_id, was, now, status="posted", tweet_id=tweet_id, reason=None)
         elif status == "unknown" and was == "sending":
-            _update(store, draft_id, was, now, status="unknown",
-                    reason="X's answer was lost: not sent again; botx looks for it on the timeline")
+            _update(
+                store,
+                draft_id,
+                was,
+                now,
+                status="unknown",
+                reason="X's answer was lost: not sent again; botx looks for it on the timeline",
+            )
         elif status == "failed" and error_kind == "DuplicateContent":
             _update(store, draft_id, was, now, status="invalid", reason="X refused it as a duplicate")
         elif status in ("failed", "not_posted"):
-            _update(store, draft_id, was, now, status="approved", attempt_id=None,
-                    reason=f"the last try did not post ({error_kind or status}); it stays in the queue")
+            _update(
+                store,
+                draft_id,
+                was,
+                now,
+                status="approved",
+                attempt_id=None,
+                reason=f"the last try did not post ({error_kind or status}); it stays in the queue",
+            )

@@ -35,9 +35,16 @@ class ArmReport:
 
     def to_json(self) -> dict[str, Any]:
         rate = self.rate
-        return {"name": self.name, "posts": self.posts, "measured": self.measured, "impressions": self.impressions,
-                "engagements": self.engagements, "engagement_rate": None if rate is None else round(rate, 5),
-                "p_best": None if self.p_best is None else round(self.p_best, 4), "sampled": self.sampled}
+        return {
+            "name": self.name,
+            "posts": self.posts,
+            "measured": self.measured,
+            "impressions": self.impressions,
+            "engagements": self.engagements,
+            "engagement_rate": None if rate is None else round(rate, 5),
+            "p_best": None if self.p_best is None else round(self.p_best, 4),
+            "sampled": self.sampled,
+        }
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,13 @@ class ExperimentReport:
     arms: tuple[ArmReport, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "days": self.days, "explore": self.explore,
-                "min_impressions": self.min_impressions, "arms": [a.to_json() for a in self.arms]}
+        return {
+            "kind": self.kind,
+            "days": self.days,
+            "explore": self.explore,
+            "min_impressions": self.min_impressions,
+            "arms": [a.to_json() for a in self.arms],
+        }
 
 
 def prob_best(arms: list[Arm], draws: int = BEST_DRAWS, seed: int = BEST_SEED) -> list[float]:
@@ -80,7 +92,18 @@ def report(cfg: Config, store: Store, now: datetime) -> tuple[ExperimentReport, 
         arms = [found.get(name) or Arm(name) for name in names]
         sampled = [a for a in arms if a.impressions >= conf.min_impressions]
         best = dict(zip((a.name for a in sampled), prob_best(sampled)))
-        out.append(ExperimentReport(kind, conf.days, conf.explore, conf.min_impressions, tuple(
-            ArmReport(a.name, a.posts, a.measured, a.impressions, a.engagements, best.get(a.name), a.name in best)
-            for a in arms)))
+        out.append(
+            ExperimentReport(
+                kind,
+                conf.days,
+                conf.explore,
+                conf.min_impressions,
+                tuple(
+                    ArmReport(
+                        a.name, a.posts, a.measured, a.impressions, a.engagements, best.get(a.name), a.name in best
+                    )
+                    for a in arms
+                ),
+            )
+        )
     return tuple(out)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from botx_cli.config import Config
     from botx_cli.store import Store
 
+
 @dataclass(frozen=True)
 class ExperimentSettings:
     enabled: bool
@@ -48,8 +49,13 @@ def settings(cfg: Config) -> ExperimentSettings:
     seed = table.value("seed", "")
     if isinstance(seed, bool) or not isinstance(seed, (str, int)) or len(str(seed)) > 100:
         raise table.fail("seed", f"must be a string or an integer of at most 100 characters, got {shown(seed)}")
-    return ExperimentSettings(table.get("enabled", bool, False), table.number("explore", 0.1, 0.0, 1.0), minimum,
-                              table.positive_int("days", 30, maximum=3650), str(seed))
+    return ExperimentSettings(
+        table.get("enabled", bool, False),
+        table.number("explore", 0.1, 0.0, 1.0),
+        minimum,
+        table.positive_int("days", 30, maximum=3650),
+        str(seed),
+    )
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,15 @@ def arm_stats(store: Store, column: str, since: datetime) -> dict[str, Arm]:
         " COALESCE(SUM(m.engagements), 0), MAX(a.created_at) FROM attempts a"
         " LEFT JOIN metrics_latest m ON m.tweet_id = a.tweet_id"
         f" WHERE a.created_at >= ? AND a.status = 'posted' AND a.{column} IS NOT NULL AND a.{column} != ''"
-        f" GROUP BY a.{column}", (iso(since),))
+        f" GROUP BY a.{column}",
+        (iso(since),),
+    )
     return {str(row[0]): Arm(str(row[0]), *row[1:]) for row in rows}
 
 
-def rank(arms: dict[str, Arm], names: list[str] | tuple[str, ...], conf: ExperimentSettings,
-         rng: random.Random) -> tuple[str, dict[str, float]]:
+def rank(
+    arms: dict[str, Arm], names: list[str] | tuple[str, ...], conf: ExperimentSettings, rng: random.Random
+) -> tuple[str, dict[str, float]]:
     """(how: explore | thompson, sort key per arm: lower goes first). Unmeasured arms all get
     -inf, so a stable sort keeps them in the caller's rotation order, ahead of the rest."""
     if rng.random() < conf.explore:
@@ -142,8 +151,13 @@ def load(cfg: Config, store: Store, now: datetime) -> Experiment | None:
         return None
     since = now - timedelta(days=conf.days)
     variants = variant_names(cfg)
-    return Experiment(conf, seed_of(conf), arm_stats(store, "angle", since),
-                      arm_stats(store, "variant", since) if variants else {}, variants)
+    return Experiment(
+        conf,
+        seed_of(conf),
+        arm_stats(store, "angle", since),
+        arm_stats(store, "variant", since) if variants else {},
+        variants,
+    )
 
 
 def pick_variant(cfg: Config, experiment: Experiment | None, slot_seed: str) -> str | None:

@@ -36,8 +36,15 @@ class Decision:
     detail: str = ""
 
 
-def decide(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: int, state: AccountState,
-           force: bool = False, manual: bool = False) -> Decision:
+def decide(
+    now: datetime,
+    schedule: Schedule,
+    tz: ZoneInfo,
+    account_index: int,
+    state: AccountState,
+    force: bool = False,
+    manual: bool = False,
+) -> Decision:
     """The gates in order. --force skips window, cap, slot and gap; never a disabled account,
     pause, limits, credits or budget. A manual post (--text) is not a scheduled one: it skips
     window and slot, keeps cap and gap."""
@@ -50,8 +57,13 @@ def decide(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: int, 
     if state.blocked_until and state.blocked_until > now:
         return _blocked(state, slot)
     if over_budget(state):
-        return Decision(False, "budget", slot, f"${state.spend_month_usd:.2f} spent of ${state.budget_usd:.2f} "
-                        f"this month; the next post costs ${state.next_post_usd:.3f}")
+        return Decision(
+            False,
+            "budget",
+            slot,
+            f"${state.spend_month_usd:.2f} spent of ${state.budget_usd:.2f} "
+            f"this month; the next post costs ${state.next_post_usd:.3f}",
+        )
     if force:
         return Decision(True, None, None, "forced")
     if manual:
@@ -67,14 +79,20 @@ def decide(now: datetime, schedule: Schedule, tz: ZoneInfo, account_index: int, 
 def _blocked(state: AccountState, slot: Slot | None) -> Decision:
     until = state.blocked_until.isoformat() if state.blocked_until else "?"
     if state.blocked_kind == "credits":
-        return Decision(False, "credits", slot, f"X's pay-per-use credits ran out ({state.blocked_note or 'HTTP 402'}); "
-                        f"trying again after {until} ([x] credits_retry_minutes; `botx resume` tries at the next slot)")
+        return Decision(
+            False,
+            "credits",
+            slot,
+            f"X's pay-per-use credits ran out ({state.blocked_note or 'HTTP 402'}); "
+            f"trying again after {until} ([x] credits_retry_minutes; `botx resume` tries at the next slot)",
+        )
     note = f" ({state.blocked_note})" if state.blocked_note else ""
     return Decision(False, "rate_limited", slot, f"{state.blocked_kind} resets {until}{note}")
 
 
-def _cap_and_gap(now: datetime, schedule: Schedule, tz: ZoneInfo, state: AccountState,
-                 slot: Slot | None) -> Decision | None:
+def _cap_and_gap(
+    now: datetime, schedule: Schedule, tz: ZoneInfo, state: AccountState, slot: Slot | None
+) -> Decision | None:
     if state.posts_today >= schedule.daily_cap:
         return Decision(False, "daily_cap", slot, f"{state.posts_today}/{schedule.daily_cap} today")
     if state.last_post_at and since_last(now, state.last_post_at, tz) < timedelta(minutes=schedule.min_gap_minutes):

@@ -18,7 +18,8 @@ from __future__ import annotations
 import functools
 import random
 import re
-from typing import Callable, Union
+from collections.abc import Callable
+from typing import Union
 
 _TOKEN = re.compile(r"\{[A-Za-z_]\w*\}|[{}|]|[^{}|]+")
 
@@ -56,8 +57,9 @@ def _parse(text: str) -> Seq:
             alternatives, current = [], []
         elif token == "|":
             if not stack:
-                raise GrammarError(f"'|' at character {offset + 1} is outside {{...}}; alternatives go inside "
-                                   "braces: {a|b}")
+                raise GrammarError(
+                    f"'|' at character {offset + 1} is outside {{...}}; alternatives go inside braces: {{a|b}}"
+                )
             alternatives.append(tuple(current))
             current = []
         elif token == "}":
@@ -65,8 +67,10 @@ def _parse(text: str) -> Seq:
                 raise GrammarError(f"'}}' at character {offset + 1} closes no '{{'")
             alternatives.append(tuple(current))
             if len(alternatives) < 2:
-                raise GrammarError(f"the group at character {stack[-1][2] + 1} has one alternative; write "
-                                   "{a|b}, or {a|} for an optional part")
+                raise GrammarError(
+                    f"the group at character {stack[-1][2] + 1} has one alternative; write "
+                    "{a|b}, or {a|} for an optional part"
+                )
             group = Choice(alternatives)
             alternatives, current, _start = stack.pop()
             current.append(group)
@@ -170,6 +174,7 @@ def expansions(text: str, limit: int = 64) -> list[str]:
 
 def count(text: str) -> int:
     """How many expansions the line has (alternatives that spell the same count twice)."""
+
     def seq(tree: Seq) -> int:
         total = 1
         for part in tree:
@@ -185,9 +190,14 @@ def count(text: str) -> int:
 
 def always(text: str, name: str) -> bool:
     """Whether every expansion of `text` holds the placeholder `{name}`."""
+
     def seq(tree: Seq) -> bool:
-        return any(part == name if isinstance(part, Slot) else
-                   isinstance(part, Choice) and all(seq(alternative) for alternative in part) for part in tree)
+        return any(
+            part == name
+            if isinstance(part, Slot)
+            else isinstance(part, Choice) and all(seq(alternative) for alternative in part)
+            for part in tree
+        )
 
     try:
         return seq(parse(text))
@@ -198,6 +208,7 @@ def always(text: str, name: str) -> bool:
 def endings(text: str) -> set[str]:
     """The last visible character each expansion can end with ("" when it can be empty;
     "{name}" when it ends with a placeholder): how a hook is checked for a dangling comma."""
+
     def seq(tree: Seq) -> set[str]:
         found: set[str] = set()
         for part in reversed(tree):
@@ -219,6 +230,7 @@ def pattern(text: str, fills: dict[str, str]) -> str:
     """A regular expression matching every expansion of `text` with its placeholders filled
     (`fills`; an unfilled one matches any short run of text). Spacing is loose, as `expand`
     tidies it. Used to take a call-to-action line (promo, profile) out of the prose."""
+
     def seq(tree: Seq) -> str:
         out = []
         for part in tree:

@@ -15,26 +15,26 @@ NOTES = {
     "storage": "The one SQLite file; relative paths resolve against this file's folder.",
     "x": "api_base_url may point at an X API emulator or proxy. reads=false on write-only plans.",
     "accounts": "Credentials come only from the environment: BOTX_<NAME>_CONSUMER_KEY, _CONSUMER_SECRET,\n"
-                "# _ACCESS_TOKEN, _ACCESS_TOKEN_SECRET (OAuth 1.0a, app with Read and Write permission).",
+    "# _ACCESS_TOKEN, _ACCESS_TOKEN_SECRET (OAuth 1.0a, app with Read and Write permission).",
     "product": "All promotional words live in config. promo_lines need the {code} placeholder.",
     "offers": "unit: hour ($/hr GPUs), m_tokens ($/M tokens models), month or flat.",
     "angles": "Marketing angles, rotated per account without immediate repeats: lines (offer posts), proofs, questions.",
     "hooks": "Hooks per trend category; outside generic every wording names the trend with {trend}.\n"
-             "# A piece of copy is a string or { text, fits, voice, kinds }; {a|b} picks one wording per post.",
+    "# A piece of copy is a string or { text, fits, voice, kinds }; {a|b} picks one wording per post.",
     "voices": "How each account writes ([accounts.NAME] voice): pieces tagged voice = NAME belong to it.",
     "hashtags": "Every tweet carries at least one domain hashtag and at most `max` hashtags.",
     "validation": "Checks every tweet passes before it is sent.",
     "trends": "policy: relevant (default) | any (X forbids automated posts on unrelated trends) | off.",
     "compose": "strategy: template | llm (any OpenAI-compatible server, templates as fallback). link_every and\n"
-               "# promo_every: the link / promo code in 1 post of N per account (1 = every post, 0 = never).",
+    "# promo_every: the link / promo code in 1 post of N per account (1 = every post, 0 = never).",
     "media": "Images: mode none | generate (OpenAI-compatible images API, uploaded to X, marked made_with_ai);\n"
-             "# every_n, style and price_usd; base_url and api_key_env default to [compose.llm]'s. Failures post text-only.",
+    "# every_n, style and price_usd; base_url and api_key_env default to [compose.llm]'s. Failures post text-only.",
     "experiments": "enabled = true: Thompson sampling on engagement per impression picks the angle (and llm prompt\n"
-                   "# variant), explore = chance of a random pick, min_impressions per arm before its data counts.",
+    "# variant), explore = chance of a random pick, min_impressions per arm before its data counts.",
     "costs": "X's pay-per-use prices (USD); monthly_budget_usd > 0 makes `post` skip (reason budget) once reached.",
     "metrics": "`botx metrics` (cron): engagement snapshots; daily_read_budget = posts read per UTC day.",
     "notify": "Webhook alerts (Slack/Discord). The URL is a secret: prefer exporting BOTX_WEBHOOK_URL.",
-    "logging": "One JSON line per `post` run; path relative to this file, \"\" = off; rotated by size.",
+    "logging": 'One JSON line per `post` run; path relative to this file, "" = off; rotated by size.',
     "review": "require_approval = true: `post` sends only drafts a person approved (botx drafts generate/approve).",
 }
 
@@ -44,8 +44,10 @@ def render_config() -> str:
 
     data = read_toml(BUNDLED_EXAMPLE)
     scalars = {k: v for k, v in data.items() if not isinstance(v, (dict, list))}
-    parts = ["# botx config. Check it with `botx doctor`, then `botx preview` before enabling cron.\n",
-             tomli_w.dumps(scalars)]
+    parts = [
+        "# botx config. Check it with `botx doctor`, then `botx preview` before enabling cron.\n",
+        tomli_w.dumps(scalars),
+    ]
     for key, value in data.items():
         if key in scalars:
             continue

@@ -19,8 +19,39 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-LATIN_PROFILES = ("af", "ca", "cs", "cy", "da", "de", "en", "es", "et", "fi", "fr", "hr", "hu", "id", "it",
-                  "lt", "lv", "nl", "no", "pl", "pt", "ro", "sk", "sl", "so", "sq", "sv", "sw", "tl", "tr", "vi")
+LATIN_PROFILES = (
+    "af",
+    "ca",
+    "cs",
+    "cy",
+    "da",
+    "de",
+    "en",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "hr",
+    "hu",
+    "id",
+    "it",
+    "lt",
+    "lv",
+    "nl",
+    "no",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "so",
+    "sq",
+    "sv",
+    "sw",
+    "tl",
+    "tr",
+    "vi",
+)
 SEED = 0
 
 
@@ -40,7 +71,7 @@ class _ProbabilityTable:
 
     def __getitem__(self, word: str) -> memoryview:
         start = self.index[word] * self.width
-        return self.rows[start:start + self.width]
+        return self.rows[start : start + self.width]
 
 
 def _table() -> tuple[list[str], _ProbabilityTable]:
@@ -49,7 +80,7 @@ def _table() -> tuple[list[str], _ProbabilityTable]:
     end = data.find(b"\n")
     header = json.loads(data[:end])
     names_end = end + 1 + header["names_bytes"]
-    words = data[end + 1:names_end].decode("utf-8").split("\x00")
+    words = data[end + 1 : names_end].decode("utf-8").split("\x00")
     start = names_end + (-names_end) % 4
     rows = memoryview(data)[start:].cast("f")
     if sys.byteorder != "little":  # pragma: no cover - the file is little-endian

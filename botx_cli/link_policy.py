@@ -25,7 +25,7 @@ def due(every: int, recent: Sequence[bool]) -> bool:
     account's earlier posts did."""
     if every <= 0:
         return False
-    return not any(recent[:every - 1])
+    return not any(recent[: every - 1])
 
 
 def expected(every: int) -> bool | None:
@@ -46,16 +46,23 @@ class CostRow:
     current: bool
 
     def to_json(self) -> dict[str, object]:
-        return {"link_every": self.link_every, "posts_per_month": round(self.posts_per_month, 1),
-                "monthly_usd": round(self.monthly_usd, 2), "current": self.current}
+        return {
+            "link_every": self.link_every,
+            "posts_per_month": round(self.posts_per_month, 1),
+            "monthly_usd": round(self.monthly_usd, 2),
+            "current": self.current,
+        }
 
 
 def posts_per_day(cfg: Config) -> int:
     """Posts a day at full schedule: every enabled account up to its cap (or its slots)."""
     from botx_cli.schedule import slot_minutes
 
-    return sum(min(cfg.schedule.daily_cap, len(slot_minutes(cfg.schedule, a.index)))
-               for a in cfg.accounts.values() if a.enabled)
+    return sum(
+        min(cfg.schedule.daily_cap, len(slot_minutes(cfg.schedule, a.index)))
+        for a in cfg.accounts.values()
+        if a.enabled
+    )
 
 
 def post_usd(every: int, prices: dict[str, float]) -> float:
@@ -82,10 +89,14 @@ def table_lines(cfg: Config) -> list[str]:
 
     prices = settings(cfg).prices
     rows = cost_table(cfg)
-    out = [f"{posts_per_day(cfg)} posts a day ({len([a for a in cfg.accounts.values() if a.enabled])} accounts, "
-           f"daily_cap {cfg.schedule.daily_cap}), ${prices['post_with_url']:.3f} with a link, "
-           f"${prices['post']:.3f} without"]
+    out = [
+        f"{posts_per_day(cfg)} posts a day ({len([a for a in cfg.accounts.values() if a.enabled])} accounts, "
+        f"daily_cap {cfg.schedule.daily_cap}), ${prices['post_with_url']:.3f} with a link, "
+        f"${prices['post']:.3f} without"
+    ]
     for row in rows:
         mark = "  <- current" if row.current else ""
-        out.append(f"link_every {row.link_every:<3} {describe(row.link_every):<16} ${row.monthly_usd:>8.2f}/month{mark}")
+        out.append(
+            f"link_every {row.link_every:<3} {describe(row.link_every):<16} ${row.monthly_usd:>8.2f}/month{mark}"
+        )
     return out

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from botx_cli.compose import Plan, tidy
 from botx_cli.config import Config
@@ -50,11 +51,13 @@ def missing_key(cfg: Config) -> str | None:
     """The warning for `post`/`preview` when the llm strategy has no key; None when fine."""
     if cfg.strategy != "llm" or os.environ.get(cfg.llm.api_key_env, "").strip():
         return None
-    return (f"[compose] strategy = \"llm\" but {cfg.llm.api_key_env} is not set: composing with templates; "
-            f"export {cfg.llm.api_key_env} (any value for a server without keys)")
+    return (
+        f'[compose] strategy = "llm" but {cfg.llm.api_key_env} is not set: composing with templates; '
+        f"export {cfg.llm.api_key_env} (any value for a server without keys)"
+    )
 
 
-def writer_for(cfg: Config, notes: list[str] | None = None, record: Recorder | None = None) -> "Writer | None":
+def writer_for(cfg: Config, notes: list[str] | None = None, record: Recorder | None = None) -> Writer | None:
     """A Writer when the llm strategy is configured and its key is present, else None.
     `record`: where each chat call goes (spend_recorder: api_calls); None records nothing."""
     notes = notes if notes is not None else []
@@ -71,8 +74,10 @@ def writer_for(cfg: Config, notes: list[str] | None = None, record: Recorder | N
 
 def spend_recorder(store: Store, now: datetime) -> Recorder:
     """Chat calls as api_calls rows: counted by stats, doctor and the monthly budget."""
+
     def record(account: str, call: Call) -> None:
         store.record_api_call(now, account, "POST", CHAT_ENDPOINT, call.status, call.cost_usd, call.duration_ms)
+
     return record
 
 
@@ -119,7 +124,9 @@ def assemble(layout: str, plan: Plan, copy: str) -> str:
 
 def copy_budget(layout: str, plan: Plan) -> int:
     """Weighted characters left for the copy once botx's parts are in (at most 200: short reads better)."""
-    fixed = weighted_length(layout.format(copy="", promo=plan.promo, link=plan.link or plan.profile, tags=" ".join(plan.tags)))
+    fixed = weighted_length(
+        layout.format(copy="", promo=plan.promo, link=plan.link or plan.profile, tags=" ".join(plan.tags))
+    )
     return max(0, min(200, MAX_WEIGHTED - fixed))
 
 

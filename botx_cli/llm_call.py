@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 REFUSED = (400, 422)  # what servers answer to a parameter they do not take
 
@@ -39,8 +40,9 @@ def run_within(seconds: float, calls: list[Callable[[], Any]]) -> list[tuple[Any
         except BaseException as err:  # noqa: BLE001 - handed to the caller, never raised in a thread
             results[index] = (None, err)
 
-    threads = [threading.Thread(target=work, args=(i, call), name="botx-llm-call", daemon=True)
-               for i, call in enumerate(calls)]
+    threads = [
+        threading.Thread(target=work, args=(i, call), name="botx-llm-call", daemon=True) for i, call in enumerate(calls)
+    ]
     for thread in threads:
         thread.start()
     end = time.monotonic() + seconds
@@ -135,8 +137,9 @@ class Chat:
         extra: dict[str, Any] = {"response_format": self.schema} if self.schema else {}
         if n > 1:
             extra["n"] = n
-        body = self.create(model=self.model, messages=messages, temperature=self.temperature,
-                           max_tokens=self.max_tokens, **extra)
+        body = self.create(
+            model=self.model, messages=messages, temperature=self.temperature, max_tokens=self.max_tokens, **extra
+        )
         return body, int((time.monotonic() - started) * 1000)
 
     def _price(self, body: Any, messages: list[dict[str, str]], contents: list[str | None]) -> float:

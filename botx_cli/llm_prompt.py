@@ -18,32 +18,48 @@ from urllib.parse import urlsplit
 from botx_cli import grammar
 from botx_cli.claims import FactSheet, PlanFacts, offer_fact
 from botx_cli.compose import Plan, offer_text
-from botx_cli.llm import clean_copy
 from botx_cli.config import Config
 from botx_cli.content_config import settings
+from botx_cli.llm import clean_copy
 from botx_cli.trends.calendar import display_name
 from botx_cli.trends.settings import settings as trend_settings
 
-SCHEMA: dict[str, Any] = {"type": "json_schema", "json_schema": {"name": "post_copy", "strict": True, "schema": {
-    "type": "object",
-    "properties": {
-        "copy": {"type": "string", "description": "the post's words only: no link, hashtag, handle or promo code"},
-        "trend_mentioned": {"type": "boolean", "description": "true when the copy names the plan's trend"},
-        "offer_used": {"type": "string", "description": "the plan's offer exactly as written, or empty"},
+SCHEMA: dict[str, Any] = {
+    "type": "json_schema",
+    "json_schema": {
+        "name": "post_copy",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "properties": {
+                "copy": {
+                    "type": "string",
+                    "description": "the post's words only: no link, hashtag, handle or promo code",
+                },
+                "trend_mentioned": {"type": "boolean", "description": "true when the copy names the plan's trend"},
+                "offer_used": {"type": "string", "description": "the plan's offer exactly as written, or empty"},
+            },
+            "required": ["copy", "trend_mentioned", "offer_used"],
+            "additionalProperties": False,
+        },
     },
-    "required": ["copy", "trend_mentioned", "offer_used"], "additionalProperties": False}}}
+}
 KINDS = {
     "offer": "an offer post: present the planned offer exactly as written, price and unit included",
     "proof": "a proof post: show one concrete thing the product does, taken from the fact sheet; "
-             "the offer only if it fits naturally",
+    "the offer only if it fits naturally",
     "question": "a question to the reader about the angle, one a builder would want to answer; "
-                "the offer only if it fits naturally",
+    "the offer only if it fits naturally",
 }
-ANSWER = ('Answer with JSON only: {"copy": "<the post\'s words>", "trend_mentioned": <true when the copy names '
-          'the trend>, "offer_used": "<the offer exactly as written, or empty>"}')
+ANSWER = (
+    'Answer with JSON only: {"copy": "<the post\'s words>", "trend_mentioned": <true when the copy names '
+    'the trend>, "offer_used": "<the offer exactly as written, or empty>"}'
+)
 VARIANT = "\nFor this post: {variant}"  # a [compose.llm] prompt variant, appended last
-RETRY = ("Those copies cannot be used:\n{reasons}\nWrite a new copy that fixes this, at most {budget} characters, "
-         "in the same JSON format.")
+RETRY = (
+    "Those copies cannot be used:\n{reasons}\nWrite a new copy that fixes this, at most {budget} characters, "
+    "in the same JSON format."
+)
 _FENCE = re.compile(r"```[A-Za-z]*[ \t]*\n?(.*?)```", re.DOTALL)
 _LABEL = re.compile(r"^(?:copy|tweet|post)\s*:\s*", re.IGNORECASE)
 COPY_KEYS = ("copy", "text", "tweet", "post", "content")
@@ -54,14 +70,25 @@ def fact_sheet(cfg: Config) -> FactSheet:
     """The fact sheet from config: product, [product] facts, angle lines, every offer worded."""
     conf = settings(cfg)
     rules = trend_settings(cfg).rules
-    sensitive = tuple(dict.fromkeys([*(t for terms in rules.blacklist.values() for t in terms),
-                                     *rules.extra_blacklist]))
+    sensitive = tuple(
+        dict.fromkeys([*(t for terms in rules.blacklist.values() for t in terms), *rules.extra_blacklist])
+    )
     offers = tuple(offer_fact(o.item, offer_text(cfg, i)) for i, o in enumerate(cfg.content.offers))
     facts = conf.facts
-    return FactSheet(cfg.product.name, cfg.product.description, facts.audience, facts.does, facts.does_not,
-                     _config_lines(cfg), offers,
-                     facts.competitors, conf.llm.hype_words, sensitive, conf.llm.max_emoji,
-                     urlsplit(cfg.product.url).hostname or "")
+    return FactSheet(
+        cfg.product.name,
+        cfg.product.description,
+        facts.audience,
+        facts.does,
+        facts.does_not,
+        _config_lines(cfg),
+        offers,
+        facts.competitors,
+        conf.llm.hype_words,
+        sensitive,
+        conf.llm.max_emoji,
+        urlsplit(cfg.product.url).hostname or "",
+    )
 
 
 def _config_lines(cfg: Config) -> tuple[str, ...]:
@@ -91,24 +118,40 @@ def plan_facts(plan: Plan) -> PlanFacts:
         texts += [trend_words(plan), pick.words, pick.name, display_name(pick.hashtag), *pick.context, *pick.lines]
     offer = offer_fact(plan.offer, plan.offer_text) if plan.offer_text else None
     own = (plan.angle_line, plan.hook, *(pick.lines if pick is not None else ()))
-    return PlanFacts(plan.kind, offer, trend_words(plan) if tagged else "", pick.hashtag if tagged and pick else "",
-                     tuple(t for t in texts if t), tuple(t for t in own if t))
+    return PlanFacts(
+        plan.kind,
+        offer,
+        trend_words(plan) if tagged else "",
+        pick.hashtag if tagged and pick else "",
+        tuple(t for t in texts if t),
+        tuple(t for t in own if t),
+    )
 
 
 def system_prompt(cfg: Config, sheet: FactSheet, voice: str, variant: str | None) -> str:
     examples = settings(cfg).llm.examples
-    lines = [f"You write the copy of one post on X (Twitter) for {sheet.product}.",
-             f"Audience: {sheet.audience or 'people who could buy ' + sheet.product}.",
-             *([f"Voice of this account: {voice}."] if voice else []),
-             f"Tone: {cfg.llm.tone}.", "", "Fact sheet: the only facts you may state.",
-             f"- {sheet.product}: {sheet.description}".rstrip(": "),
-             *([f"- What it does: {'; '.join(sheet.does)}."] if sheet.does else []),
-             *([f"- What it does not do (never claim it): {'; '.join(sheet.does_not)}."] if sheet.does_not else []),
-             "- Offers, with their exact prices:", *(f"  - {o.text}" for o in sheet.offers),
-             "", "Rules:", *_rules(sheet)]
+    lines = [
+        f"You write the copy of one post on X (Twitter) for {sheet.product}.",
+        f"Audience: {sheet.audience or 'people who could buy ' + sheet.product}.",
+        *([f"Voice of this account: {voice}."] if voice else []),
+        f"Tone: {cfg.llm.tone}.",
+        "",
+        "Fact sheet: the only facts you may state.",
+        f"- {sheet.product}: {sheet.description}".rstrip(": "),
+        *([f"- What it does: {'; '.join(sheet.does)}."] if sheet.does else []),
+        *([f"- What it does not do (never claim it): {'; '.join(sheet.does_not)}."] if sheet.does_not else []),
+        "- Offers, with their exact prices:",
+        *(f"  - {o.text}" for o in sheet.offers),
+        "",
+        "Rules:",
+        *_rules(sheet),
+    ]
     if examples:
-        lines += ["", "Example posts in this brand's style (style only: never reuse their sentences):",
-                  *(f"- {e}" for e in examples)]
+        lines += [
+            "",
+            "Example posts in this brand's style (style only: never reuse their sentences):",
+            *(f"- {e}" for e in examples),
+        ]
     lines += ["", ANSWER]
     return "\n".join(lines) + (VARIANT.format(variant=variant) if variant else "")
 
@@ -121,10 +164,10 @@ def _rules(sheet: FactSheet) -> list[str]:
         "- Every price, number, product or model name you write must come from the fact sheet or the plan. "
         "Invent no numbers, prices, products, specs, benchmarks, customers or dates.",
         "- Quote the planned offer exactly as written, price and unit included; quote no other price.",
-        "- Promise nothing: no guarantees, no \"100%\", no \"never goes down\".",
+        '- Promise nothing: no guarantees, no "100%", no "never goes down".',
         f"- Never name, compare with or attack competitors{rivals}.",
         "- Stay away from politics, tragedies, disasters and other sensitive news, even when they trend.",
-        "- No engagement bait: no \"RT if\", \"like and follow\", \"tag a friend\", \"follow us\".",
+        '- No engagement bait: no "RT if", "like and follow", "tag a friend", "follow us".',
         *([f"- No hype words ({hype}); say what the product does plainly."] if hype else []),
         f"- {emoji}",
         "- One to three short sentences of plain English within the character budget; no words in capitals, "
@@ -142,12 +185,18 @@ def user_prompt(plan: Plan, budget: int, recent: tuple[str, ...] = ()) -> str:
         lines.append("Headlines about it: " + " | ".join(h[:160] for h in pick.context[:3]))
     if pick is not None and pick.lines:
         lines.append("The brand's lines for it: " + " | ".join(grammar.first(line) for line in pick.lines[:3]))
-    lines += [f"Angle: {plan.angle}. {plan.angle_line}", f"Offer: {plan.offer_text or 'none'}",
-              f"Budget: {budget} characters at most"]
+    lines += [
+        f"Angle: {plan.angle}. {plan.angle_line}",
+        f"Offer: {plan.offer_text or 'none'}",
+        f"Budget: {budget} characters at most",
+    ]
     shown = [" ".join(p.split())[:200] for p in recent[:RECENT_SHOWN] if p.strip()]
     if shown:
-        lines += ["Recent posts of this account and its sister accounts (say something different; reuse none of "
-                  "their openings or sentences):", *(f"- {p}" for p in shown)]
+        lines += [
+            "Recent posts of this account and its sister accounts (say something different; reuse none of "
+            "their openings or sentences):",
+            *(f"- {p}" for p in shown),
+        ]
     return "\n".join(lines)
 
 
@@ -173,7 +222,7 @@ def parse_answer(answer: str) -> tuple[str, dict[str, Any]]:
     around it; a JSON string; else the text itself, less a "Copy:" label and wrapping quotes."""
     text = answer.strip()
     fenced = _FENCE.search(text)
-    for body in ((fenced.group(1), text) if fenced else (text,)):
+    for body in (fenced.group(1), text) if fenced else (text,):
         found = _json_object(body)
         if found is not None:
             value = next((found[k] for k in COPY_KEYS if isinstance(found.get(k), str)), "")

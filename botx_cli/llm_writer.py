@@ -6,8 +6,9 @@ See llm.py for the whole flow; this module loads only when the llm strategy has 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from botx_cli import claims
@@ -53,11 +54,20 @@ class Writer:
         if self._chat is None:
             import openai  # the llm path only
 
-            client = openai.OpenAI(api_key=self.key, base_url=self.cfg.llm.base_url,
-                                   timeout=self.cfg.llm.timeout_seconds, max_retries=self.settings.max_retries)
+            client = openai.OpenAI(
+                api_key=self.key,
+                base_url=self.cfg.llm.base_url,
+                timeout=self.cfg.llm.timeout_seconds,
+                max_retries=self.settings.max_retries,
+            )
             prices = Prices(self.settings.input_price_per_m_tokens, self.settings.output_price_per_m_tokens)
-            self._chat = Chat(client.chat.completions.create, self.cfg.llm.model, self.settings.temperature, prices,
-                              SCHEMA if self.settings.json_schema else None)
+            self._chat = Chat(
+                client.chat.completions.create,
+                self.cfg.llm.model,
+                self.settings.temperature,
+                prices,
+                SCHEMA if self.settings.json_schema else None,
+            )
         return self._chat
 
     def call_seconds(self) -> float:
@@ -80,8 +90,15 @@ class Writer:
             self._note(f"llm: {self.stopped} ({host}, model {self.cfg.llm.model}); templates for the rest of this run")
         return answers.contents or None
 
-    def judge(self, answer: str, plan: Plan, facts: claims.PlanFacts, rules: Rules, check: Callable[[str], Verdict],
-              budget: int) -> Judged:
+    def judge(
+        self,
+        answer: str,
+        plan: Plan,
+        facts: claims.PlanFacts,
+        rules: Rules,
+        check: Callable[[str], Verdict],
+        budget: int,
+    ) -> Judged:
         copy, _meta = parse_answer(answer)
         mechanical = copy_problem(copy, budget, rules)
         if mechanical:
@@ -96,8 +113,14 @@ class Writer:
         nearest = float(verdict.notes.get("near_duplicate", "0") or 0)
         return Judged(copy, (), text, verdict, claims.score(copy, nearest, budget, facts))
 
-    def compose(self, plan: Plan, rules: Rules, check: Callable[[str], Verdict], variant: str | None = None,
-                recent: tuple[str, ...] = ()) -> tuple[Tweet, Verdict] | None:
+    def compose(
+        self,
+        plan: Plan,
+        rules: Rules,
+        check: Callable[[str], Verdict],
+        variant: str | None = None,
+        recent: tuple[str, ...] = (),
+    ) -> tuple[Tweet, Verdict] | None:
         """A valid tweet with the best of the model's copies, or None: the caller words it with a
         template. `variant`: a [compose.llm] prompt variant (recorded on the tweet); `recent`: the
         proses of recent posts (newest first), shown to the model to stay away from."""
@@ -107,7 +130,8 @@ class Writer:
         voice = self.cfg.content.voices.get(name) or name  # [voices.NAME] description: how the account writes
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": system_prompt(self.cfg, self.sheet, voice, variant)},
-            {"role": "user", "content": user_prompt(plan, budget, recent)}]
+            {"role": "user", "content": user_prompt(plan, budget, recent)},
+        ]
         reasons: list[str] = []
         for _round in range(2):  # the first answers, then one retry told the reasons
             answers = self.ask(messages, plan.account)
@@ -120,7 +144,10 @@ class Writer:
                 assert best.verdict is not None
                 return replace(plan.tweet(best.text, -1, "llm"), variant=variant), best.verdict
             reasons = list(dict.fromkeys(r for j in judged for r in j.reasons))
-            messages = [*messages, {"role": "assistant", "content": answers[0]},
-                        {"role": "user", "content": retry_prompt(reasons, budget)}]
+            messages = [
+                *messages,
+                {"role": "assistant", "content": answers[0]},
+                {"role": "user", "content": retry_prompt(reasons, budget)},
+            ]
         self._note(f"llm copy rejected twice ({'; '.join(reasons[:3])}); that tweet uses a template")
         return None

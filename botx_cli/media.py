@@ -36,10 +36,16 @@ if TYPE_CHECKING:
 MODES = ("none", "generate")
 GENERATE_ENDPOINT = "POST /v1/images/generations"  # how the generation is named in api_calls
 X_IMAGE_LIMIT = 5 * 1024 * 1024  # X refuses images above 5 MB
-PROMPT = ("An eye-catching image for a post on X by {product}: {description} Theme: {theme}. "
-          "It promotes {offer}. No text, letters, numbers, logos or watermarks in the image.")
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
-          (b"GIF89a", "image/gif"))
+PROMPT = (
+    "An eye-catching image for a post on X by {product}: {description} Theme: {theme}. "
+    "It promotes {offer}. No text, letters, numbers, logos or watermarks in the image."
+)
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
 
 
 @dataclass(frozen=True)
@@ -80,12 +86,19 @@ def posts_until_image(store: Store, account: str, every_n: int) -> int:
     that carried one (a failed image leaves the next post due, so images stay on schedule)."""
     if every_n <= 1:
         return 0
-    last = store.one("SELECT MAX(a.created_at) FROM media m JOIN attempts a ON a.id = m.attempt_id"
-                     " WHERE m.account = ? AND m.status = 'attached'", account)
+    last = store.one(
+        "SELECT MAX(a.created_at) FROM media m JOIN attempts a ON a.id = m.attempt_id"
+        " WHERE m.account = ? AND m.status = 'attached'",
+        account,
+    )
     if last is None:
         return 0
-    since = store.one("SELECT COUNT(*) FROM attempts WHERE account = ? AND created_at > ?"
-                      " AND status IN ('sending', 'posted', 'unknown')", account, last)
+    since = store.one(
+        "SELECT COUNT(*) FROM attempts WHERE account = ? AND created_at > ?"
+        " AND status IN ('sending', 'posted', 'unknown')",
+        account,
+        last,
+    )
     return max(0, every_n - 1 - int(since))
 
 
@@ -110,8 +123,12 @@ def prompt_for(cfg: Config, conf: MediaSettings, tweet: Any) -> str:
     angle = next((a for a in cfg.content.angles if a.name == tweet.angle), None)
     line = next((ln for ln in angle.lines if ln in tweet.text), "") if angle else ""
     theme = f"{tweet.angle} ({line.rstrip('.')})" if line else tweet.angle or "the product"
-    text = PROMPT.format(product=cfg.product.name, description=cfg.product.description or "", theme=theme,
-                         offer=tweet.offer or cfg.product.name)
+    text = PROMPT.format(
+        product=cfg.product.name,
+        description=cfg.product.description or "",
+        theme=theme,
+        offer=tweet.offer or cfg.product.name,
+    )
     return " ".join((text + (f" Style: {conf.style}" if conf.style else "")).split())
 
 
@@ -122,8 +139,7 @@ def image_type(data: bytes) -> str | None:
     return "image/webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else None
 
 
-def for_run(cfg: Config, store: Store, x: XAccount, account: Account, attempt_id: int,
-            now: datetime) -> Images | None:
+def for_run(cfg: Config, store: Store, x: XAccount, account: Account, attempt_id: int, now: datetime) -> Images | None:
     """The image work of one post run, or None when none is due (mode none, or not its turn)."""
     conf = settings(cfg)
     if conf.mode == "none" or posts_until_image(store, account.name, conf.every_n):
@@ -135,8 +151,9 @@ class Images:
     """prepare() before the attempt is marked sending (generate, upload); post() sends the tweet
     with the image, or text-only when there is none or X refuses the post with it."""
 
-    def __init__(self, cfg: Config, conf: MediaSettings, store: Store, x: XAccount, account: str,
-                 attempt_id: int, now: datetime) -> None:
+    def __init__(
+        self, cfg: Config, conf: MediaSettings, store: Store, x: XAccount, account: str, attempt_id: int, now: datetime
+    ) -> None:
         self.cfg, self.conf, self.store, self.x = cfg, conf, store, x
         self.account, self.attempt_id, self.now = account, attempt_id, now
         self.media_ids: tuple[str, ...] = ()
@@ -181,15 +198,18 @@ class Images:
     def record_attached(self) -> None:
         if self.media_ids:
             with self.store.write() as conn:
-                conn.execute("UPDATE media SET status = 'attached' WHERE attempt_id = ? AND media_id = ?",
-                             (self.attempt_id, self.media_ids[0]))
+                conn.execute(
+                    "UPDATE media SET status = 'attached' WHERE attempt_id = ? AND media_id = ?",
+                    (self.attempt_id, self.media_ids[0]),
+                )
 
     # -- the steps ----------------------------------------------------------------------------
     def _check_room(self) -> None:
         """Skip before paying for an image X will not take, or that the budget cannot hold."""
         if not os.environ.get(self.conf.api_key_env, "").strip():
-            raise MediaError(f"{self.conf.api_key_env} is not set (the images API key; any value for a "
-                             "server without keys)")
+            raise MediaError(
+                f"{self.conf.api_key_env} is not set (the images API key; any value for a server without keys)"
+            )
         for limit in self.store.rate_limits(self.account):
             reset = parse_iso(limit["reset_at"]) if limit["reset_at"] else None
             if limit["endpoint"] == "POST /2/media/upload" and limit["remaining"] == 0 and reset and reset > self.now:
@@ -212,17 +232,26 @@ class Images:
         from botx_cli.llm import describe
 
         conf = self.conf
-        client = openai.OpenAI(api_key=os.environ[conf.api_key_env].strip(), base_url=conf.base_url,
-                               timeout=conf.timeout_seconds, max_retries=0)
+        client = openai.OpenAI(
+            api_key=os.environ[conf.api_key_env].strip(),
+            base_url=conf.base_url,
+            timeout=conf.timeout_seconds,
+            max_retries=0,
+        )
         # GPT image models always answer b64_json and refuse response_format; DALL-E needs it
         extra: dict[str, Any] = {"response_format": "b64_json"} if conf.model.startswith("dall-e") else {}
         started = time.monotonic()
         try:
-            response = within(self.x.deadline.limit(conf.timeout_seconds), lambda: client.images.generate(
-                model=conf.model, prompt=prompt, n=1, size=conf.size, **extra), GENERATE_ENDPOINT)
+            response = within(
+                self.x.deadline.limit(conf.timeout_seconds),
+                lambda: client.images.generate(model=conf.model, prompt=prompt, n=1, size=conf.size, **extra),
+                GENERATE_ENDPOINT,
+            )
         except DeadlineExceeded as err:
             self._cost(None, 0.0, started)
-            raise MediaError(f"images API: no answer within the timeout ({err.seconds:g} s for the whole call)") from None
+            raise MediaError(
+                f"images API: no answer within the timeout ({err.seconds:g} s for the whole call)"
+            ) from None
         except Exception as err:  # noqa: BLE001 - openai errors, timeouts, answers that are not JSON
             self._cost(getattr(err, "status_code", None), 0.0, started)
             raise MediaError(f"images API: {describe(err)}") from None
@@ -251,8 +280,9 @@ class Images:
 
     # -- records --------------------------------------------------------------------------------
     def _cost(self, status: int | None, cost: float, started: float) -> None:
-        self.store.record_api_call(self.now, self.account, "POST", GENERATE_ENDPOINT, status, cost,
-                                   int((time.monotonic() - started) * 1000))
+        self.store.record_api_call(
+            self.now, self.account, "POST", GENERATE_ENDPOINT, status, cost, int((time.monotonic() - started) * 1000)
+        )
 
     def _failed(self, stage: str, reason: str, prompt: str | None) -> None:
         self.outcome = f"no image ({stage}: {reason}); posted text-only"  # render keys on "no image"
@@ -260,10 +290,21 @@ class Images:
 
     def _record(self, status: str, stage: str, media_id: str | None, prompt: str | None, error: str | None) -> None:
         with self.store.write() as conn:
-            conn.execute("INSERT INTO media (attempt_id, account, created_at, status, stage, media_id, model, prompt,"
-                         " error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (self.attempt_id, self.account, iso(self.now), status, stage, media_id, self.conf.model,
-                          prompt, error[:500] if error else None))
+            conn.execute(
+                "INSERT INTO media (attempt_id, account, created_at, status, stage, media_id, model, prompt,"
+                " error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.attempt_id,
+                    self.account,
+                    iso(self.now),
+                    status,
+                    stage,
+                    media_id,
+                    self.conf.model,
+                    prompt,
+                    error[:500] if error else None,
+                ),
+            )
 
 
 def doctor_line(cfg: Config) -> tuple[str, str, str] | None:

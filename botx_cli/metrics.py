@@ -63,8 +63,12 @@ class MetricsResult:
     accounts: tuple[AccountMetrics, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
-        return {"days": self.days, "daily_read_budget": self.budget, "read_today": self.read_today,
-                "accounts": {a.account: a.to_json() for a in self.accounts}}
+        return {
+            "days": self.days,
+            "daily_read_budget": self.budget,
+            "read_today": self.read_today,
+            "accounts": {a.account: a.to_json() for a in self.accounts},
+        }
 
 
 def read_today(store: Store, now: datetime) -> int:
@@ -93,8 +97,9 @@ def run_metrics(cfg: Config, store: Store, names: list[str], days: int | None, n
     return MetricsResult(days, conf.daily_read_budget, read_today(store, now), tuple(results))
 
 
-def _account(cfg: Config, store: Store, name: str, now: datetime, days: int, conf: MetricsSettings,
-             outcome: AccountMetrics) -> None:
+def _account(
+    cfg: Config, store: Store, name: str, now: datetime, days: int, conf: MetricsSettings, outcome: AccountMetrics
+) -> None:
     posts = due_posts(store, name, now - timedelta(days=days))
     outcome.posts = len(posts)
     if not posts:
@@ -115,7 +120,7 @@ def _account(cfg: Config, store: Store, name: str, now: datetime, days: int, con
             if left <= 0:
                 outcome.stopped = "budget"
                 return
-            batch, ids = ids[:min(BATCH, left)], ids[min(BATCH, left):]
+            batch, ids = ids[: min(BATCH, left)], ids[min(BATCH, left) :]
             items = fetch(x, batch, owner, outcome)
             outcome.missing += len(batch) - len(items)
             save_snapshots(store, name, items, now, created)
@@ -128,7 +133,9 @@ def due_posts(store: Store, account: str, since: datetime) -> list[tuple[str, st
     rows = store.conn.execute(
         "SELECT a.tweet_id, a.created_at FROM attempts a LEFT JOIN metrics_latest m ON m.tweet_id = a.tweet_id"
         " WHERE a.account = ? AND a.created_at >= ? AND a.status = 'posted' AND a.tweet_id IS NOT NULL"
-        " ORDER BY m.fetched_at IS NOT NULL, m.fetched_at, a.created_at DESC", (account, iso(since)))
+        " ORDER BY m.fetched_at IS NOT NULL, m.fetched_at, a.created_at DESC",
+        (account, iso(since)),
+    )
     return [(str(tid), created) for tid, created in rows]
 
 
@@ -167,7 +174,8 @@ def _refused_fields(body: dict[str, Any]) -> bool:
     """X's partial errors other than "not found" (a deleted post): a field it will not serve."""
     errors = body.get("errors")
     return isinstance(errors, list) and any(
-        isinstance(e, dict) and "resource-not-found" not in str(e.get("type", "")) for e in errors)
+        isinstance(e, dict) and "resource-not-found" not in str(e.get("type", "")) for e in errors
+    )
 
 
 def _owner_part(item: dict[str, Any]) -> dict[str, Any]:
@@ -186,15 +194,24 @@ def snapshot(item: dict[str, Any]) -> dict[str, Any]:
         return None
 
     counts = {key: int(public.get(key) or 0) for key in ENGAGEMENT_KEYS}
-    return {"tweet_id": str(item["id"]), "source": "non_public" if owner else "public",
-            "impressions": first("impression_count") or 0, "likes": counts["like_count"],
-            "retweets": counts["retweet_count"], "replies": counts["reply_count"], "quotes": counts["quote_count"],
-            "bookmarks": counts["bookmark_count"], "engagements": sum(counts.values()),
-            "url_clicks": owner.get("url_link_clicks"), "profile_clicks": owner.get("user_profile_clicks")}
+    return {
+        "tweet_id": str(item["id"]),
+        "source": "non_public" if owner else "public",
+        "impressions": first("impression_count") or 0,
+        "likes": counts["like_count"],
+        "retweets": counts["retweet_count"],
+        "replies": counts["reply_count"],
+        "quotes": counts["quote_count"],
+        "bookmarks": counts["bookmark_count"],
+        "engagements": sum(counts.values()),
+        "url_clicks": owner.get("url_link_clicks"),
+        "profile_clicks": owner.get("user_profile_clicks"),
+    }
 
 
-def save_snapshots(store: Store, account: str, items: list[dict[str, Any]], now: datetime,
-                   created: dict[str, str]) -> None:
+def save_snapshots(
+    store: Store, account: str, items: list[dict[str, Any]], now: datetime, created: dict[str, str]
+) -> None:
     """Append to the history and replace the latest row per post, in one transaction.
     `created`: tweet id -> attempts.created_at, kept on the latest row for stats' ranges."""
     rows = [snapshot(item) for item in items if str(item["id"]) in created]
@@ -205,10 +222,40 @@ def save_snapshots(store: Store, account: str, items: list[dict[str, Any]], now:
         conn.executemany(
             "INSERT INTO metric_snapshots (tweet_id, account, fetched_at, source, impressions, likes, retweets,"
             " replies, quotes, bookmarks, url_clicks, profile_clicks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r["tweet_id"], account, at, r["source"], r["impressions"], r["likes"], r["retweets"], r["replies"],
-              r["quotes"], r["bookmarks"], r["url_clicks"], r["profile_clicks"]) for r in rows])
+            [
+                (
+                    r["tweet_id"],
+                    account,
+                    at,
+                    r["source"],
+                    r["impressions"],
+                    r["likes"],
+                    r["retweets"],
+                    r["replies"],
+                    r["quotes"],
+                    r["bookmarks"],
+                    r["url_clicks"],
+                    r["profile_clicks"],
+                )
+                for r in rows
+            ],
+        )
         conn.executemany(
             "INSERT OR REPLACE INTO metrics_latest (tweet_id, account, post_created_at, fetched_at, source,"
             " impressions, likes, engagements, url_clicks, profile_clicks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r["tweet_id"], account, created[r["tweet_id"]], at, r["source"], r["impressions"], r["likes"],
-              r["engagements"], r["url_clicks"], r["profile_clicks"]) for r in rows])
+            [
+                (
+                    r["tweet_id"],
+                    account,
+                    created[r["tweet_id"]],
+                    at,
+                    r["source"],
+                    r["impressions"],
+                    r["likes"],
+                    r["engagements"],
+                    r["url_clicks"],
+                    r["profile_clicks"],
+                )
+                for r in rows
+            ],
+        )

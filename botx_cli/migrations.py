@@ -7,7 +7,9 @@ holds how many have been applied, so a warm open costs one pragma read.
 from __future__ import annotations
 
 MIGRATIONS: list[tuple[str, str]] = [
-    ("001_initial", """
+    (
+        "001_initial",
+        """
     CREATE TABLE attempts (
         id INTEGER PRIMARY KEY,
         account TEXT NOT NULL,
@@ -114,8 +116,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         failures INTEGER NOT NULL DEFAULT 0,
         open_until TEXT                -- circuit breaker: skipped until then
     );
-    """),
-    ("002_stats", """
+    """,
+    ),
+    (
+        "002_stats",
+        """
     -- Engagement snapshots over time (botx metrics), and the latest one per post so
     -- `botx stats` joins one row per post instead of searching the history.
     CREATE TABLE metric_snapshots (
@@ -168,8 +173,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE INDEX api_calls_at_cost ON api_calls(at, account, cost_usd);
     CREATE INDEX runs_started_cover ON runs(started_at, command, account, status, reason);
     CREATE INDEX attempts_created_cover ON attempts(created_at, status, account, tweet_id);
-    """),
-    ("003_content", """
+    """,
+    ),
+    (
+        "003_content",
+        """
     -- TF-IDF similarity of each domain tag to each (angle, offer) plan and to cached trends,
     -- computed off the post path (botx_cli/affinity.py) so `botx post` never imports sklearn.
     CREATE TABLE affinities (
@@ -181,8 +189,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         computed_at TEXT NOT NULL,
         PRIMARY KEY (config_hash, kind, key, domain_tag)
     ) WITHOUT ROWID;
-    """),
-    ("004_trends", """
+    """,
+    ),
+    (
+        "004_trends",
+        """
     -- One row per trend refresh: its start is the cache's age (a refresh whose sources all
     -- failed still counts, so cron runs do not retry dead sources every slot), and claiming
     -- a row under the write lock keeps concurrent runs from refreshing together.
@@ -214,8 +225,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE INDEX trend_rejects_refresh ON trend_rejects(refresh_id);
     ALTER TABLE trend_sources ADD COLUMN last_count INTEGER;
     ALTER TABLE trend_sources ADD COLUMN last_duration_ms INTEGER;
-    """),
-    ("005_drafts", """
+    """,
+    ),
+    (
+        "005_drafts",
+        """
     -- The review queue ([review] require_approval, botx_cli/drafts.py): drafts composed like
     -- previews, approved by a person, posted by `botx post` oldest first. A draft is bound to
     -- its attempt before the API call ('sending') and then follows that attempt's outcome.
@@ -244,8 +258,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     );
     CREATE INDEX drafts_queue ON drafts(account, status, id);
     CREATE INDEX drafts_status ON drafts(status, id);
-    """),
-    ("006_media_experiments", """
+    """,
+    ),
+    (
+        "006_media_experiments",
+        """
     -- Generated images (botx_cli/media.py): one row per image made for an attempt, or per
     -- failure (the tweet then went out text-only). every_n counts posts since the last
     -- 'attached' row of the account.
@@ -265,8 +282,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE INDEX media_attempt ON media(attempt_id);
     -- The [compose.llm] prompt variant that wrote a post's copy (botx_cli/experiments.py).
     ALTER TABLE attempts ADD COLUMN variant TEXT;
-    """),
-    ("007_trend_judgement", """
+    """,
+    ),
+    (
+        "007_trend_judgement",
+        """
     -- What the trend judgement found at refresh time (botx_cli/trends/: relate.py, safety.py,
     -- llm_judge.py), stored with the trend so a warm `botx post` reads it and imports nothing.
     ALTER TABLE trends ADD COLUMN display TEXT;        -- the name as a source wrote it ("Mystics vs Fever")
@@ -283,8 +303,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         judged_at TEXT NOT NULL
     );
     CREATE INDEX trend_verdicts_judged ON trend_verdicts(judged_at);
-    """),
-    ("008_lost_answers_and_limit_notes", """
+    """,
+    ),
+    (
+        "008_lost_answers_and_limit_notes",
+        """
     -- A lost answer (timeout, reset, no id) stays 'unknown', holding its slot and counting
     -- toward cap and gap, until the account's timeline shows the tweet ('posted') or `checks`
     -- reads did not ('not_posted', final).
@@ -294,10 +317,14 @@ MIGRATIONS: list[tuple[str, str]] = [
     ALTER TABLE rate_limits ADD COLUMN note TEXT;
     -- A run whose answer was lost is updated when its tweet turns up on the timeline.
     CREATE INDEX runs_attempt ON runs(attempt_id);
-    """),
-    ("009_post_kind", """
+    """,
+    ),
+    (
+        "009_post_kind",
+        """
     -- The kind of post composition chose (offer | proof | question: [compose.kinds] spreads them
     -- per account); NULL for manual texts, drafts and posts made before it was recorded.
     ALTER TABLE attempts ADD COLUMN post_kind TEXT;
-    """),
+    """,
+    ),
 ]

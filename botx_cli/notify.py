@@ -75,8 +75,10 @@ def alert(cfg: Config, store: Store, kind: str, key: str, message: str, now: dat
         if error:
             error = scrub(cfg, error.replace(conf.webhook_url, "<webhook>"))
         with store.write() as conn:
-            conn.execute("UPDATE alerts SET delivered = ?, last_error = ? WHERE kind = ? AND key = ?",
-                         (0 if error else 1, error, kind, key))
+            conn.execute(
+                "UPDATE alerts SET delivered = ?, last_error = ? WHERE kind = ? AND key = ?",
+                (0 if error else 1, error, kind, key),
+            )
         return error is None
     except Exception:  # noqa: BLE001 - a broken alert path must never break a post
         return False
@@ -89,10 +91,12 @@ def _claim(store: Store, kind: str, key: str, text: str, now: datetime, repeat_m
         if row and now - parse_iso(row[0]) < timedelta(minutes=repeat_minutes):
             conn.execute("UPDATE alerts SET suppressed = suppressed + 1 WHERE kind = ? AND key = ?", (kind, key))
             return False
-        conn.execute("INSERT INTO alerts (kind, key, last_sent_at, sent, message) VALUES (?, ?, ?, 1, ?)"
-                     " ON CONFLICT(kind, key) DO UPDATE SET last_sent_at = excluded.last_sent_at,"
-                     " sent = sent + 1, delivered = NULL, last_error = NULL, message = excluded.message",
-                     (kind, key, iso(now), text))
+        conn.execute(
+            "INSERT INTO alerts (kind, key, last_sent_at, sent, message) VALUES (?, ?, ?, 1, ?)"
+            " ON CONFLICT(kind, key) DO UPDATE SET last_sent_at = excluded.last_sent_at,"
+            " sent = sent + 1, delivered = NULL, last_error = NULL, message = excluded.message",
+            (kind, key, iso(now), text),
+        )
     return True
 
 
@@ -106,8 +110,9 @@ def post_webhook(url: str, text: str, timeout: float) -> str | None:
 
     text = redact.mask(text)  # the payload is a sink too, whoever built the text
     body = json.dumps({"text": text, "content": text}).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "User-Agent": "botx"})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json", "User-Agent": "botx"}
+    )
 
     def send() -> int:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -125,8 +130,9 @@ def post_webhook(url: str, text: str, timeout: float) -> str | None:
         return f"{type(err).__name__}: {getattr(err, 'reason', '') or err}"[:200]
 
 
-def after_post(cfg: Config, store: Store, account: str, status: str, reason: str | None, message: str,
-               now: datetime) -> None:
+def after_post(
+    cfg: Config, store: Store, account: str, status: str, reason: str | None, message: str, now: datetime
+) -> None:
     """Alerts a finished `post` run may raise. Called only on failures and budget skips."""
     if reason == "CredentialsRejected":  # its own alert; not counted again as a failure streak
         alert(cfg, store, "credentials", account, f"account {account}: {message}", now)
@@ -134,11 +140,19 @@ def after_post(cfg: Config, store: Store, account: str, status: str, reason: str
         alert(cfg, store, "credits", "", f"account {account}: {message}", now)
     elif status == "failed":
         streak = settings(cfg).failures_in_a_row
-        rows = store.conn.execute("SELECT status FROM runs WHERE account = ? AND command = 'post'"
-                                  " ORDER BY started_at DESC, id DESC LIMIT ?", (account, streak)).fetchall()
+        rows = store.conn.execute(
+            "SELECT status FROM runs WHERE account = ? AND command = 'post' ORDER BY started_at DESC, id DESC LIMIT ?",
+            (account, streak),
+        ).fetchall()
         if len(rows) >= streak and all(row[0] == "failed" for row in rows):
-            alert(cfg, store, "failures", account,
-                  f"account {account}: the last {streak} post runs failed; last error: {message}", now)
+            alert(
+                cfg,
+                store,
+                "failures",
+                account,
+                f"account {account}: the last {streak} post runs failed; last error: {message}",
+                now,
+            )
     if status == "skipped" and reason == "budget":
         alert(cfg, store, "budget", "", f"monthly API budget reached, posts are skipped: {message}", now)
 

@@ -27,13 +27,13 @@ from botx_cli.deadline import Deadline
 from botx_cli.drafting import Context, candidates, load_context, manual
 from botx_cli.errors import BotxError, NoValidTweet, TemporaryFailure
 from botx_cli.gates import AccountState, Decision, decide
-from botx_cli.reconcile import find_on_x, reconcile_open
 from botx_cli.link_policy import due
+from botx_cli.reconcile import find_on_x, reconcile_open
 from botx_cli.schedule import current_slot, local_midnight
 from botx_cli.spend import month_bounds, spent_since
 from botx_cli.store import FOREVER, Store
-from botx_cli.trends.refresh import refresh_if_stale
 from botx_cli.text import extract_urls
+from botx_cli.trends.refresh import refresh_if_stale
 from botx_cli.validate import Verdict, normalize
 from botx_cli.xaccount import XAccount
 
@@ -63,9 +63,17 @@ class PostResult:
     attempt_id: int | None = None  # the attempt this run made, for the run row
 
     def to_json(self) -> dict[str, Any]:
-        return {"account": self.account, "status": self.status, "reason": self.reason, "tweet_id": self.tweet_id,
-                "text": self.text, "hashtags": list(self.hashtags), "detail": self.detail, "checks": self.checks,
-                "media": self.media or None}
+        return {
+            "account": self.account,
+            "status": self.status,
+            "reason": self.reason,
+            "tweet_id": self.tweet_id,
+            "text": self.text,
+            "hashtags": list(self.hashtags),
+            "detail": self.detail,
+            "checks": self.checks,
+            "media": self.media or None,
+        }
 
 
 def account_state(cfg: Config, store: Store, account: Account, now: datetime, text: str | None = None) -> AccountState:
@@ -81,10 +89,14 @@ def account_state(cfg: Config, store: Store, account: Account, now: datetime, te
         posts_today=store.posts_since(account.name, local_midnight(now, cfg.timezone)),
         last_post_at=parse_iso(last) if last else None,
         slot_taken=bool(slot and store.slot_taken(account.name, slot.key)),
-        blocked_until=blocked, blocked_kind=kind, blocked_note=note,
-        spend_month_usd=spent, budget_usd=costs.monthly_budget_usd,
+        blocked_until=blocked,
+        blocked_kind=kind,
+        blocked_note=note,
+        spend_month_usd=spent,
+        budget_usd=costs.monthly_budget_usd,
         next_post_usd=next_post_usd(cfg, store, account, now, text, costs.prices),
-        enabled=account.enabled)
+        enabled=account.enabled,
+    )
 
 
 def _blocked(store: Store, account: str, now: datetime) -> tuple[datetime | None, str | None, str | None]:
@@ -100,16 +112,22 @@ def _blocked(store: Store, account: str, now: datetime) -> tuple[datetime | None
     return reset, kind, note
 
 
-def next_post_usd(cfg: Config, store: Store, account: Account, now: datetime, text: str | None,
-                  prices: dict[str, float]) -> float:
+def next_post_usd(
+    cfg: Config, store: Store, account: Account, now: datetime, text: str | None, prices: dict[str, float]
+) -> float:
     """What X bills for the post this run would make: with a link when the text has one, or
     (composed) when [compose] link_every puts the link in this account's next post."""
     if text is not None:
         carries = bool(extract_urls(text))
     else:
         every = cfg.content.link_every
-        recent = store.recent_posts(now - timedelta(days=cfg.validation.duplicate_days), account.name,
-                                    limit=max(1, every - 1)) if every > 1 else []
+        recent = (
+            store.recent_posts(
+                now - timedelta(days=cfg.validation.duplicate_days), account.name, limit=max(1, every - 1)
+            )
+            if every > 1
+            else []
+        )
         host = urlsplit(cfg.product.url).netloc.casefold()
         carries = due(every, [host in p["text"].casefold() for p in recent])
     return prices["post_with_url"] if carries else prices["post"]
@@ -126,19 +144,51 @@ def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOpti
     try:
         result = _cycle(cfg, store, account, now, opts, x)
     except BotxError as err:
-        _record_run(store, account.name, command, now, started, "failed", type(err).__name__,
-                    getattr(err, "attempt_id", None), None, x)
+        _record_run(
+            store,
+            account.name,
+            command,
+            now,
+            started,
+            "failed",
+            type(err).__name__,
+            getattr(err, "attempt_id", None),
+            None,
+            x,
+        )
         _after_run(cfg, store, account.name, command, now, started, x, "failed", type(err).__name__, None, str(err))
         raise
-    _record_run(store, account.name, command, now, started, result.status, result.reason, result.attempt_id,
-                result.tweet_id, x)
-    _after_run(cfg, store, account.name, command, now, started, x, result.status, result.reason, result.tweet_id,
-               "; ".join(part for part in (result.detail, result.media) if part))
+    _record_run(
+        store, account.name, command, now, started, result.status, result.reason, result.attempt_id, result.tweet_id, x
+    )
+    _after_run(
+        cfg,
+        store,
+        account.name,
+        command,
+        now,
+        started,
+        x,
+        result.status,
+        result.reason,
+        result.tweet_id,
+        "; ".join(part for part in (result.detail, result.media) if part),
+    )
     return result
 
 
-def _record_run(store: Store, account: str, command: str, now: datetime, started: float, status: str,
-                reason: str | None, attempt_id: int | None, tweet_id: str | None, x: XAccount | None) -> None:
+def _record_run(
+    store: Store,
+    account: str,
+    command: str,
+    now: datetime,
+    started: float,
+    status: str,
+    reason: str | None,
+    attempt_id: int | None,
+    tweet_id: str | None,
+    x: XAccount | None,
+) -> None:
     """The run row, and X answers still unrecorded: bookkeeping, so a database locked past its
     busy timeout costs the row (the run log still has the line), never the run's outcome."""
     try:
@@ -153,13 +203,35 @@ def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-def _after_run(cfg: Config, store: Store, account: str, command: str, now: datetime, started: float,
-               x: XAccount | None, status: str, reason: str | None, tweet_id: str | None, detail: str) -> None:
+def _after_run(
+    cfg: Config,
+    store: Store,
+    account: str,
+    command: str,
+    now: datetime,
+    started: float,
+    x: XAccount | None,
+    status: str,
+    reason: str | None,
+    tweet_id: str | None,
+    detail: str,
+) -> None:
     """The run's JSON log line; webhook alerts on failures and budget skips (notify's
     sending code loads only then). Neither can fail the run."""
-    runlog.record(cfg, now, {"account": account, "command": command, "status": status, "reason": reason,
-                             "detail": detail, "tweet_id": tweet_id, "duration_ms": _ms(started),
-                             "api_ms": x.api_ms if x else 0})
+    runlog.record(
+        cfg,
+        now,
+        {
+            "account": account,
+            "command": command,
+            "status": status,
+            "reason": reason,
+            "detail": detail,
+            "tweet_id": tweet_id,
+            "duration_ms": _ms(started),
+            "api_ms": x.api_ms if x else 0,
+        },
+    )
     if command == "post" and (status == "failed" or reason == "budget"):
         from botx_cli.notify import after_post
 
@@ -169,13 +241,21 @@ def _after_run(cfg: Config, store: Store, account: str, command: str, now: datet
             pass
 
 
-def _cycle(cfg: Config, store: Store, account: Account, now: datetime, opts: PostOptions,
-           x: XAccount | None) -> PostResult:
+def _cycle(
+    cfg: Config, store: Store, account: Account, now: datetime, opts: PostOptions, x: XAccount | None
+) -> PostResult:
     notes = reconcile_open(store, x, account, now) if x else []
     if x:  # drafts bound to attempts that were just completed follow them (one indexed read)
         drafts.settle(store, now, account.name)
-    decision = decide(now, cfg.schedule, cfg.timezone, account.index, account_state(cfg, store, account, now, opts.text),
-                      force=opts.force, manual=opts.text is not None)
+    decision = decide(
+        now,
+        cfg.schedule,
+        cfg.timezone,
+        account.index,
+        account_state(cfg, store, account, now, opts.text),
+        force=opts.force,
+        manual=opts.text is not None,
+    )
     if not decision.allowed:
         return PostResult(account.name, "skipped", decision.reason, detail=decision.detail, notes=notes)
     if opts.text is None:  # a stale trend cache is refreshed here, within [trends] refresh_budget_seconds
@@ -188,9 +268,18 @@ def _cycle(cfg: Config, store: Store, account: Account, now: datetime, opts: Pos
         opts = replace(opts, queue=queue)
     if opts.dry_run:
         tweet, verdict = _first_valid(cfg, account, ctx, opts, decision, now, set())
-        return PostResult(account.name, "dry_run", None, None, tweet.text, tweet.hashtags,
-                          decision.detail, verdict.checks, notes,
-                          media.dry_run_note(cfg, store, account.name) if opts.text is None else "")
+        return PostResult(
+            account.name,
+            "dry_run",
+            None,
+            None,
+            tweet.text,
+            tweet.hashtags,
+            decision.detail,
+            verdict.checks,
+            notes,
+            media.dry_run_note(cfg, store, account.name) if opts.text is None else "",
+        )
     assert x is not None
     kind = "manual" if opts.text is not None else "forced" if decision.slot is None else "slot"
     attempt_id = store.claim(account.name, decision.slot.key if decision.slot else None, kind, now)
@@ -216,8 +305,9 @@ def _cycle(cfg: Config, store: Store, account: Account, now: datetime, opts: Pos
                 pass
 
 
-def _first_valid(cfg: Config, account: Account, ctx: Context, opts: PostOptions, decision: Decision,
-                 now: datetime, exclude: set[str]) -> tuple[Any, Verdict]:
+def _first_valid(
+    cfg: Config, account: Account, ctx: Context, opts: PostOptions, decision: Decision, now: datetime, exclude: set[str]
+) -> tuple[Any, Verdict]:
     if opts.text is not None:
         tweet, verdict = manual(opts.text, ctx)
         if not verdict.valid:
@@ -233,12 +323,24 @@ def _first_valid(cfg: Config, account: Account, ctx: Context, opts: PostOptions,
         for check in verdict.failed:
             failed[check] = failed.get(check, 0) + 1
     summary = ", ".join(f"{name} x{count}" for name, count in sorted(failed.items()))
-    raise NoValidTweet(f"no valid tweet for account {account.name} after {cfg.content.candidates} tries "
-                       f"(failed checks: {summary or 'duplicate content at X'}); widen [[angles]], [[offers]] or hooks")
+    raise NoValidTweet(
+        f"no valid tweet for account {account.name} after {cfg.content.candidates} tries "
+        f"(failed checks: {summary or 'duplicate content at X'}); widen [[angles]], [[offers]] or hooks"
+    )
 
 
-def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetime, opts: PostOptions,
-          decision: Decision, ctx: Context, attempt_id: int, notes: list[str]) -> PostResult:
+def _send(
+    cfg: Config,
+    store: Store,
+    x: XAccount,
+    account: Account,
+    now: datetime,
+    opts: PostOptions,
+    decision: Decision,
+    ctx: Context,
+    attempt_id: int,
+    notes: list[str],
+) -> PostResult:
     refused: set[str] = set()
     images = media.for_run(cfg, store, x, account, attempt_id, now) if opts.text is None else None
     while True:
@@ -246,11 +348,21 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
         if images:  # generated and uploaded while the attempt is only claimed: a crash here sends nothing
             images.prepare(tweet)
         _time_to_send(x, account)
-        store.mark_sending(attempt_id, now, {"text": tweet.text, "text_norm": normalize(tweet.text),
-                                             "hashtags": list(tweet.hashtags), "trend": tweet.trend,
-                                             "angle": tweet.angle, "offer": tweet.offer, "strategy": tweet.strategy,
-                                             "variant": getattr(tweet, "variant", None),
-                                             "post_kind": getattr(tweet, "kind", None)})
+        store.mark_sending(
+            attempt_id,
+            now,
+            {
+                "text": tweet.text,
+                "text_norm": normalize(tweet.text),
+                "hashtags": list(tweet.hashtags),
+                "trend": tweet.trend,
+                "angle": tweet.angle,
+                "offer": tweet.offer,
+                "strategy": tweet.strategy,
+                "variant": getattr(tweet, "variant", None),
+                "post_kind": getattr(tweet, "kind", None),
+            },
+        )
         try:
             tweet_id = images.post(tweet) if images else x.create_tweet(tweet.text)
         except xapi.DuplicateContent as err:
@@ -259,8 +371,9 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
             refused.add(normalize(tweet.text))
             if len(refused) > 1 or opts.text is not None:
                 store.mark_done(attempt_id, now, "failed", "DuplicateContent", str(err), 403)
-                raise xapi.DuplicateContent(f"X refused the text as a duplicate for account {account.name}; "
-                                            "nothing posted") from None
+                raise xapi.DuplicateContent(
+                    f"X refused the text as a duplicate for account {account.name}; nothing posted"
+                ) from None
             notes.append("X refused a duplicate; composed a different tweet")
             continue
         except BotxError as err:
@@ -269,19 +382,39 @@ def _send(cfg: Config, store: Store, x: XAccount, account: Account, now: datetim
             store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))  # X said no: nothing created
             raise
         _record_posted(store, x, account, now, attempt_id, tweet_id, images)
-        return PostResult(account.name, "posted", None, tweet_id, tweet.text, tweet.hashtags, decision.detail,
-                          verdict.checks, notes, images.outcome if images else "", attempt_id)
+        return PostResult(
+            account.name,
+            "posted",
+            None,
+            tweet_id,
+            tweet.text,
+            tweet.hashtags,
+            decision.detail,
+            verdict.checks,
+            notes,
+            images.outcome if images else "",
+            attempt_id,
+        )
 
 
 def _time_to_send(x: XAccount, account: Account) -> None:
     """Never start a send the run's deadline would cut short: that would make an unknown."""
     if x.deadline.remaining() < x.cfg.x.timeout_seconds:
-        raise TemporaryFailure(f"account {account.name}: the run reached its deadline ([x] run_deadline_seconds = "
-                               f"{x.cfg.x.run_deadline_seconds:g}) before sending; nothing was sent")
+        raise TemporaryFailure(
+            f"account {account.name}: the run reached its deadline ([x] run_deadline_seconds = "
+            f"{x.cfg.x.run_deadline_seconds:g}) before sending; nothing was sent"
+        )
 
 
-def _record_posted(store: Store, x: XAccount, account: Account, now: datetime, attempt_id: int, tweet_id: str,
-                   images: media.Images | None) -> None:
+def _record_posted(
+    store: Store,
+    x: XAccount,
+    account: Account,
+    now: datetime,
+    attempt_id: int,
+    tweet_id: str,
+    images: media.Images | None,
+) -> None:
     """X created the tweet: record it. While another process holds the database lock past the
     busy timeout, the id stays in memory and the write is retried (bounded); if it never goes
     through, the row stays 'sending' (holding the slot) and the next run finds the tweet on
@@ -298,12 +431,22 @@ def _record_posted(store: Store, x: XAccount, account: Account, now: datetime, a
             problem = err
             if x.deadline.expired():
                 break
-    raise TemporaryFailure(f"account {account.name} posted tweet {tweet_id} but the database refused the record "
-                           f"({problem}); the next run finds it on the timeline and records it")
+    raise TemporaryFailure(
+        f"account {account.name} posted tweet {tweet_id} but the database refused the record "
+        f"({problem}); the next run finds it on the timeline and records it"
+    )
 
 
-def _after_lost_answer(store: Store, x: XAccount, account: Account, now: datetime, attempt_id: int,
-                       tweet: Any, notes: list[str], why: str = "") -> PostResult:
+def _after_lost_answer(
+    store: Store,
+    x: XAccount,
+    account: Account,
+    now: datetime,
+    attempt_id: int,
+    tweet: Any,
+    notes: list[str],
+    why: str = "",
+) -> PostResult:
     """X may hold the tweet: look for it before anything else is sent. Not found (yet), or X
     cannot be read now: the attempt is 'unknown' and the account's next runs look again."""
     try:
@@ -312,13 +455,27 @@ def _after_lost_answer(store: Store, x: XAccount, account: Account, now: datetim
         store.mark_done(attempt_id, now, "unknown", "lost_answer", f"cannot check X yet: {err}")
         found = None
     if found:
-        return PostResult(account.name, "posted", None, found, tweet.text, tweet.hashtags,
-                          "answer lost, found on the timeline", notes=notes, attempt_id=attempt_id)
-    what = f"{why.split(';')[0]}, and X may have stored the tweet" if why else \
-        f"X's answer to the post of account {account.name} was lost"
-    raise xapi.AmbiguousSend(f"{what}; the attempt stays unknown "
-                             "(it holds its slot and counts toward cap and gap) until the timeline shows the tweet; "
-                             "nothing is sent again for this slot")
+        return PostResult(
+            account.name,
+            "posted",
+            None,
+            found,
+            tweet.text,
+            tweet.hashtags,
+            "answer lost, found on the timeline",
+            notes=notes,
+            attempt_id=attempt_id,
+        )
+    what = (
+        f"{why.split(';')[0]}, and X may have stored the tweet"
+        if why
+        else f"X's answer to the post of account {account.name} was lost"
+    )
+    raise xapi.AmbiguousSend(
+        f"{what}; the attempt stays unknown "
+        "(it holds its slot and counts toward cap and gap) until the timeline shows the tweet; "
+        "nothing is sent again for this slot"
+    )
 
 
 def pause_until(minutes: int | None, now: datetime) -> str:

@@ -41,14 +41,31 @@ class PreviewItem:
         return all(self.checks.values())
 
     def to_json(self) -> dict[str, Any]:
-        return {"account": self.account, "slot": self.slot, "text": self.text, "hashtags": list(self.hashtags),
-                "trend": self.trend, "angle": self.angle, "weighted_length": self.weighted_length,
-                "checks": self.checks, "valid": self.valid, "strategy": self.strategy, "image": self.image,
-                "kind": self.kind}
+        return {
+            "account": self.account,
+            "slot": self.slot,
+            "text": self.text,
+            "hashtags": list(self.hashtags),
+            "trend": self.trend,
+            "angle": self.angle,
+            "weighted_length": self.weighted_length,
+            "checks": self.checks,
+            "valid": self.valid,
+            "strategy": self.strategy,
+            "image": self.image,
+            "kind": self.kind,
+        }
 
 
-def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now: datetime,
-                notes: list[str] | None = None, queued: list[dict[str, Any]] | None = None) -> list[PreviewItem]:
+def run_preview(
+    cfg: Config,
+    store: Store,
+    accounts: list[str],
+    count: int,
+    now: datetime,
+    notes: list[str] | None = None,
+    queued: list[dict[str, Any]] | None = None,
+) -> list[PreviewItem]:
     """The next `count` tweets of each account, in slot-time order across accounts, each
     composed as post would at its slot with every earlier preview counted as posted: previews
     never repeat each other, and the angle rules (no account twice on an angle, no two
@@ -77,17 +94,42 @@ def run_preview(cfg: Config, store: Store, accounts: list[str], count: int, now:
         day = moment.astimezone(cfg.timezone).date()
         if day not in calendar:  # calendar tags follow the slot's day; cached trends are today's
             calendar[day] = [p for p in trend_picks(cfg, store, moment) if p.category == "calendar"]
-        ctx = context_from(cfg, chosen + stored, account.name, moment, cached + calendar[day], scores, writer, rules,
-                           experiment)
+        ctx = context_from(
+            cfg, chosen + stored, account.name, moment, cached + calendar[day], scores, writer, rules, experiment
+        )
         ctx = _run_unique(ctx, chosen, moment - timedelta(days=cfg.validation.duplicate_days))
         tweet, verdict = first_valid(cfg, account.name, ctx, f"{account.name}|{slot_key(moment)}")
-        items.append(PreviewItem(account.name, moment.isoformat(timespec="minutes"), tweet.text, tweet.hashtags,
-                                 tweet.trend, tweet.angle, verdict.weighted_length, verdict.checks, verdict.notes,
-                                 tweet.strategy, tweet.offer, images[account.name][made.get(account.name, 0)],
-                                 tweet.kind))
-        chosen.insert(0, {"account": account.name, "text": tweet.text, "text_norm": normalize(tweet.text),
-                          "hashtags": json.dumps(list(tweet.hashtags)), "trend": tweet.trend, "angle": tweet.angle,
-                          "created_at": iso(moment), "prose": rules.prose(tweet.text), "post_kind": tweet.kind})
+        items.append(
+            PreviewItem(
+                account.name,
+                moment.isoformat(timespec="minutes"),
+                tweet.text,
+                tweet.hashtags,
+                tweet.trend,
+                tweet.angle,
+                verdict.weighted_length,
+                verdict.checks,
+                verdict.notes,
+                tweet.strategy,
+                tweet.offer,
+                images[account.name][made.get(account.name, 0)],
+                tweet.kind,
+            )
+        )
+        chosen.insert(
+            0,
+            {
+                "account": account.name,
+                "text": tweet.text,
+                "text_norm": normalize(tweet.text),
+                "hashtags": json.dumps(list(tweet.hashtags)),
+                "trend": tweet.trend,
+                "angle": tweet.angle,
+                "created_at": iso(moment),
+                "prose": rules.prose(tweet.text),
+                "post_kind": tweet.kind,
+            },
+        )
         made[account.name] = made.get(account.name, 0) + 1
         if made[account.name] < count:
             heapq.heappush(queue, (next_slot(moment, cfg.schedule, cfg.timezone, account.index), order, account))

@@ -39,8 +39,16 @@ class Timeline:
         return self.items
 
 
-def find_on_x(store: Store, x: XAccount, account: Account, now: datetime, attempt_id: int, text: str,
-              checks: int = 0, timeline: Timeline | None = None) -> str | None:
+def find_on_x(
+    store: Store,
+    x: XAccount,
+    account: Account,
+    now: datetime,
+    attempt_id: int,
+    text: str,
+    checks: int = 0,
+    timeline: Timeline | None = None,
+) -> str | None:
     """Match an attempt against the account's timeline: 'posted' when found, else one more
     check counted ('unknown', or 'not_posted' after the last). X's id when found."""
     if not x.cfg.x.reads:
@@ -54,8 +62,9 @@ def find_on_x(store: Store, x: XAccount, account: Account, now: datetime, attemp
                 store.mark_posted(attempt_id, now, str(item["id"]), posted_at)
                 store.found_later(attempt_id, str(item["id"]))
             return str(item["id"])
-    store.mark_checked(attempt_id, now, checks + 1,
-                       f"not on the account's timeline (check {checks + 1} of {LOST_ANSWER_CHECKS})")
+    store.mark_checked(
+        attempt_id, now, checks + 1, f"not on the account's timeline (check {checks + 1} of {LOST_ANSWER_CHECKS})"
+    )
     return None
 
 

@@ -36,8 +36,9 @@ def secret_names(cfg: Config | None = None) -> list[str]:
     """The environment variables whose values are secrets."""
     names = list(DEFAULT_NAMES) + [name for name in os.environ if _ACCOUNT_VARIABLE.match(name)]
     if cfg is not None:
-        names += [f"BOTX_{account.name.upper()}_{part}" for account in cfg.accounts.values()
-                  for part in CREDENTIAL_PARTS]
+        names += [
+            f"BOTX_{account.name.upper()}_{part}" for account in cfg.accounts.values() for part in CREDENTIAL_PARTS
+        ]
         names += [cfg.llm.api_key_env, getattr(cfg, "db_url_env", "")]
         for section, key in (("media", "api_key_env"), ("notify", "webhook_url_env")):
             value = cfg.raw.get(section, {}).get(key) if isinstance(cfg.raw.get(section), dict) else None

@@ -8,15 +8,30 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence, TextIO
+from typing import Any, TextIO
 
 from botx_cli import redact
 from botx_cli.errors import OutputClosed, OutputFailed
 
 # Symbols botx prints, as an ASCII-only terminal (LANG=C, PYTHONIOENCODING=ascii) can show them.
-_ASCII = str.maketrans({"✓": "v", "✗": "x", "·": "-", "…": "...", "—": "-", "–": "-", "→": "->", "•": "*",
-                        "’": "'", "‘": "'", "“": '"', "”": '"'})
+_ASCII = str.maketrans(
+    {
+        "✓": "v",
+        "✗": "x",
+        "·": "-",
+        "…": "...",
+        "—": "-",
+        "–": "-",
+        "→": "->",
+        "•": "*",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+    }
+)
 _json_pending: dict[str, Any] | None = None  # a --json command's document for when it fails
 
 
@@ -64,8 +79,9 @@ class GuardedStream:
                 raise OutputClosed() from None
         except OSError as err:
             if self.is_stdout:
-                raise OutputFailed(f"cannot write to stdout: {err.strerror or err}; what the run did is "
-                                   "recorded (botx stats shows it)") from None
+                raise OutputFailed(
+                    f"cannot write to stdout: {err.strerror or err}; what the run did is recorded (botx stats shows it)"
+                ) from None
 
     def __getattr__(self, name: str) -> Any:  # isatty, fileno, ... as the real stream has them
         return getattr(self.stream, name)
@@ -151,7 +167,8 @@ def preview(items: Sequence[Any], costs: Sequence[str] = ()) -> None:
         if getattr(item, "image", False):
             status += "  [cyan]+ image[/] [dim](generated when posted)[/]"
         body = f"{escape(item.text)}\n\n[dim]{item.weighted_length}/280[/]  {status}\n" + _checks_line(
-            item.checks, item.notes)
+            item.checks, item.notes
+        )
         console.print(Panel(body, title=escape(title), title_align="left", width=min(console.width, 100)))
     if costs:
         console.print("[bold]X cost of the posts per month:[/] " + escape(costs[0]))
@@ -172,8 +189,10 @@ def drafts(items: Sequence[Any]) -> None:
         console.print("[dim]no drafts; `botx drafts generate --account A` composes some[/]")
     for item in items:
         colour = _DRAFT_COLOURS.get(item.status, "red")
-        title = (f"#{item.id} · {item.account} · [{colour}]{item.status}[/] · angle {escape(item.angle or '-')} · "
-                 f"trend {escape(item.trend or '-')}")
+        title = (
+            f"#{item.id} · {item.account} · [{colour}]{item.status}[/] · angle {escape(item.angle or '-')} · "
+            f"trend {escape(item.trend or '-')}"
+        )
         body = f"{escape(item.text)}\n\n[dim]{item.weighted_length}/280[/]  " + _checks_line(item.checks, item.notes)
         extra = [f"reason: {item.reason}"] if item.reason else []
         extra += [f"tweet {item.tweet_id}"] if item.tweet_id else []
@@ -190,8 +209,10 @@ def drafts_changed(items: Sequence[Any]) -> None:
 def check(verdict: Any) -> None:
     console = _console()
     status = "[green]valid[/]" if verdict.valid else "[red]invalid[/]"
-    console.print(f"weighted length {verdict.weighted_length}/280 · hashtags "
-                  f"{', '.join('#' + t for t in verdict.hashtags) or '-'} · {status}")
+    console.print(
+        f"weighted length {verdict.weighted_length}/280 · hashtags "
+        f"{', '.join('#' + t for t in verdict.hashtags) or '-'} · {status}"
+    )
     console.print(_checks_line(verdict.checks, verdict.notes))
 
 
@@ -229,20 +250,42 @@ def trends(view: Any, verbose: bool) -> None:
     if not console.is_terminal:
         console.width = 160  # piped or captured: whole names rather than 80-column ellipses
     last = view.last_refresh
-    when = "never" if last is None else short_duration((view.now - parse_iso(last["started_at"])).total_seconds()) + " ago"
+    when = (
+        "never" if last is None else short_duration((view.now - parse_iso(last["started_at"])).total_seconds()) + " ago"
+    )
     console.print(f"policy [bold]{view.policy}[/] (min relevance {view.min_relevance:g}) · last refresh {when}")
     table = Table(box=None, pad_edge=False, header_style="bold")
     widest = max((len(row.hashtag) for row in view.rows), default=7)
-    for column, justify in (("", "left"), ("hashtag", "left"), ("name", "left"), ("sources", "left"),
-                            ("rank", "right"), ("volume", "right"), ("relevance", "right"), ("category", "left"),
-                            ("age", "right")):
+    for column, justify in (
+        ("", "left"),
+        ("hashtag", "left"),
+        ("name", "left"),
+        ("sources", "left"),
+        ("rank", "right"),
+        ("volume", "right"),
+        ("relevance", "right"),
+        ("category", "left"),
+        ("age", "right"),
+    ):
         # the hashtag is what gets posted: never cut it; the other columns wrap instead
-        table.add_column(column, justify=justify, no_wrap=column == "hashtag",  # type: ignore[arg-type]
-                         min_width=widest if column == "hashtag" else None)
+        table.add_column(
+            column,
+            justify=justify,
+            no_wrap=column == "hashtag",  # type: ignore[arg-type]
+            min_width=widest if column == "hashtag" else None,
+        )
     for row in view.rows:
-        table.add_row("[green]✓[/]" if row.used else "[dim]·[/]", escape(row.hashtag), escape(row.name),
-                      ",".join(row.sources), str(row.rank or "-"), f"{row.volume:,}" if row.volume else "-",
-                      f"{row.relevance:.2f}", row.category, age(view, row))
+        table.add_row(
+            "[green]✓[/]" if row.used else "[dim]·[/]",
+            escape(row.hashtag),
+            escape(row.name),
+            ",".join(row.sources),
+            str(row.rank or "-"),
+            f"{row.volume:,}" if row.volume else "-",
+            f"{row.relevance:.2f}",
+            row.category,
+            age(view, row),
+        )
     console.print(table if view.rows else "[dim]no trends cached; try botx trends --refresh[/]")
     if verbose:
         _trend_reasons(console, view)

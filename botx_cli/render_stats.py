@@ -22,7 +22,7 @@ def sparkline(values: Sequence[int], width: int = 15) -> str:
     if not values:
         return ""
     size = -(-len(values) // width)
-    buckets = [sum(values[i:i + size]) for i in range(0, len(values), size)]
+    buckets = [sum(values[i : i + size]) for i in range(0, len(values), size)]
     top = max(buckets)
     if not top:
         return SPARKS[0] * len(buckets)
@@ -67,8 +67,15 @@ def _table(title: str, *columns: tuple[str, str]) -> Any:
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False,
-                  show_edge=False, padding=(0, 1, 0, 0))  # with the box's blank divider: 2 spaces between
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+    )  # with the box's blank divider: 2 spaces between
     for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     return table
@@ -78,17 +85,24 @@ def stats(result: Any) -> None:
     from rich.markup import escape
 
     console = _console()
-    console.print(f"[bold]botx stats[/] · {result.days} days, {result.day_keys[0]} to {result.day_keys[-1]} "
-                  f"({escape(result.timezone)}) · {len(result.accounts)} accounts\n")
+    console.print(
+        f"[bold]botx stats[/] · {result.days} days, {result.day_keys[0]} to {result.day_keys[-1]} "
+        f"({escape(result.timezone)}) · {len(result.accounts)} accounts\n"
+    )
     console.print(_accounts(result, escape), "")
     console.print(_per_day(result), "")
     outcomes = _outcomes(result, escape)
     if outcomes.row_count:
         console.print(outcomes, "")
-    console.print(f"[bold]Validation[/]: {percent(result.pass_rate)} pass ({result.validation_passed} posted, "
-                  f"{result.validation_failed} without a valid tweet)\n")
-    for title, rows, limit in (("Angles", result.angles, None), ("Trends", result.trends, TOP),
-                               ("Hashtags", result.hashtags, TOP)):
+    console.print(
+        f"[bold]Validation[/]: {percent(result.pass_rate)} pass ({result.validation_passed} posted, "
+        f"{result.validation_failed} without a valid tweet)\n"
+    )
+    for title, rows, limit in (
+        ("Angles", result.angles, None),
+        ("Trends", result.trends, TOP),
+        ("Hashtags", result.hashtags, TOP),
+    ):
         if rows:
             console.print(_usage(title, rows[:limit] if limit else rows, escape, len(rows)), "")
     for experiment in getattr(result, "experiments", ()):
@@ -104,24 +118,47 @@ def stats(result: Any) -> None:
 
 def _accounts(result: Any, escape: Any) -> Any:
     width = min(15, len(result.day_keys))
-    table = _table("Accounts", ("account", "left"), ("posts", "right"), ("skip", "right"), ("fail", "right"),
-                   ("likes", "right"), ("impr.", "right"), ("eng/imp", "right"), ("spend", "right"),
-                   ("posts per day", "left"))
+    table = _table(
+        "Accounts",
+        ("account", "left"),
+        ("posts", "right"),
+        ("skip", "right"),
+        ("fail", "right"),
+        ("likes", "right"),
+        ("impr.", "right"),
+        ("eng/imp", "right"),
+        ("spend", "right"),
+        ("posts per day", "left"),
+    )
     for a in result.accounts:
         posts = str(a.total.posted) + (f" [yellow]+{a.unknown}?[/]" if getattr(a, "unknown", 0) else "")
-        table.add_row(escape(a.name[:12]), posts, str(a.total.skipped), str(a.total.failed),
-                      number(a.likes), number(a.impressions), percent(a.rate), money(a.spend_usd),
-                      "[cyan]" + sparkline([d.posted for d in a.days.values()], width) + "[/]")
+        table.add_row(
+            escape(a.name[:12]),
+            posts,
+            str(a.total.skipped),
+            str(a.total.failed),
+            number(a.likes),
+            number(a.impressions),
+            percent(a.rate),
+            money(a.spend_usd),
+            "[cyan]" + sparkline([d.posted for d in a.days.values()], width) + "[/]",
+        )
     return table
 
 
 def _per_day(result: Any) -> Any:
     keys = list(result.day_keys)[-DAY_ROWS:]
     few = len(result.accounts) <= FEW_ACCOUNTS
-    title = "Per day" + (" (posted/skipped/failed)" if few else "") + (
-        f" · last {DAY_ROWS} days, --json has all" if len(result.day_keys) > DAY_ROWS else "")
-    columns = [(a.name[:10], "right") for a in result.accounts] if few else [
-        ("posted", "right"), ("skipped", "right"), ("failed", "right")]
+    title = (
+        "Per day"
+        + (" (posted/skipped/failed)" if few else "")
+        + (f" · last {DAY_ROWS} days, --json has all" if len(result.day_keys) > DAY_ROWS else "")
+    )
+    columns = (
+        [(a.name[:10], "right") for a in result.accounts]
+        if few
+        else [("posted", "right"), ("skipped", "right"), ("failed", "right")]
+    )
     table = _table(title, ("day", "left"), *columns, ("posts", "left"))
     totals = {day: sum(a.days[day].posted for a in result.accounts) for day in keys}
     top = max(totals.values(), default=0)
@@ -130,7 +167,9 @@ def _per_day(result: Any) -> Any:
         if few:
             cells = [_pfs(a.days[day]) for a in result.accounts]
         else:
-            cells = [str(sum(getattr(a.days[day], k) for a in result.accounts)) for k in ("posted", "skipped", "failed")]
+            cells = [
+                str(sum(getattr(a.days[day], k) for a in result.accounts)) for k in ("posted", "skipped", "failed")
+            ]
         table.add_row(label, *cells, f"[green]{bar(totals[day], top, 20)}[/] {totals[day] or ''}")
     return table
 
@@ -158,27 +197,48 @@ def _outcomes(result: Any, escape: Any) -> Any:
 
 def _usage(title: str, rows: Sequence[Any], escape: Any, total: int) -> Any:
     shown = f" (top {len(rows)} of {total})" if total > len(rows) else ""
-    table = _table(title + shown, ("name", "left"), ("posts", "right"), ("impr.", "right"), ("eng/imp", "right"),
-                   ("", "left"))
+    table = _table(
+        title + shown, ("name", "left"), ("posts", "right"), ("impr.", "right"), ("eng/imp", "right"), ("", "left")
+    )
     top = max((r.rate or 0.0 for r in rows), default=0.0)
     for r in rows:
-        table.add_row(escape(r.name[:28]), str(r.posts), number(r.impressions), percent(r.rate),
-                      f"[magenta]{bar(r.rate or 0.0, top, 20)}[/]")
+        table.add_row(
+            escape(r.name[:28]),
+            str(r.posts),
+            number(r.impressions),
+            percent(r.rate),
+            f"[magenta]{bar(r.rate or 0.0, top, 20)}[/]",
+        )
     return table
 
 
 def _experiment(report: Any, escape: Any) -> Any:
     """One experiment's arms as the sampler sees them; P(best) from the Beta posteriors of the arms
     with enough impressions (the others are still being sampled in rotation)."""
-    title = (f"{'Angle' if report.kind == 'angle' else 'Prompt-variant'} experiment · last {report.days} days, "
-             f"all accounts · explore {report.explore:g} · min {report.min_impressions} impr.")
-    table = _table(title, ("arm", "left"), ("posts", "right"), ("impr.", "right"), ("eng/imp", "right"),
-                   ("P(best)", "right"), ("", "left"))
+    title = (
+        f"{'Angle' if report.kind == 'angle' else 'Prompt-variant'} experiment · last {report.days} days, "
+        f"all accounts · explore {report.explore:g} · min {report.min_impressions} impr."
+    )
+    table = _table(
+        title,
+        ("arm", "left"),
+        ("posts", "right"),
+        ("impr.", "right"),
+        ("eng/imp", "right"),
+        ("P(best)", "right"),
+        ("", "left"),
+    )
     for arm in report.arms:
         mark = "" if arm.sampled else " [dim](sampling)[/]"
         best = "-" if arm.p_best is None else f"{arm.p_best * 100:.0f}%"
-        table.add_row(escape(arm.name[:28]) + mark, str(arm.posts), number(arm.impressions), percent(arm.rate),
-                      best, f"[cyan]{bar(arm.p_best or 0.0, 1.0, 20)}[/]")
+        table.add_row(
+            escape(arm.name[:28]) + mark,
+            str(arm.posts),
+            number(arm.impressions),
+            percent(arm.rate),
+            best,
+            f"[cyan]{bar(arm.p_best or 0.0, 1.0, 20)}[/]",
+        )
     return table
 
 
@@ -186,28 +246,52 @@ def _posts(title: str, posts: Sequence[Any], escape: Any) -> Any:
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False,
-                  show_edge=False, padding=(0, 1, 0, 0), expand=True)
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+        expand=True,
+    )
     for name, justify in (("eng/imp", "right"), ("impr.", "right"), ("acct", "left"), ("day", "left")):
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     table.add_column("text", no_wrap=True, overflow="ellipsis", ratio=1)
     for p in posts:
-        table.add_row(percent(p.rate), number(p.impressions), escape(p.account[:8]), p.created_at[5:10],
-                      escape(" ".join(p.text.split())))
+        table.add_row(
+            percent(p.rate),
+            number(p.impressions),
+            escape(p.account[:8]),
+            p.created_at[5:10],
+            escape(" ".join(p.text.split())),
+        )
     return table
 
 
 def _status(result: Any, escape: Any) -> Any:
-    table = _table("Next slot and X limits (POST /2/tweets)", ("account", "left"), ("next slot", "left"),
-                   ("24h left", "right"), ("resets", "left"), ("", "left"))
+    table = _table(
+        "Next slot and X limits (POST /2/tweets)",
+        ("account", "left"),
+        ("next slot", "left"),
+        ("24h left", "right"),
+        ("resets", "left"),
+        ("", "left"),
+    )
     for a in result.accounts:
         day = next((l for l in a.limits if l.kind == "user_24h"), None)
         blocked = [l for l in a.limits if l.blocked]
         left = f"{day.remaining}/{day.limit}" if day and day.remaining is not None else "-"
         reset = (day.reset_at or "-")[5:16].replace("T", " ") if day and day.reset_at else "-"
         state = _blocked_text(blocked[0]) if blocked else ""
-        table.add_row(escape(a.name[:12]), (a.next_slot or "-")[5:16].replace("T", " "), left,
-                      reset + (" UTC" if reset != "-" else ""), state)
+        table.add_row(
+            escape(a.name[:12]),
+            (a.next_slot or "-")[5:16].replace("T", " "),
+            left,
+            reset + (" UTC" if reset != "-" else ""),
+            state,
+        )
     return table
 
 
@@ -227,8 +311,9 @@ def _spend(month: Any, now: Any) -> str:
     else:
         color = "red" if used >= 1 else "yellow" if used >= 0.8 else "green"
         filled = min(20, round(used * 20))
-        text += (f" of {money(month.budget_usd)} [{color}]{'█' * filled}[/][dim]{'░' * (20 - filled)}[/] "
-                 f"{used * 100:.0f}%")
+        text += (
+            f" of {money(month.budget_usd)} [{color}]{'█' * filled}[/][dim]{'░' * (20 - filled)}[/] {used * 100:.0f}%"
+        )
     return text + f"\nprojected by month end: {money(month.projected_usd(now))}"
 
 
@@ -236,11 +321,20 @@ def _x_cost(rows: Sequence[Any]) -> Any:
     """Projected monthly X cost of the posts under each link policy, the configured one marked."""
     from botx_cli.link_policy import describe
 
-    table = _table("X cost per month by [compose] link_every", ("link_every", "right"),
-                   ("link in", "left"), ("per month", "right"), ("", "left"))
+    table = _table(
+        "X cost per month by [compose] link_every",
+        ("link_every", "right"),
+        ("link in", "left"),
+        ("per month", "right"),
+        ("", "left"),
+    )
     for row in rows:
-        table.add_row(str(row.link_every), describe(row.link_every), money(row.monthly_usd),
-                      "[bold]current[/]" if row.current else "")
+        table.add_row(
+            str(row.link_every),
+            describe(row.link_every),
+            money(row.monthly_usd),
+            "[bold]current[/]" if row.current else "",
+        )
     return table
 
 

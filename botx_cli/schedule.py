@@ -60,8 +60,7 @@ def existing(wall: datetime, tz: ZoneInfo) -> datetime:
 
 
 def _exists(moment: datetime) -> bool:
-    return moment.astimezone(timezone.utc).astimezone(moment.tzinfo).replace(tzinfo=None) == \
-        moment.replace(tzinfo=None)
+    return moment.astimezone(timezone.utc).astimezone(moment.tzinfo).replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
 def window_open_at(now: datetime, schedule: Schedule, tz: ZoneInfo) -> datetime | None:
@@ -126,8 +125,9 @@ def cron_command(program: list[str], config: Path, db: Path | None = None) -> st
     return " ".join(shlex.quote(word) for word in words).replace("%", "\\%")
 
 
-def cron_lines(schedule: Schedule, tz_name: str, accounts: list[tuple[str, int]], command: str,
-               extra: list[str] | None = None) -> list[str]:
+def cron_lines(
+    schedule: Schedule, tz_name: str, accounts: list[tuple[str, int]], command: str, extra: list[str] | None = None
+) -> list[str]:
     lines = [
         "# botx crontab: install with `crontab -e` (or `botx cron > f && crontab f`).",
         f"# Slots are local {tz_name} times. CRON_TZ works with cronie and systemd-cron;",

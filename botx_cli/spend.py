@@ -34,24 +34,32 @@ class MonthSpend:
         return self.spend_usd / self.budget_usd if self.budget_usd > 0 else None
 
     def to_json(self, now: datetime) -> dict[str, object]:
-        return {"month_start": self.month_start.isoformat(), "calls": self.calls,
-                "spend_usd": round(self.spend_usd, 4), "budget_usd": self.budget_usd or None,
-                "projected_usd": round(self.projected_usd(now), 4),
-                "budget_used": None if self.budget_used() is None else round(self.budget_used() or 0.0, 4)}
+        return {
+            "month_start": self.month_start.isoformat(),
+            "calls": self.calls,
+            "spend_usd": round(self.spend_usd, 4),
+            "budget_usd": self.budget_usd or None,
+            "projected_usd": round(self.projected_usd(now), 4),
+            "budget_used": None if self.budget_used() is None else round(self.budget_used() or 0.0, 4),
+        }
 
 
 def month_bounds(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
     local = now.astimezone(tz).date()
     start = datetime.combine(local.replace(day=1), time(0)).replace(tzinfo=tz)
-    nxt = local.replace(year=local.year + 1, month=1, day=1) if local.month == 12 else local.replace(
-        month=local.month + 1, day=1)
+    nxt = (
+        local.replace(year=local.year + 1, month=1, day=1)
+        if local.month == 12
+        else local.replace(month=local.month + 1, day=1)
+    )
     return start, datetime.combine(nxt, time(0)).replace(tzinfo=tz)
 
 
 def spent_since(store: Store, since: datetime) -> tuple[int, float]:
     """(calls, USD) recorded in api_calls since `since`, every account."""
-    row = store.conn.execute("SELECT COUNT(*), COALESCE(SUM(cost_usd), 0) FROM api_calls WHERE at >= ?",
-                             (iso(since),)).fetchone()
+    row = store.conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(cost_usd), 0) FROM api_calls WHERE at >= ?", (iso(since),)
+    ).fetchone()
     return int(row[0]), float(row[1])
 
 
@@ -66,8 +74,10 @@ def doctor_lines(cfg: Config, store: Store, now: datetime) -> list[tuple[str, st
     costs = settings(cfg)
     month = month_spend(store, now, cfg.timezone, costs.monthly_budget_usd)
     projected = month.projected_usd(now)
-    text = (f"${month.spend_usd:.2f} in {month.calls} API calls since {month.month_start:%Y-%m-%d}; "
-            f"projected ${projected:.2f} by month end")
+    text = (
+        f"${month.spend_usd:.2f} in {month.calls} API calls since {month.month_start:%Y-%m-%d}; "
+        f"projected ${projected:.2f} by month end"
+    )
     if not costs.monthly_budget_usd:
         return [("info", "spend", text + " (no [costs] monthly_budget_usd)")]
     budget = costs.monthly_budget_usd

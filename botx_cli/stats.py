@@ -36,8 +36,13 @@ class DayCounts:
     failures: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"posted": self.posted, "skipped": self.skipped, "failed": self.failed,
-                "skips": self.skips, "failures": self.failures}
+        return {
+            "posted": self.posted,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "skips": self.skips,
+            "failures": self.failures,
+        }
 
 
 @dataclass(frozen=True)
@@ -71,13 +76,24 @@ class AccountStats:
         return self.engagements / self.impressions if self.impressions else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"posted": self.total.posted, "skipped": self.total.skipped, "failed": self.total.failed,
-                "skips": self.total.skips, "failures": self.total.failures, "likes": self.likes,
-                "impressions": self.impressions, "engagements": self.engagements, "measured": self.measured,
-                "engagement_rate": _round(self.rate), "api_calls": self.api_calls,
-                "spend_usd": round(self.spend_usd, 4), "next_slot": self.next_slot, "unknown": self.unknown,
-                "rate_limits": [dict(l.__dict__) for l in self.limits],
-                "days": {day: counts.to_json() for day, counts in self.days.items()}}
+        return {
+            "posted": self.total.posted,
+            "skipped": self.total.skipped,
+            "failed": self.total.failed,
+            "skips": self.total.skips,
+            "failures": self.total.failures,
+            "likes": self.likes,
+            "impressions": self.impressions,
+            "engagements": self.engagements,
+            "measured": self.measured,
+            "engagement_rate": _round(self.rate),
+            "api_calls": self.api_calls,
+            "spend_usd": round(self.spend_usd, 4),
+            "next_slot": self.next_slot,
+            "unknown": self.unknown,
+            "rate_limits": [dict(l.__dict__) for l in self.limits],
+            "days": {day: counts.to_json() for day, counts in self.days.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -95,8 +111,14 @@ class Usage:
         return self.engagements / self.impressions if self.impressions else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "posts": self.posts, "measured": self.measured, "impressions": self.impressions,
-                "engagements": self.engagements, "engagement_rate": _round(self.rate)}
+        return {
+            "name": self.name,
+            "posts": self.posts,
+            "measured": self.measured,
+            "impressions": self.impressions,
+            "engagements": self.engagements,
+            "engagement_rate": _round(self.rate),
+        }
 
 
 @dataclass(frozen=True)
@@ -141,16 +163,29 @@ class StatsResult:
         return self.validation_passed / composed if composed else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"period": {"days": self.days, "from": self.day_keys[0], "to": self.day_keys[-1],
-                           "timezone": self.timezone, "now": self.now.isoformat()},
-                "accounts": {a.name: a.to_json() for a in self.accounts},
-                "validation": {"passed": self.validation_passed, "failed": self.validation_failed,
-                               "pass_rate": _round(self.pass_rate)},
-                "angles": [u.to_json() for u in self.angles], "trends": [u.to_json() for u in self.trends],
-                "hashtags": [u.to_json() for u in self.hashtags],
-                "best": [p.to_json() for p in self.best], "worst": [p.to_json() for p in self.worst],
-                "spend": self.month.to_json(self.now), "experiments": [e.to_json() for e in self.experiments],
-                "x_cost": [row.to_json() for row in self.x_cost]}
+        return {
+            "period": {
+                "days": self.days,
+                "from": self.day_keys[0],
+                "to": self.day_keys[-1],
+                "timezone": self.timezone,
+                "now": self.now.isoformat(),
+            },
+            "accounts": {a.name: a.to_json() for a in self.accounts},
+            "validation": {
+                "passed": self.validation_passed,
+                "failed": self.validation_failed,
+                "pass_rate": _round(self.pass_rate),
+            },
+            "angles": [u.to_json() for u in self.angles],
+            "trends": [u.to_json() for u in self.trends],
+            "hashtags": [u.to_json() for u in self.hashtags],
+            "best": [p.to_json() for p in self.best],
+            "worst": [p.to_json() for p in self.worst],
+            "spend": self.month.to_json(self.now),
+            "experiments": [e.to_json() for e in self.experiments],
+            "x_cost": [row.to_json() for row in self.x_cost],
+        }
 
 
 def _round(value: float | None) -> float | None:
@@ -170,9 +205,20 @@ def run_stats(cfg: Config, store: Store, now: datetime, days: int, account: str 
     names = [only] if only else _names(cfg, runs, posts)
     limits = _limits(store, now)
     unknown = _unknown(store, lo, hi, only)
-    accounts = tuple(_account(cfg, name, [b[0] for b in bounds], runs.get(name, {}), posts.get(name),
-                              spend.get(name, (0, 0.0)), limits.get(name, ()), now, unknown.get(name, 0))
-                     for name in names)
+    accounts = tuple(
+        _account(
+            cfg,
+            name,
+            [b[0] for b in bounds],
+            runs.get(name, {}),
+            posts.get(name),
+            spend.get(name, (0, 0.0)),
+            limits.get(name, ()),
+            now,
+            unknown.get(name, 0),
+        )
+        for name in names
+    )
     angles, trends, hashtags = _content(store, lo, hi, only)
     # Validation pass rate: runs that reached X with a valid tweet against runs where no
     # composed candidate passed the checks (NoValidTweet, exit 3).
@@ -180,10 +226,23 @@ def run_stats(cfg: Config, store: Store, now: datetime, days: int, account: str 
     failed = sum(a.total.failures.get("NoValidTweet", 0) for a in accounts)
     best = _ranked(store, lo, hi, only, "DESC")
     worst = tuple(p for p in _ranked(store, lo, hi, only, "ASC") if p not in best)
-    return StatsResult(now, days, tz.key, tuple(b[0] for b in bounds), accounts, passed, failed, angles,
-                       trends, hashtags, best, worst,
-                       month_spend(store, now, tz, cost_settings(cfg).monthly_budget_usd),
-                       experiment_report(cfg, store, now), tuple(cost_table(cfg)))
+    return StatsResult(
+        now,
+        days,
+        tz.key,
+        tuple(b[0] for b in bounds),
+        accounts,
+        passed,
+        failed,
+        angles,
+        trends,
+        hashtags,
+        best,
+        worst,
+        month_spend(store, now, tz, cost_settings(cfg).monthly_budget_usd),
+        experiment_report(cfg, store, now),
+        tuple(cost_table(cfg)),
+    )
 
 
 def _utc(day: Any, tz: Any) -> str:
@@ -205,8 +264,10 @@ def _runs(store: Store, bounds: list[tuple[str, str, str]], only: str | None) ->
 
     One range of runs_started_cover per local day: small sorts instead of one big one."""
     extra, args = _where(only, "account")
-    sql = ("SELECT account, status, reason, COUNT(*) FROM runs WHERE started_at >= ? AND started_at < ?"
-           f" AND command = 'post'{extra} GROUP BY account, status, reason")
+    sql = (
+        "SELECT account, status, reason, COUNT(*) FROM runs WHERE started_at >= ? AND started_at < ?"
+        f" AND command = 'post'{extra} GROUP BY account, status, reason"
+    )
     out: dict[str, dict[str, list[Any]]] = {}
     for day, lo, hi in bounds:
         for account, status, reason, count in store.conn.execute(sql, [lo, hi] + args):
@@ -220,22 +281,28 @@ def _engagement(store: Store, lo: str, hi: str, only: str | None) -> dict[str, t
     extra, args = _where(only, "account")
     rows = store.conn.execute(
         "SELECT account, COUNT(*), SUM(likes), SUM(impressions), SUM(engagements) FROM metrics_latest"
-        f" WHERE post_created_at >= ? AND post_created_at < ?{extra} GROUP BY account", [lo, hi] + args)
+        f" WHERE post_created_at >= ? AND post_created_at < ?{extra} GROUP BY account",
+        [lo, hi] + args,
+    )
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
 def _spend(store: Store, lo: str, hi: str, only: str | None) -> dict[str, tuple[int, float]]:
     extra, args = _where(only, "account")
-    rows = store.conn.execute("SELECT account, COUNT(*), COALESCE(SUM(cost_usd), 0) FROM api_calls"
-                              f" WHERE at >= ? AND at < ?{extra} GROUP BY account", [lo, hi] + args)
+    rows = store.conn.execute(
+        "SELECT account, COUNT(*), COALESCE(SUM(cost_usd), 0) FROM api_calls"
+        f" WHERE at >= ? AND at < ?{extra} GROUP BY account",
+        [lo, hi] + args,
+    )
     return {row[0]: (int(row[1]), float(row[2])) for row in rows}
 
 
 def _limits(store: Store, now: datetime) -> dict[str, tuple[Limit, ...]]:
     out: dict[str, list[Limit]] = {}
     for account, endpoint, kind, lim, remaining, reset, note in store.conn.execute(
-            "SELECT account, endpoint, kind, lim, remaining, reset_at, note FROM rate_limits"
-            " WHERE endpoint = 'POST /2/tweets' ORDER BY account, kind"):
+        "SELECT account, endpoint, kind, lim, remaining, reset_at, note FROM rate_limits"
+        " WHERE endpoint = 'POST /2/tweets' ORDER BY account, kind"
+    ):
         blocked = remaining == 0 and reset is not None and parse_iso(reset) > now
         out.setdefault(account, []).append(Limit(endpoint, kind, lim, remaining, reset, blocked, note))
     return {name: tuple(items) for name, items in out.items()}
@@ -245,14 +312,25 @@ def _unknown(store: Store, lo: str, hi: str, only: str | None) -> dict[str, int]
     """Attempts of the period still 'unknown' (an answer X may have given was lost): they count
     toward cap and gap until the timeline settles them. One range of attempts_created_cover."""
     extra, args = _where(only, "account")
-    rows = store.conn.execute("SELECT account, COUNT(*) FROM attempts WHERE created_at >= ? AND created_at < ?"
-                              f" AND status = 'unknown'{extra} GROUP BY account", [lo, hi] + args)
+    rows = store.conn.execute(
+        "SELECT account, COUNT(*) FROM attempts WHERE created_at >= ? AND created_at < ?"
+        f" AND status = 'unknown'{extra} GROUP BY account",
+        [lo, hi] + args,
+    )
     return {row[0]: int(row[1]) for row in rows}
 
 
-def _account(cfg: Config, name: str, day_keys: list[str], runs: dict[str, list[Any]],
-             posts: tuple[int, int, int, int] | None, spend: tuple[int, float], limits: tuple[Limit, ...],
-             now: datetime, unknown: int = 0) -> AccountStats:
+def _account(
+    cfg: Config,
+    name: str,
+    day_keys: list[str],
+    runs: dict[str, list[Any]],
+    posts: tuple[int, int, int, int] | None,
+    spend: tuple[int, float],
+    limits: tuple[Limit, ...],
+    now: datetime,
+    unknown: int = 0,
+) -> AccountStats:
     days = {day: _counts(runs.get(day, [])) for day in day_keys}
     total = _counts([row for day in runs.values() for row in day])
     measured, likes, impressions, engagements = posts or (0, 0, 0, 0)
@@ -260,11 +338,13 @@ def _account(cfg: Config, name: str, day_keys: list[str], runs: dict[str, list[A
     if name in cfg.accounts and cfg.accounts[name].enabled:
         try:
             upcoming = next_slot(now, cfg.schedule, cfg.timezone, cfg.accounts[name].index).isoformat(
-                timespec="minutes")
+                timespec="minutes"
+            )
         except AssertionError:  # an offset that pushes the account out of the window: no slot
             upcoming = None
-    return AccountStats(name, total, days, measured, likes, impressions, engagements, spend[0], spend[1],
-                        upcoming, limits, unknown)
+    return AccountStats(
+        name, total, days, measured, likes, impressions, engagements, spend[0], spend[1], upcoming, limits, unknown
+    )
 
 
 def _counts(rows: list[tuple[str, str | None, int]]) -> DayCounts:
@@ -288,7 +368,9 @@ def _content(store: Store, lo: str, hi: str, only: str | None) -> tuple[tuple[Us
         "SELECT a.angle, a.trend, a.hashtags, COUNT(*), COUNT(m.tweet_id), COALESCE(SUM(m.impressions), 0),"
         " COALESCE(SUM(m.engagements), 0) FROM attempts a LEFT JOIN metrics_latest m ON m.tweet_id = a.tweet_id"
         f" WHERE a.created_at >= ? AND a.created_at < ? AND a.status = 'posted'{extra}"
-        " GROUP BY a.angle, a.trend, a.hashtags", [lo, hi] + args).fetchall()
+        " GROUP BY a.angle, a.trend, a.hashtags",
+        [lo, hi] + args,
+    ).fetchall()
     angles: dict[str, list[int]] = {}
     trends: dict[str, list[int]] = {}
     tags: dict[str, list[int]] = {}
@@ -328,5 +410,6 @@ def _ranked(store: Store, lo: str, hi: str, only: str | None, order: str) -> tup
         f"{extra} ORDER BY CAST(engagements AS REAL) / impressions {order}, impressions DESC LIMIT ?) top"
         " LEFT JOIN attempts a ON a.tweet_id = top.tweet_id AND a.status = 'posted'"
         f" ORDER BY CAST(top.engagements AS REAL) / top.impressions {order}, top.impressions DESC",
-        [lo, hi] + args + [BEST])
+        [lo, hi] + args + [BEST],
+    )
     return tuple(PostStat(*row) for row in rows)

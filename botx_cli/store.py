@@ -11,11 +11,12 @@ import json
 import os
 import socket
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from botx_cli import redact
 from botx_cli.clock import iso
@@ -110,27 +111,45 @@ class Store:
                 cur = conn.execute(
                     "INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, pid, host)"
                     " VALUES (?, ?, ?, 'claimed', ?, ?, ?, ?)",
-                    (account, slot_key, kind, iso(now), iso(now), os.getpid(), socket.gethostname()))
+                    (account, slot_key, kind, iso(now), iso(now), os.getpid(), socket.gethostname()),
+                )
                 return cur.lastrowid
         except sqlite3.IntegrityError:
             return None
 
     def mark_sending(self, attempt_id: int, now: datetime, tweet: dict[str, Any]) -> None:
         """Recorded before the API call: a crash after it leaves a row to reconcile."""
-        self._update(attempt_id, now, status="sending", text=tweet["text"], text_norm=tweet["text_norm"],
-                     hashtags=json.dumps(tweet["hashtags"]), trend=tweet.get("trend"),
-                     angle=tweet.get("angle"), offer=tweet.get("offer"), strategy=tweet.get("strategy"),
-                     variant=tweet.get("variant"), post_kind=tweet.get("post_kind"))
+        self._update(
+            attempt_id,
+            now,
+            status="sending",
+            text=tweet["text"],
+            text_norm=tweet["text_norm"],
+            hashtags=json.dumps(tweet["hashtags"]),
+            trend=tweet.get("trend"),
+            angle=tweet.get("angle"),
+            offer=tweet.get("offer"),
+            strategy=tweet.get("strategy"),
+            variant=tweet.get("variant"),
+            post_kind=tweet.get("post_kind"),
+        )
 
     def mark_posted(self, attempt_id: int, now: datetime, tweet_id: str, posted_at: datetime | None = None) -> None:
-        self._update(attempt_id, now, status="posted", tweet_id=tweet_id, posted_at=iso(posted_at or now),
-                     error_kind=None, error=None)
+        self._update(
+            attempt_id,
+            now,
+            status="posted",
+            tweet_id=tweet_id,
+            posted_at=iso(posted_at or now),
+            error_kind=None,
+            error=None,
+        )
 
-    def mark_done(self, attempt_id: int, now: datetime, status: str, error_kind: str, error: str,
-                  http_status: int | None = None) -> None:
+    def mark_done(
+        self, attempt_id: int, now: datetime, status: str, error_kind: str, error: str, http_status: int | None = None
+    ) -> None:
         """failed (nothing created: frees the slot), unknown or not_posted (keeps it)."""
-        self._update(attempt_id, now, status=status, error_kind=error_kind, error=error[:500],
-                     http_status=http_status)
+        self._update(attempt_id, now, status=status, error_kind=error_kind, error=error[:500], http_status=http_status)
 
     def mark_checked(self, attempt_id: int, now: datetime, checks: int, why: str) -> str:
         """One more timeline read did not show the tweet: 'unknown' until the last allowed
@@ -150,28 +169,44 @@ class Store:
         check on the timeline ('unknown' with checks left)."""
         rows = self.conn.execute(
             f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE account = ? AND (status IN ('claimed', 'sending')"
-            " OR (status = 'unknown' AND checks < ?)) ORDER BY id", (account, LOST_ANSWER_CHECKS))
+            " OR (status = 'unknown' AND checks < ?)) ORDER BY id",
+            (account, LOST_ANSWER_CHECKS),
+        )
         return [Attempt(*row) for row in rows]
 
     def slot_taken(self, account: str, slot_key: str) -> bool:
         marks = ",".join("?" * len(HOLDS_SLOT))
-        return self.one(f"SELECT 1 FROM attempts WHERE account = ? AND slot_key = ? AND status IN ({marks})",
-                        account, slot_key, *HOLDS_SLOT) is not None
+        return (
+            self.one(
+                f"SELECT 1 FROM attempts WHERE account = ? AND slot_key = ? AND status IN ({marks})",
+                account,
+                slot_key,
+                *HOLDS_SLOT,
+            )
+            is not None
+        )
 
     def posts_since(self, account: str, since: datetime) -> int:
         marks = ",".join("?" * len(COUNTS_AS_POST))
-        return self.one(f"SELECT COUNT(*) FROM attempts WHERE account = ? AND created_at >= ? AND status IN ({marks})",
-                        account, iso(since), *COUNTS_AS_POST)
+        return self.one(
+            f"SELECT COUNT(*) FROM attempts WHERE account = ? AND created_at >= ? AND status IN ({marks})",
+            account,
+            iso(since),
+            *COUNTS_AS_POST,
+        )
 
     def last_post_at(self, account: str) -> str | None:
         marks = ",".join("?" * len(COUNTS_AS_POST))
-        return self.one(f"SELECT MAX(created_at) FROM attempts WHERE account = ? AND status IN ({marks})",
-                        account, *COUNTS_AS_POST)
+        return self.one(
+            f"SELECT MAX(created_at) FROM attempts WHERE account = ? AND status IN ({marks})", account, *COUNTS_AS_POST
+        )
 
     def recent_posts(self, since: datetime, account: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
         """Texts and choices of recent posts (all accounts unless one is named), newest first."""
-        sql = ("SELECT account, text, text_norm, hashtags, trend, angle, created_at, post_kind FROM attempts"
-               " WHERE created_at >= ? AND status IN ('sending', 'posted', 'unknown') AND text IS NOT NULL")
+        sql = (
+            "SELECT account, text, text_norm, hashtags, trend, angle, created_at, post_kind FROM attempts"
+            " WHERE created_at >= ? AND status IN ('sending', 'posted', 'unknown') AND text IS NOT NULL"
+        )
         args: list[Any] = [iso(since)]
         if account:
             sql += " AND account = ?"
@@ -181,26 +216,42 @@ class Store:
         return [dict(zip(keys, row)) for row in rows]
 
     # -- runs -----------------------------------------------------------------
-    def record_run(self, account: str, command: str, started: datetime, duration_ms: int, status: str,
-                   reason: str | None, attempt_id: int | None = None, tweet_id: str | None = None) -> None:
+    def record_run(
+        self,
+        account: str,
+        command: str,
+        started: datetime,
+        duration_ms: int,
+        status: str,
+        reason: str | None,
+        attempt_id: int | None = None,
+        tweet_id: str | None = None,
+    ) -> None:
         with self.write() as conn:
             conn.execute(
                 "INSERT INTO runs (account, command, started_at, duration_ms, status, reason, attempt_id, tweet_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (account, command, iso(started), duration_ms, status, reason, attempt_id, tweet_id))
+                (account, command, iso(started), duration_ms, status, reason, attempt_id, tweet_id),
+            )
 
     def found_later(self, attempt_id: int, tweet_id: str) -> None:
         """A lost answer turned up on the timeline: the run that sent it did post."""
         with self.write() as conn:
-            conn.execute("UPDATE runs SET status = 'posted', reason = 'found_later', tweet_id = ?"
-                         " WHERE attempt_id = ? AND status = 'failed'", (tweet_id, attempt_id))
+            conn.execute(
+                "UPDATE runs SET status = 'posted', reason = 'found_later', tweet_id = ?"
+                " WHERE attempt_id = ? AND status = 'failed'",
+                (tweet_id, attempt_id),
+            )
 
     # -- operator state ---------------------------------------------------------
     def set_pause(self, account: str, until: str, note: str, now: datetime) -> None:
         with self.write() as conn:
-            conn.execute("INSERT INTO operator_state (account, paused_until, note, updated_at) VALUES (?, ?, ?, ?)"
-                         " ON CONFLICT(account) DO UPDATE SET paused_until = excluded.paused_until,"
-                         " note = excluded.note, updated_at = excluded.updated_at", (account, until, note, iso(now)))
+            conn.execute(
+                "INSERT INTO operator_state (account, paused_until, note, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(account) DO UPDATE SET paused_until = excluded.paused_until,"
+                " note = excluded.note, updated_at = excluded.updated_at",
+                (account, until, note, iso(now)),
+            )
 
     def clear_pause(self, account: str) -> int:
         with self.write() as conn:
@@ -210,19 +261,32 @@ class Store:
         return self.one("SELECT MAX(paused_until) FROM operator_state WHERE account IN (?, '*')", account)
 
     # -- X knowledge ------------------------------------------------------------
-    def save_rate_limit(self, account: str, endpoint: str, kind: str, lim: int | None, remaining: int | None,
-                        reset_at: str | None, now: datetime, note: str | None = None) -> None:
+    def save_rate_limit(
+        self,
+        account: str,
+        endpoint: str,
+        kind: str,
+        lim: int | None,
+        remaining: int | None,
+        reset_at: str | None,
+        now: datetime,
+        note: str | None = None,
+    ) -> None:
         with self.write() as conn:
             conn.execute(
                 "INSERT INTO rate_limits (account, endpoint, kind, lim, remaining, reset_at, updated_at, note)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account, endpoint, kind) DO UPDATE"
                 " SET lim = excluded.lim, remaining = excluded.remaining, reset_at = excluded.reset_at,"
                 " updated_at = excluded.updated_at, note = excluded.note",
-                (account, endpoint, kind, lim, remaining, reset_at, iso(now), note))
+                (account, endpoint, kind, lim, remaining, reset_at, iso(now), note),
+            )
 
     def rate_limits(self, account: str) -> list[dict[str, Any]]:
-        rows = self.conn.execute("SELECT account, endpoint, kind, lim, remaining, reset_at, updated_at, note"
-                                 " FROM rate_limits WHERE account IN (?, '')", (account,))
+        rows = self.conn.execute(
+            "SELECT account, endpoint, kind, lim, remaining, reset_at, updated_at, note"
+            " FROM rate_limits WHERE account IN (?, '')",
+            (account,),
+        )
         keys = ("account", "endpoint", "kind", "limit", "remaining", "reset_at", "updated_at", "note")
         return [dict(zip(keys, row)) for row in rows]
 
@@ -232,13 +296,24 @@ class Store:
         with self.write() as conn:
             return conn.execute("DELETE FROM rate_limits WHERE account = ? AND remaining = 0", (account,)).rowcount
 
-    def record_api_call(self, at: datetime, account: str | None, method: str, endpoint: str,
-                        http_status: int | None, cost_usd: float, duration_ms: int, items: int = 0) -> None:
+    def record_api_call(
+        self,
+        at: datetime,
+        account: str | None,
+        method: str,
+        endpoint: str,
+        http_status: int | None,
+        cost_usd: float,
+        duration_ms: int,
+        items: int = 0,
+    ) -> None:
         """items: posts the answer returned (the daily read budget of `botx metrics` counts them)."""
         with self.write() as conn:
-            conn.execute("INSERT INTO api_calls (at, account, method, endpoint, http_status, cost_usd, duration_ms,"
-                         " items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (iso(at), account, method, endpoint, http_status,
-                                                                    cost_usd, duration_ms, items))
+            conn.execute(
+                "INSERT INTO api_calls (at, account, method, endpoint, http_status, cost_usd, duration_ms,"
+                " items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (iso(at), account, method, endpoint, http_status, cost_usd, duration_ms, items),
+            )
 
     def user_id(self, account: str) -> str | None:
         return self.one("SELECT user_id FROM x_users WHERE account = ?", account)
@@ -255,7 +330,9 @@ def open_store(path: Path, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Store:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise StoreError(f"{_shown(path)}: cannot create its folder: {err.strerror}; check --db or [storage] path") from None
+        raise StoreError(
+            f"{_shown(path)}: cannot create its folder: {err.strerror}; check --db or [storage] path"
+        ) from None
     try:
         conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, factory=MaskingConnection)
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
@@ -282,21 +359,29 @@ def database_failure(err: sqlite3.Error, path: Path | str | None) -> BotxError:
     text = str(err)
     where = f"{_shown(path)}: " if path else "database: "
     if "FULL" in name or "disk is full" in text or (_is_io_error(name, text) and _no_room(path)):
-        return TemporaryFailure(f"{where}the disk is full ({text}); free some space: the file is intact "
-                                "and the next run tries again")
+        return TemporaryFailure(
+            f"{where}the disk is full ({text}); free some space: the file is intact and the next run tries again"
+        )
     if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "SQLITE_AUTH")) or any(
-            words in text for words in ("readonly database", "unable to open database", "permission denied")):
-        return UsageError(f"{where}cannot write the database ({text}): let this user write the file and its "
-                          "folder (SQLite adds -wal and -shm files beside it), or point --db elsewhere")
+        words in text for words in ("readonly database", "unable to open database", "permission denied")
+    ):
+        return UsageError(
+            f"{where}cannot write the database ({text}): let this user write the file and its "
+            "folder (SQLite adds -wal and -shm files beside it), or point --db elsewhere"
+        )
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return TemporaryFailure(f"{where}{text} (another process held it past the busy timeout); the next run "
-                                "tries again")
+        return TemporaryFailure(
+            f"{where}{text} (another process held it past the busy timeout); the next run tries again"
+        )
     if _is_io_error(name, text):
-        return TemporaryFailure(f"{where}the disk failed a read or write ({text}); check the disk: the next run "
-                                "tries again")
+        return TemporaryFailure(
+            f"{where}the disk failed a read or write ({text}); check the disk: the next run tries again"
+        )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
-        return StoreError(f"{where}the database file is damaged ({text}); botx left it as it is: restore it "
-                          "from a backup or point --db elsewhere")
+        return StoreError(
+            f"{where}the database file is damaged ({text}); botx left it as it is: restore it "
+            "from a backup or point --db elsewhere"
+        )
     return StoreError(f"{where}not a usable SQLite database ({text}); point --db elsewhere")
 
 
@@ -330,7 +415,9 @@ def _refuse_foreign_file(path: Path) -> None:
     except OSError as err:
         raise StoreError(f"{_shown(path)}: cannot open the database: {err.strerror}") from None
     if header and header != SQLITE_HEADER:
-        raise StoreError(f"{_shown(path)}: not a SQLite database; botx left it untouched. Point --db or [storage] path elsewhere")
+        raise StoreError(
+            f"{_shown(path)}: not a SQLite database; botx left it untouched. Point --db or [storage] path elsewhere"
+        )
 
 
 def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
@@ -338,12 +425,16 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
     separate reads could straddle another process's migration commit and mistake a
     fresh botx DB for a foreign one."""
     version, tables = conn.execute(
-        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)").fetchone()
+        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)"
+    ).fetchone()
     if version == 0 and tables:
-        raise StoreError(f"{_shown(path)}: a SQLite file that botx did not create; point --db or [storage] path elsewhere")
+        raise StoreError(
+            f"{_shown(path)}: a SQLite file that botx did not create; point --db or [storage] path elsewhere"
+        )
     if version > len(MIGRATIONS):
-        raise StoreError(f"{_shown(path)}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); "
-                         "upgrade botx")
+        raise StoreError(
+            f"{_shown(path)}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); upgrade botx"
+        )
     return int(version)
 
 

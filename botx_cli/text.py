@@ -47,13 +47,16 @@ _DIRECTIONAL = "\u202a-\u202e\u061c\u200e\u200f\u2066-\u2069"
 _SPACES = "\t-\r \x85\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # twitter-text's `punct`, less '-' and '_' which domain labels allow in their middle.
 _PUNCT_NO_DASH = "!'#%&()*+,\\\\./:;<=>?@\\[\\]^{|}~$"
-_LATIN_ACCENTS = ("\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b"
-                  "\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff")
+_LATIN_ACCENTS = (
+    "\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b"
+    "\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+)
 _CYRILLIC = "\u0400-\u04ff"
 
 # Hashtag bodies may also hold these joiners and in-word punctuation (hashtagSpecialChars).
-_TAG_SPECIALS = frozenset("_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c"
-                          "\u30a0\u30fb\u3003\u0f0b\u0f0c\xb7")
+_TAG_SPECIALS = frozenset(
+    "_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\xb7"
+)
 _HASH_SIGNS = "#\uff03"
 
 # -- Emoji (twemoji-parser, which twitter-text v3 counts with) --------------------------------
@@ -73,12 +76,11 @@ _PICTOGRAPHIC = (
     "\U0001f947-\U0001faff\U0001fc00-\U0001fffd"
 )
 # One emoji: a pictograph with a skin tone or VS16, optionally a tag sequence (subdivision flags).
-_EMOJI_ELEMENT = (f"[{_PICTOGRAPHIC}](?:[\U0001f3fb-\U0001f3ff]|\ufe0f)?"
-                  "(?:[\U000e0020-\U000e007e]+\U000e007f)?")
+_EMOJI_ELEMENT = f"[{_PICTOGRAPHIC}](?:[\U0001f3fb-\U0001f3ff]|\ufe0f)?(?:[\U000e0020-\U000e007e]+\U000e007f)?"
 _EMOJI = (
-    "[\U0001f1e6-\U0001f1ff]{2}"                  # flag: a regional indicator pair
-    "|[#*0-9]\ufe0f?\u20e3"                       # keycap
-    "|[\xa9\xae\u2122\u265f]\ufe0f"               # text-default symbols as emoji
+    "[\U0001f1e6-\U0001f1ff]{2}"  # flag: a regional indicator pair
+    "|[#*0-9]\ufe0f?\u20e3"  # keycap
+    "|[\xa9\xae\u2122\u265f]\ufe0f"  # text-default symbols as emoji
     f"|{_EMOJI_ELEMENT}(?:\u200d{_EMOJI_ELEMENT})*"  # ZWJ sequences (family, profession...)
 )
 
@@ -94,6 +96,7 @@ def count_emoji(text: str) -> int:
 
 
 # -- URLs (extractUrl.js and friends) ---------------------------------------------------------
+
 
 @cache
 def _tlds() -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -158,8 +161,11 @@ def _ascii_domains(domain: str) -> Iterator[re.Match[str]]:
 
 @cache
 def _tco_re() -> re.Pattern[str]:
-    return re.compile(r"https?://t\.co/([a-z0-9]+)(?:\?[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]*"
-                      r"[a-z0-9\-_&=#/])?", re.IGNORECASE)
+    return re.compile(
+        r"https?://t\.co/([a-z0-9]+)(?:\?[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]*"
+        r"[a-z0-9\-_&=#/])?",
+        re.IGNORECASE,
+    )
 
 
 def _labels_fit_dns(domain: str) -> bool:
@@ -199,8 +205,7 @@ def extract_urls_with_indices(text: str) -> list[tuple[str, int, int]]:
     return urls
 
 
-def _bare_domains(url: str, domain: str, start: int, end: int,
-                  has_path: bool) -> list[tuple[str, int, int]]:
+def _bare_domains(url: str, domain: str, start: int, end: int, has_path: bool) -> list[tuple[str, int, int]]:
     """Without a protocol only ASCII(ish) domains count; the path sticks to the last one."""
     found = [(d[0], start + d.start(), start + d.end()) for d in _ascii_domains(domain)]
     if found and has_path:
@@ -215,6 +220,7 @@ def extract_urls(text: str) -> list[str]:
 
 
 # -- Hashtags (validHashtag.js, extractHashtagsWithIndices.js) --------------------------------
+
 
 def _is_tag_alpha(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LM"  # letters and combining marks
@@ -241,11 +247,11 @@ def _scan_hashtags(text: str) -> list[tuple[str, int, int]]:
             if before not in "\ufe0e\ufe0f" and (before == "&" or _is_tag_char(before)):
                 continue
         end = i + 1
-        if text[end:end + 1] in ("\ufe0f", "\u20e3"):
+        if text[end : end + 1] in ("\ufe0f", "\u20e3"):
             continue  # #️⃣ is the keycap emoji
         while end < len(text) and _is_tag_char(text[end]):
             end += 1
-        tag = text[i + 1:end]
+        tag = text[i + 1 : end]
         if not any(map(_is_tag_alpha, tag)):
             continue  # "#1", "#_": a tag needs a letter
         consumed = end
@@ -263,9 +269,10 @@ def extract_hashtags_with_indices(text: str) -> list[tuple[str, int, int]]:
     if not tags:
         return tags
     # A '#' inside a URL ("example.com/#faq") is a fragment: URLs win where they overlap.
-    entities = sorted([(s, e, (t, s, e)) for t, s, e in tags]
-                      + [(s, e, None) for _, s, e in extract_urls_with_indices(text)],
-                      key=lambda entity: entity[0])
+    entities = sorted(
+        [(s, e, (t, s, e)) for t, s, e in tags] + [(s, e, None) for _, s, e in extract_urls_with_indices(text)],
+        key=lambda entity: entity[0],
+    )
     kept: list[tuple[str, int, int]] = []
     prev_end = -1
     for start, end, tag in entities:
@@ -288,6 +295,7 @@ def is_valid_hashtag(tag: str) -> bool:
 
 
 # -- Weighted length (parseTweet.js) ----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ParseResult:

@@ -20,8 +20,18 @@ from botx_cli.text import extract_hashtags, extract_urls, weighted_length
 MAX_WEIGHTED = 280
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _TAG = re.compile(r"[#＃]\w+")
-CHECKS = ("length", "characters", "promo", "link", "hashtags", "domain_tag", "english", "caps", "duplicate",
-          "near_duplicate")
+CHECKS = (
+    "length",
+    "characters",
+    "promo",
+    "link",
+    "hashtags",
+    "domain_tag",
+    "english",
+    "caps",
+    "duplicate",
+    "near_duplicate",
+)
 
 
 @dataclass(frozen=True)
@@ -71,12 +81,19 @@ def rules_from(cfg: object) -> Rules:
 
     assert isinstance(cfg, Config)
     code = cfg.product.promo_code
-    return Rules(code, cfg.product.url,
-                 frozenset(t.lstrip("#").casefold() for t in cfg.hashtags.domain), cfg.hashtags.max,
-                 cfg.validation.min_english, cfg.validation.max_caps_ratio,
-                 cfg.validation.near_duplicate_threshold,
-                 _wordings(cfg.product.promo_lines, code), expected(cfg.content.link_every),
-                 expected(cfg.content.promo_every), _wordings(cfg.content.profile_lines, code))
+    return Rules(
+        code,
+        cfg.product.url,
+        frozenset(t.lstrip("#").casefold() for t in cfg.hashtags.domain),
+        cfg.hashtags.max,
+        cfg.validation.min_english,
+        cfg.validation.max_caps_ratio,
+        cfg.validation.near_duplicate_threshold,
+        _wordings(cfg.product.promo_lines, code),
+        expected(cfg.content.link_every),
+        expected(cfg.content.promo_every),
+        _wordings(cfg.content.profile_lines, code),
+    )
 
 
 def _wordings(lines: tuple[str, ...], code: str) -> tuple[str, ...]:
@@ -124,8 +141,13 @@ def clean_characters(text: str) -> bool:
     newline and tab, no bidi embedding/override/isolate (it would reorder the promo line and
     link shown after it) and none of twitter-text's invalid characters (U+FEFF, U+FFFE,
     U+FFFF). Emoji and any other script are fine."""
-    return not any(c == "\ufffd" or "\ud800" <= c <= "\udfff" or c in _FORBIDDEN_FORMAT
-                   or (unicodedata.category(c) == "Cc" and c not in "\n\t") for c in text)
+    return not any(
+        c == "\ufffd"
+        or "\ud800" <= c <= "\udfff"
+        or c in _FORBIDDEN_FORMAT
+        or (unicodedata.category(c) == "Cc" and c not in "\n\t")
+        for c in text
+    )
 
 
 _CLAUSE = re.compile(r"(?<=[.!?:;,])\s+|\n+")
@@ -140,7 +162,7 @@ def _shingles(text: str, size: int = 4) -> frozenset[str]:
         clause = " ".join(clause.split())
         if clause:
             clause = f" {clause} "
-            grams.update(clause[i:i + size] for i in range(max(1, len(clause) - size + 1)))
+            grams.update(clause[i : i + size] for i in range(max(1, len(clause) - size + 1)))
     return frozenset(grams)
 
 
@@ -161,8 +183,9 @@ def caps_ratio(words: str) -> float:
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
-def validate(text: str, rules: Rules, recent_norms: tuple[str, ...] = (),
-             recent_proses: tuple[str, ...] = ()) -> Verdict:
+def validate(
+    text: str, rules: Rules, recent_norms: tuple[str, ...] = (), recent_proses: tuple[str, ...] = ()
+) -> Verdict:
     """`recent_norms`: normalised texts posted on any account within the duplicate window;
     `recent_proses`: `rules.prose` of those within the near-duplicate window."""
     tags = extract_hashtags(text)
@@ -188,8 +211,12 @@ def validate(text: str, rules: Rules, recent_norms: tuple[str, ...] = (),
         "duplicate": norm not in recent_norms,
         "near_duplicate": nearest <= rules.near_threshold,
     }
-    notes = {"english": f"{english:.2f}", "caps": f"{caps_ratio(words):.2f}", "near_duplicate": f"{nearest:.2f}",
-             "length": f"{length}/{MAX_WEIGHTED}"}
+    notes = {
+        "english": f"{english:.2f}",
+        "caps": f"{caps_ratio(words):.2f}",
+        "near_duplicate": f"{nearest:.2f}",
+        "length": f"{length}/{MAX_WEIGHTED}",
+    }
     for name, wanted in (("link", rules.link), ("promo", rules.promo)):
         if wanted is not True:
             notes[name] = "optional" if wanted is None else "not in this post"

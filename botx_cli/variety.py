@@ -39,7 +39,7 @@ def words(text: str) -> list[str]:
 
 
 def ngrams(items: Sequence[str], n: int) -> list[tuple[str, ...]]:
-    return [tuple(items[i:i + n]) for i in range(len(items) - n + 1)]
+    return [tuple(items[i : i + n]) for i in range(len(items) - n + 1)]
 
 
 def sentences(prose: str) -> list[str]:
@@ -91,7 +91,7 @@ def self_bleu(texts: Sequence[str], order: int = 4) -> float:
     tokenised = [tokens(t) for t in texts]
     if len(tokenised) < 2:
         return 0.0
-    scores = [bleu(hyp, tokenised[:i] + tokenised[i + 1:], order) for i, hyp in enumerate(tokenised)]
+    scores = [bleu(hyp, tokenised[:i] + tokenised[i + 1 :], order) for i, hyp in enumerate(tokenised)]
     return sum(scores) / len(scores)
 
 
@@ -111,10 +111,14 @@ def report(days: dict[str, list[str]]) -> dict[str, object]:
     for day, texts in days.items():
         seen: Counter[str] = Counter(s for text in texts for s in set(sentences(text)))
         repeated += [(day, s, n) for s, n in seen.items() if n > 1]
-    return {"posts": len(proses), "days": len(days),
-            "self_bleu_day_mean": sum(day_bleu.values()) / len(day_bleu) if day_bleu else 0.0,
-            "self_bleu_day_max": max(day_bleu.values(), default=0.0),
-            "distinct_3": distinct(proses, 3), "distinct_2": distinct(proses, 2),
-            "vocabulary": len({w for p in proses for w in words(p)}),
-            "repeated_sentences": repeated,
-            "inner_repeats": [(p, repeated_phrase(p)) for p in proses if repeated_phrase(p)]}
+    return {
+        "posts": len(proses),
+        "days": len(days),
+        "self_bleu_day_mean": sum(day_bleu.values()) / len(day_bleu) if day_bleu else 0.0,
+        "self_bleu_day_max": max(day_bleu.values(), default=0.0),
+        "distinct_3": distinct(proses, 3),
+        "distinct_2": distinct(proses, 2),
+        "vocabulary": len({w for p in proses for w in words(p)}),
+        "repeated_sentences": repeated,
+        "inner_repeats": [(p, repeated_phrase(p)) for p in proses if repeated_phrase(p)],
+    }

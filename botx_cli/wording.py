@@ -12,8 +12,9 @@ posted today.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from botx_cli import grammar
 from botx_cli.config_words import KINDS, Angle, Offer, Piece
@@ -41,7 +42,7 @@ def compatible(pieces: list[Piece], offer: Offer | None = None) -> bool:
     topics = [p.topics for p in pieces if p.topics]
     if offer is not None and offer.topics:
         topics.append(offer.topics)
-    return all(a & b for i, a in enumerate(topics) for b in topics[i + 1:])
+    return all(a & b for i, a in enumerate(topics) for b in topics[i + 1 :])
 
 
 def opens(hook: Piece, line: Piece, offer: Offer | None = None) -> bool:
@@ -57,12 +58,14 @@ def next_kind(shares: dict[str, float], recent: tuple[str | None, ...], attempt:
     Later attempts of one post (candidates) walk to the next kinds after three tries."""
     window = [k for k in recent[:KIND_WINDOW] if k in shares]
     counts = {kind: window.count(kind) for kind in KINDS}
-    owed = sorted((k for k in KINDS if shares.get(k, 0) > 0),
-                  key=lambda k: (-(shares[k] * (len(window) + 1) - counts[k]), KINDS.index(k)))
+    owed = sorted(
+        (k for k in KINDS if shares.get(k, 0) > 0),
+        key=lambda k: (-(shares[k] * (len(window) + 1) - counts[k]), KINDS.index(k)),
+    )
     return owed[(attempt // 3) % len(owed)]
 
 
-def hook_pool(cfg: "Config", pick: "TrendPick | None", kind: str, voice: str) -> list[Piece]:
+def hook_pool(cfg: Config, pick: TrendPick | None, kind: str, voice: str) -> list[Piece]:
     """Hooks for this post. With a trend: the hooks of its category that name it (generic
     ones with {trend} when the category has none); greetings (`holiday`) only for an occasion
     marked holiday. Without: the generic hooks that name no trend. Empty: the trend cannot
@@ -80,7 +83,7 @@ def hook_pool(cfg: "Config", pick: "TrendPick | None", kind: str, voice: str) ->
     return [h for h in voiced(pool, voice) if not h.kinds or kind in h.kinds]
 
 
-def line_pool(angle: Angle, kind: str, voice: str, pick: "TrendPick | None") -> list[Piece]:
+def line_pool(angle: Angle, kind: str, voice: str, pick: TrendPick | None) -> list[Piece]:
     """The angle's pieces of this kind for the voice; an occasion brings its own lines."""
     if pick is not None and pick.kind == "occasion" and pick.lines:  # config_words.pieces keeps their tags
         return [line if isinstance(line, Piece) else Piece(line) for line in pick.lines]
@@ -91,7 +94,7 @@ def price_text(price: float) -> str:
     return f"{price:.2f}".rstrip("0").rstrip(".") if price >= 10 else f"{price:.2f}"
 
 
-def offer_wording(cfg: "Config", index: int, voice: str, rng: random.Random | None = None) -> str:
+def offer_wording(cfg: Config, index: int, voice: str, rng: random.Random | None = None) -> str:
     """An offer worded for its unit ("H100 80GB from $2.10/hr"); without rng the canonical
     wording: the first format and every first alternative."""
     offer = cfg.content.offers[index]
@@ -112,7 +115,7 @@ class Wording:
     score: tuple[int, int, int, int, int, int]  # see `score`
 
 
-def score(parts: list[str], history: "History") -> tuple[int, int, int, int, int, int]:
+def score(parts: list[str], history: History) -> tuple[int, int, int, int, int, int]:
     """Lower is fresher: (sentences posted today on any account, whether a 3-word phrase
     comes twice, the nearest post of the near-duplicate window in tenths of the similarity the
     near_duplicate check measures, whether a post of the duplicate window said all of it,
@@ -122,12 +125,17 @@ def score(parts: list[str], history: "History") -> tuple[int, int, int, int, int
     grams = ngrams(words(prose), 4)
     nearest = max((similarity(prose, other) for other in history.near_proses), default=0.0)
     folded = normalize(prose)
-    return (sum(1 for s in said if s in history.today_sentences), int(repeated_phrase(prose) is not None),
-            int(nearest * 10), int(any(folded in text for text in history.recent_texts)),
-            sum(1 for s in said if s in history.near_sentences), sum(1 for g in grams if g in history.today_grams))
+    return (
+        sum(1 for s in said if s in history.today_sentences),
+        int(repeated_phrase(prose) is not None),
+        int(nearest * 10),
+        int(any(folded in text for text in history.recent_texts)),
+        sum(1 for s in said if s in history.near_sentences),
+        sum(1 for g in grams if g in history.today_grams),
+    )
 
 
-def _fresh(renders: list[Callable[[], str]], history: "History") -> str:
+def _fresh(renders: list[Callable[[], str]], history: History) -> str:
     """The first rendering none of whose sentences was posted today (else the first one):
     pieces in turn, or draws of one piece's alternatives."""
     first = ""
@@ -151,8 +159,18 @@ def _from(order: list, start: int) -> list:  # type: ignore[type-arg]
     return order[start:] + order[:start]
 
 
-def choose(cfg: "Config", kind: str, voice: str, hooks: list[Piece], lines: list[Piece], offers: list[int],
-           trend_words: str, history: "History", rng: random.Random, attempt: int = 0) -> list[Wording]:
+def choose(
+    cfg: Config,
+    kind: str,
+    voice: str,
+    hooks: list[Piece],
+    lines: list[Piece],
+    offers: list[int],
+    trend_words: str,
+    history: History,
+    rng: random.Random,
+    attempt: int = 0,
+) -> list[Wording]:
     """Candidate wordings, best first. `offers`: the indexes an offer post may use (empty for
     proof and question posts); `hooks` may be empty (no hook)."""
     if not lines:
@@ -164,18 +182,27 @@ def choose(cfg: "Config", kind: str, voice: str, hooks: list[Piece], lines: list
     for draw in range(DRAWS):
         line = line_order[draw % len(line_order)]
         turn = draw + draw // len(line_order)  # hooks and offers turn against the lines: new pairs each round
-        offer_index = next((i for i in _from(offer_order, turn) if compatible([line], cfg.content.offers[i])),
-                           None) if offers else None
+        offer_index = (
+            next((i for i in _from(offer_order, turn) if compatible([line], cfg.content.offers[i])), None)
+            if offers
+            else None
+        )
         if offers and offer_index is None:
             continue
         offer = cfg.content.offers[offer_index] if offer_index is not None else None
         fitting = [h for h in _from(hook_order, turn) if opens(h, line, offer)]
         if hooks and not fitting:
             continue
-        hook_text = _fresh([lambda h=h: grammar.expand(h, rng).replace("{trend}", trend_words) for h in fitting],
-                           history) if fitting else ""
+        hook_text = (
+            _fresh([lambda h=h: grammar.expand(h, rng).replace("{trend}", trend_words) for h in fitting], history)
+            if fitting
+            else ""
+        )
         line_text = _fresh([lambda: grammar.expand(line, rng).replace("{trend}", trend_words)] * 3, history)
-        text = _fresh([lambda: offer_wording(cfg, offer_index, voice, rng)] * 3, history) \
-            if offer_index is not None else ""
+        text = (
+            _fresh([lambda: offer_wording(cfg, offer_index, voice, rng)] * 3, history)
+            if offer_index is not None
+            else ""
+        )
         found.append(Wording(hook_text, line_text, offer_index, text, score([hook_text, line_text, text], history)))
     return sorted(found, key=lambda w: w.score)

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
 from botx_cli import xapi
 from botx_cli.clock import iso
 from botx_cli.config import Account, Config
-from botx_cli.costs import call_cost, items_returned, settings as cost_settings
+from botx_cli.costs import call_cost, items_returned
+from botx_cli.costs import settings as cost_settings
 from botx_cli.deadline import Deadline
 from botx_cli.store import Store
 
@@ -42,21 +43,24 @@ class Answer:
 
 
 class XAccount:
-    def __init__(self, cfg: Config, store: Store, account: Account, now: datetime,
-                 deadline: Deadline | None = None) -> None:
+    def __init__(
+        self, cfg: Config, store: Store, account: Account, now: datetime, deadline: Deadline | None = None
+    ) -> None:
         self.cfg, self.store, self.account, self.now = cfg, store, account, now
         self.deadline = deadline or Deadline(cfg.x.run_deadline_seconds)
         self.prices = cost_settings(cfg).prices  # [costs.prices], else the 2026 defaults
         self.api_ms = 0  # time spent waiting on X in this run, for the run log
         self.pending: list[Answer] = []  # answers not yet recorded (the database was locked)
         self._lock = threading.Lock()
-        self.client = xapi.make_client(cfg.credentials(account), cfg.x.api_base_url, cfg.x.timeout_seconds,
-                                       self._observe)
+        self.client = xapi.make_client(
+            cfg.credentials(account), cfg.x.api_base_url, cfg.x.timeout_seconds, self._observe
+        )
 
     @property
     def policy(self) -> xapi.CallPolicy:
-        return xapi.CallPolicy(self.cfg.x.retries, self.cfg.x.backoff_seconds, self.cfg.x.timeout_seconds,
-                               self.deadline, self.now)
+        return xapi.CallPolicy(
+            self.cfg.x.retries, self.cfg.x.backoff_seconds, self.cfg.x.timeout_seconds, self.deadline, self.now
+        )
 
     # -- recording ---------------------------------------------------------------------------
     def _observe(self, response: requests.Response) -> None:
@@ -68,9 +72,15 @@ class XAccount:
                 body = response.json()
             except ValueError:
                 body = None
-            answer = Answer(method, xapi.endpoint_of(method, request.url or ""), response.status_code,
-                            dict(response.headers), request.body, body,
-                            int(response.elapsed.total_seconds() * 1000))
+            answer = Answer(
+                method,
+                xapi.endpoint_of(method, request.url or ""),
+                response.status_code,
+                dict(response.headers),
+                request.body,
+                body,
+                int(response.elapsed.total_seconds() * 1000),
+            )
         except Exception:  # noqa: BLE001 - an answer we cannot even describe is not worth a failure
             return
         with self._lock:
@@ -95,22 +105,47 @@ class XAccount:
 
     def _record(self, answer: Answer) -> None:
         for info in self.limits_of(answer):
-            self.store.save_rate_limit(self.account.name, answer.endpoint, info.kind, info.limit, info.remaining,
-                                       iso(info.reset_at) if info.reset_at else None, self.now, info.note)
+            self.store.save_rate_limit(
+                self.account.name,
+                answer.endpoint,
+                info.kind,
+                info.limit,
+                info.remaining,
+                iso(info.reset_at) if info.reset_at else None,
+                self.now,
+                info.note,
+            )
         owner = self.store.user_id(self.account.name) if answer.endpoint == "GET /2/tweets" else None
-        cost = call_cost(self.prices, answer.method, answer.endpoint, answer.status, answer.request_body,
-                         answer.body, owner)
+        cost = call_cost(
+            self.prices, answer.method, answer.endpoint, answer.status, answer.request_body, answer.body, owner
+        )
         ok = 200 <= answer.status < 300
-        self.store.record_api_call(self.now, self.account.name, answer.method, answer.endpoint, answer.status, cost,
-                                   answer.elapsed_ms, items_returned(answer.endpoint, answer.body) if ok else 0)
+        self.store.record_api_call(
+            self.now,
+            self.account.name,
+            answer.method,
+            answer.endpoint,
+            answer.status,
+            cost,
+            answer.elapsed_ms,
+            items_returned(answer.endpoint, answer.body) if ok else 0,
+        )
 
     def limits_of(self, answer: Answer) -> list[xapi.LimitInfo]:
         """What to store from one answer: its headers (malformed values never raise), a 15-minute
         block for a 429 naming no usable reset, a credits block after a 402 or usage-capped."""
         limits = xapi.limits_from_headers(answer.endpoint, answer.headers, self.now)
         if answer.status == 429 and not any(l.remaining == 0 and l.reset_at for l in limits):
-            limits.append(xapi.LimitInfo(answer.endpoint, "window", None, 0, self.now + BLOCK_WITHOUT_RESET,
-                                         "429 without a usable reset: X's 15-minute window"))
+            limits.append(
+                xapi.LimitInfo(
+                    answer.endpoint,
+                    "window",
+                    None,
+                    0,
+                    self.now + BLOCK_WITHOUT_RESET,
+                    "429 without a usable reset: X's 15-minute window",
+                )
+            )
         if xapi.credits_spent(answer.status, answer.body):
             until = self.now + timedelta(minutes=self.cfg.x.credits_retry_minutes)
             why = "HTTP 402" if answer.status == 402 else f"usage-capped, HTTP {answer.status}"
@@ -118,8 +153,9 @@ class XAccount:
         return limits
 
     # -- calls ---------------------------------------------------------------------------------
-    def _run(self, action: str, fn: Callable[[], requests.Response], retries: int | None = None,
-             write: bool = False) -> requests.Response:
+    def _run(
+        self, action: str, fn: Callable[[], requests.Response], retries: int | None = None, write: bool = False
+    ) -> requests.Response:
         """One call within its deadlines; whatever X answered is recorded after it, win or lose."""
         try:
             return xapi.call(fn, self.account.name, action, self.policy, retries, write)
@@ -155,13 +191,17 @@ class XAccount:
         account's session; the media id. No retry: an image is optional."""
         files = {"media": ("image." + media_type.rsplit("/", 1)[-1], data, media_type)}
         fields = {"media_category": category}
-        response = self._run("POST /2/media/upload", lambda: xapi.send_signed(
-            self.client, "POST", "/2/media/upload", files=files, data=fields), retries=0)
+        response = self._run(
+            "POST /2/media/upload",
+            lambda: xapi.send_signed(self.client, "POST", "/2/media/upload", files=files, data=fields),
+            retries=0,
+        )
         answer = xapi.json_body(response, self.account.name, "POST /2/media/upload").get("data")
         media_id = answer.get("id") if isinstance(answer, dict) else None
         if not isinstance(media_id, (str, int)) or not str(media_id).isdigit():
-            raise xapi.TemporaryFailure(f"malformed X answer to POST /2/media/upload for account "
-                                        f"{self.account.name}: no media id")
+            raise xapi.TemporaryFailure(
+                f"malformed X answer to POST /2/media/upload for account {self.account.name}: no media id"
+            )
         return str(media_id)
 
     def user_id(self) -> str:
@@ -184,8 +224,10 @@ class XAccount:
         No start_time: X's clock and ours may disagree, and texts are unique within
         the duplicate window, so matching by text is safe."""
         user_id = self.user_id()
-        body = self._call("GET /2/users/:id/tweets", lambda: self.client.get_users_tweets(
-            user_id, user_auth=True, max_results=100, tweet_fields=["created_at"]))
+        body = self._call(
+            "GET /2/users/:id/tweets",
+            lambda: self.client.get_users_tweets(user_id, user_auth=True, max_results=100, tweet_fields=["created_at"]),
+        )
         data = body.get("data") or []
         return [t for t in data if isinstance(t, dict) and t.get("id")]
 

@@ -10,9 +10,10 @@ alone bounds each read, not a server that drips its answer.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
 import requests
 import tweepy
@@ -68,7 +69,7 @@ class RewriteHostAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         if request.url and request.url.startswith(TWEEPY_HOST) and self.base_url != TWEEPY_HOST:
-            request.url = self.base_url + request.url[len(TWEEPY_HOST):]
+            request.url = self.base_url + request.url[len(TWEEPY_HOST) :]
             # requests picked proxies for api.twitter.com; pick again for the real target
             # (a loopback emulator must not go through HTTPS_PROXY unless NO_PROXY says so).
             kwargs["proxies"] = requests.utils.get_environ_proxies(request.url)
@@ -131,8 +132,9 @@ def _int(value: Any) -> int | None:
     return None if number is None else int(number)
 
 
-def make_client(credentials: dict[str, str], base_url: str, timeout: float,
-                on_response: Callable[[requests.Response], None]) -> tweepy.Client:
+def make_client(
+    credentials: dict[str, str], base_url: str, timeout: float, on_response: Callable[[requests.Response], None]
+) -> tweepy.Client:
     """on_response sees every answer, in the thread that made the call: it must not raise."""
     client = tweepy.Client(**credentials, return_type=requests.Response, wait_on_rate_limit=False)
     adapter = RewriteHostAdapter(base_url, timeout)
@@ -146,10 +148,12 @@ def send_signed(client: tweepy.Client, method: str, route: str, **kwargs: Any) -
     """A request tweepy has no method for (POST /2/media/upload), sent as tweepy.Client.request
     sends its own: OAuth 1.0a user context signed by tweepy's handler, through the client's
     session (host rewrite, timeout, response hook), errors raised as tweepy's exceptions."""
-    auth = tweepy.OAuth1UserHandler(client.consumer_key, client.consumer_secret, client.access_token,
-                                    client.access_token_secret).apply_auth()
-    response = client.session.request(method, TWEEPY_HOST + route, headers={"User-Agent": client.user_agent},
-                                      auth=auth, **kwargs)
+    auth = tweepy.OAuth1UserHandler(
+        client.consumer_key, client.consumer_secret, client.access_token, client.access_token_secret
+    ).apply_auth()
+    response = client.session.request(
+        method, TWEEPY_HOST + route, headers={"User-Agent": client.user_agent}, auth=auth, **kwargs
+    )
     raise_for_status(response)
     return response
 
@@ -193,8 +197,7 @@ def credits_spent(status: int, body: Any) -> bool:
     return status == 402 or (isinstance(body, dict) and str(body.get("type", "")).endswith(USAGE_CAPPED))
 
 
-def classify(err: Exception, account: str, action: str, now: datetime | None = None,
-             write: bool = False) -> BotxError:
+def classify(err: Exception, account: str, action: str, now: datetime | None = None, write: bool = False) -> BotxError:
     """One place that turns tweepy/requests failures into botx errors and exit codes.
 
     write: the call creates something (POST /2/tweets). Then any failure that is neither an
@@ -233,31 +236,39 @@ def _classify_status(err: tweepy.HTTPException, account: str, action: str, now: 
     except ValueError:
         body = None
     if credits_spent(response.status_code, body):
-        return CreditsExhausted(f"X refused {action} for account {account}: pay-per-use credits exhausted "
-                                f"(HTTP {response.status_code}); top up at developer.x.com, posts skip meanwhile")
+        return CreditsExhausted(
+            f"X refused {action} for account {account}: pay-per-use credits exhausted "
+            f"(HTTP {response.status_code}); top up at developer.x.com, posts skip meanwhile"
+        )
     if isinstance(err, tweepy.TooManyRequests):
         reset, note = parse_reset(err.reset_time, now or datetime.now(timezone.utc))
         when = reset.isoformat() if reset else "its reset"
-        return TemporaryFailure(f"X rate limit for account {account} on {action}; skipping until {when}"
-                                + (f" ({note})" if note else ""))
+        return TemporaryFailure(
+            f"X rate limit for account {account} on {action}; skipping until {when}" + (f" ({note})" if note else "")
+        )
     if isinstance(err, tweepy.Unauthorized):
-        return CredentialsRejected(f"X rejected the credentials of account {account} (401 on {action}): "
-                                   f"regenerate the keys and tokens, then update BOTX_{account.upper()}_* env vars")
+        return CredentialsRejected(
+            f"X rejected the credentials of account {account} (401 on {action}): "
+            f"regenerate the keys and tokens, then update BOTX_{account.upper()}_* env vars"
+        )
     if isinstance(err, tweepy.Forbidden):
         detail = api_detail(err)
         if DUPLICATE_DETAIL in detail.lower():
             return DuplicateContent(f"X refused a duplicate text for account {account}")
         if any(word in detail.lower() for word in _AUTH_WORDS):
-            return CredentialsRejected(f"X refused {action} for account {account} (403: {detail}); the app needs "
-                                       "Read and Write permission, then regenerate the access token")
+            return CredentialsRejected(
+                f"X refused {action} for account {account} (403: {detail}); the app needs "
+                "Read and Write permission, then regenerate the access token"
+            )
         return NoValidTweet(f"X refused the post of account {account} (403: {detail})")
     if isinstance(err, tweepy.NotFound):
         return UsageError(f"X answered 404 for {action}; check [x] api_base_url")
     if isinstance(err, tweepy.BadRequest):
         return NoValidTweet(f"X refused the request of account {account} (400: {api_detail(err)})")
     if isinstance(err, tweepy.TwitterServerError):
-        return TemporaryFailure(f"X server error {response.status_code} on {action} for account {account}; "
-                                "will try at the next slot")
+        return TemporaryFailure(
+            f"X server error {response.status_code} on {action} for account {account}; will try at the next slot"
+        )
     return TemporaryFailure(f"unexpected X answer {response.status_code} on {action} for account {account}")
 
 
@@ -291,8 +302,14 @@ class CallPolicy:
     now: datetime
 
 
-def call(fn: Callable[[], requests.Response], account: str, action: str, policy: CallPolicy,
-         retries: int | None = None, write: bool = False) -> requests.Response:
+def call(
+    fn: Callable[[], requests.Response],
+    account: str,
+    action: str,
+    policy: CallPolicy,
+    retries: int | None = None,
+    write: bool = False,
+) -> requests.Response:
     """Run one tweepy call with a short bounded retry, each try within the whole-call limit and
     the run's deadline; raise a classified BotxError."""
     retries = policy.retries if retries is None else retries
@@ -301,7 +318,7 @@ def call(fn: Callable[[], requests.Response], account: str, action: str, policy:
             return within(policy.deadline.limit(policy.per_call), fn, action)
         except Exception as cause:  # tweepy can also raise on malformed bodies
             err = classify(cause, account, action, policy.now, write)
-            wait = policy.backoff * 2 ** attempt
+            wait = policy.backoff * 2**attempt
             # a retry only when a whole call still fits: one cut short by the run would be ambiguous
             if attempt < retries and retryable(cause) and policy.deadline.remaining() >= wait + policy.per_call:
                 time.sleep(wait)

@@ -100,8 +100,13 @@ def botx(*args: str) -> Run:
 
 def botx_proc(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
     """Run `botx` as cron would: a fresh process."""
-    done = subprocess.run([sys.executable, "-m", "botx_cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-m", "botx_cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
     return Run(done.returncode, done.stdout, done.stderr)
 
 
@@ -115,8 +120,9 @@ class XWorld:
         self.fake = FakeX(now=lambda: self.clock[0])
         self.fake.add_user("tok-a", 1001, "VOLTAGEGPU")
         self.fake.add_user("tok-b", 1002, "Voltage_GPU")
-        self.config = make_config(tmp_path, api_base_url=f'"{self.fake.base_url}"', timeout_seconds="2",
-                                  backoff_seconds="0.01")
+        self.config = make_config(
+            tmp_path, api_base_url=f'"{self.fake.base_url}"', timeout_seconds="2", backoff_seconds="0.01"
+        )
         self.db = tmp_path / "botx.db"
         self.monkeypatch = monkeypatch
         self.env = {"BOTX_CONFIG": str(self.config)}

@@ -16,13 +16,13 @@ def set_key(config: Path, section: str, key: str, value: str) -> None:
     if header is None:
         text = text.rstrip("\n") + f"\n\n[{section}]\n{key} = {value}\n"
     else:
-        nxt = re.search(r"(?m)^\[", text[header.end():])
+        nxt = re.search(r"(?m)^\[", text[header.end() :])
         end = header.end() + (nxt.start() if nxt else len(text) - header.end())
-        body = text[header.end():end]
+        body = text[header.end() : end]
         body, count = re.subn(rf"(?m)^{re.escape(key)}\s*=.*$", f"{key} = {value}", body, count=1)
         if not count:
             body = f"{key} = {value}\n" + body
-        text = text[:header.end()] + body + text[end:]
+        text = text[: header.end()] + body + text[end:]
     config.write_text(text, encoding="utf-8")
 
 
@@ -30,8 +30,16 @@ def utc(when: str) -> str:
     return datetime.fromisoformat(when).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def seed_posts(db: Path, world: Any, account: str, token: str, moments: list[str], angle: str = "cost",
-               trend: str | None = None, hashtags: tuple[str, ...] = ("CloudGPU",)) -> list[str]:
+def seed_posts(
+    db: Path,
+    world: Any,
+    account: str,
+    token: str,
+    moments: list[str],
+    angle: str = "cost",
+    trend: str | None = None,
+    hashtags: tuple[str, ...] = ("CloudGPU",),
+) -> list[str]:
     """Posts made earlier: tweets on the fake X and their 'posted' attempt rows (via the real store)."""
     from botx_cli.store import open_store
 
@@ -46,7 +54,19 @@ def seed_posts(db: Path, world: Any, account: str, token: str, moments: list[str
             conn.execute(
                 "INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, text, text_norm,"
                 " hashtags, trend, angle, tweet_id, posted_at) VALUES (?, NULL, 'manual', 'posted', ?, ?, ?, ?, ?,"
-                " ?, ?, ?, ?)", (account, utc(when), utc(when), text, text.lower(), json.dumps(list(hashtags)),
-                                 trend, angle, tweet["id"], utc(when)))
+                " ?, ?, ?, ?)",
+                (
+                    account,
+                    utc(when),
+                    utc(when),
+                    text,
+                    text.lower(),
+                    json.dumps(list(hashtags)),
+                    trend,
+                    angle,
+                    tweet["id"],
+                    utc(when),
+                ),
+            )
     store.close()
     return ids

@@ -7,12 +7,10 @@ import json
 import threading
 
 from conftest import EXAMPLE
-
-from botx_cli import grammar
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli import claims
+from botx_cli import claims, grammar
 from botx_cli.claims import PlanFacts, offer_fact, problems, score
 from botx_cli.compose import offer_text
 from botx_cli.config import parse_config, read_toml
@@ -28,21 +26,70 @@ TRENDS = ["Monday Motivation", "Mystics vs Fever", "Black Friday", "NeurIPS"]
 lenient = settings(deadline=None, max_examples=200)
 
 # Plain words a post may use freely: no number, no name, nothing banned.
-FILLER = ["ship", "your", "model", "tonight", "train", "with", "the", "a", "and", "builders", "teams", "run", "jobs",
-          "on", "GPUs", "billed", "by", "second", "less", "waiting", "more", "training", "fine-tune", "serve",
-          "it", "for", "small", "big", "today", "when", "you", "need", "compute", "without", "hardware", "budget"]
+FILLER = [
+    "ship",
+    "your",
+    "model",
+    "tonight",
+    "train",
+    "with",
+    "the",
+    "a",
+    "and",
+    "builders",
+    "teams",
+    "run",
+    "jobs",
+    "on",
+    "GPUs",
+    "billed",
+    "by",
+    "second",
+    "less",
+    "waiting",
+    "more",
+    "training",
+    "fine-tune",
+    "serve",
+    "it",
+    "for",
+    "small",
+    "big",
+    "today",
+    "when",
+    "you",
+    "need",
+    "compute",
+    "without",
+    "hardware",
+    "budget",
+]
 SENTENCE = st.lists(st.sampled_from(FILLER), min_size=2, max_size=10).map(
-    lambda words: " ".join(words).capitalize() + ".")
+    lambda words: " ".join(words).capitalize() + "."
+)
 
 
 @st.composite
 def plans(draw: st.DrawFn, kind: str | None = None) -> PlanFacts:
     offer = draw(st.sampled_from(OFFERS))
     trend = draw(st.sampled_from(["", *TRENDS]))
-    angle = draw(st.sampled_from([text for a in CFG.content.angles for line in a.lines  # as plans word them
-                                  for text in grammar.expansions(line, 16)]))
-    return PlanFacts(kind or draw(st.sampled_from(["offer", "proof", "question"])), offer, trend,
-                     "#" + trend.replace(" ", "") if trend else "", (angle, trend) if trend else (angle,))
+    angle = draw(
+        st.sampled_from(
+            [
+                text
+                for a in CFG.content.angles
+                for line in a.lines  # as plans word them
+                for text in grammar.expansions(line, 16)
+            ]
+        )
+    )
+    return PlanFacts(
+        kind or draw(st.sampled_from(["offer", "proof", "question"])),
+        offer,
+        trend,
+        "#" + trend.replace(" ", "") if trend else "",
+        (angle, trend) if trend else (angle,),
+    )
 
 
 @st.composite
@@ -75,12 +122,20 @@ def test_a_copy_made_only_of_facts_passes(case: tuple[str, PlanFacts]) -> None:
 
 
 @lenient
-@given(clean_copies(), st.integers(0, 50), st.one_of(
-    st.integers(2, 99_999).map(str), st.decimals(0, 999, places=2, allow_nan=False).map(lambda d: f"{d:.2f}")))
+@given(
+    clean_copies(),
+    st.integers(0, 50),
+    st.one_of(
+        st.integers(2, 99_999).map(str), st.decimals(0, 999, places=2, allow_nan=False).map(lambda d: f"{d:.2f}")
+    ),
+)
 def test_an_invented_number_is_refused(case: tuple[str, PlanFacts], at: int, number: str) -> None:
     copy, plan = case
-    allowed = {claims._number(m.group()) for t in (*SHEET.texts(), *plan.texts, plan.offer.text if plan.offer else "")
-               for m in claims._NUMBER.finditer(t)}
+    allowed = {
+        claims._number(m.group())
+        for t in (*SHEET.texts(), *plan.texts, plan.offer.text if plan.offer else "")
+        for m in claims._NUMBER.finditer(t)
+    }
     if claims._number(number) in allowed:
         return
     found = problems(with_inserted(copy, number, at), SHEET, plan)
@@ -102,22 +157,37 @@ def test_a_price_other_than_the_planned_offers_is_refused(case: tuple[str, PlanF
 BANNED = [
     *(("hype words", w) for w in DEFAULT_HYPE_WORDS),
     *(("competitor", c) for c in SHEET.competitors),
-    *(("guarantee", g) for g in ("Guaranteed", "100% uptime", "zero downtime", "never goes down", "risk-free",
-                                 "we promise")),
-    *(("engagement", b) for b in ("RT if", "like and follow", "Tag a friend", "follow us", "like & retweet",
-                                  "smash that like")),
+    *(
+        ("guarantee", g)
+        for g in ("Guaranteed", "100% uptime", "zero downtime", "never goes down", "risk-free", "we promise")
+    ),
+    *(
+        ("engagement", b)
+        for b in ("RT if", "like and follow", "Tag a friend", "follow us", "like & retweet", "smash that like")
+    ),
     *(("sensitive", s) for s in ("election", "earthquake", "Gaza", "rest in peace", "shooting", "Trump")),
-    ("website", "voltagegpu dot com"), ("website", "voltagegpu(dot)com"), ("website", "VoltageGPU com"),
-    ("does not", "free tier"), ("does not", "TPUs"),
+    ("website", "voltagegpu dot com"),
+    ("website", "voltagegpu(dot)com"),
+    ("website", "VoltageGPU com"),
+    ("does not", "free tier"),
+    ("does not", "TPUs"),
 ]
-REASON = {"hype words": "hype words", "competitor": "competitor", "guarantee": "guarantee",
-          "engagement": "engagement", "sensitive": "sensitive", "website": "website", "does not": "does not do"}
+REASON = {
+    "hype words": "hype words",
+    "competitor": "competitor",
+    "guarantee": "guarantee",
+    "engagement": "engagement",
+    "sensitive": "sensitive",
+    "website": "website",
+    "does not": "does not do",
+}
 
 
 @lenient
 @given(clean_copies(), st.integers(0, 50), st.sampled_from(BANNED))
-def test_banned_content_anywhere_is_refused_with_its_reason(case: tuple[str, PlanFacts], at: int,
-                                                           banned: tuple[str, str]) -> None:
+def test_banned_content_anywhere_is_refused_with_its_reason(
+    case: tuple[str, PlanFacts], at: int, banned: tuple[str, str]
+) -> None:
     copy, plan = case
     kind, phrase = banned
     found = problems(with_inserted(copy, phrase, at), SHEET, plan)
@@ -186,8 +256,9 @@ def test_any_text_gives_reasons_never_an_error_and_the_same_twice(text: str, pla
 
 @lenient
 @given(clean_copies(), st.floats(0, 1), st.integers(20, 200))
-def test_score_is_deterministic_and_prefers_copies_far_from_recent_posts(case: tuple[str, PlanFacts],
-                                                                        nearest: float, budget: int) -> None:
+def test_score_is_deterministic_and_prefers_copies_far_from_recent_posts(
+    case: tuple[str, PlanFacts], nearest: float, budget: int
+) -> None:
     copy, plan = case
     assert score(copy, nearest, budget, plan) == score(copy, nearest, budget, plan)
     assert score(copy, max(0.0, nearest - 0.2), budget, plan) >= score(copy, nearest, budget, plan)
@@ -201,15 +272,20 @@ def test_the_example_configs_examples_hold_only_facts() -> None:
 
 def test_offer_facts_read_price_and_unit_from_the_wording() -> None:
     assert [(o.price, o.quote) for o in OFFERS] == [
-        ("$2.10", "$2.10/hr"), ("$1.25", "$1.25/hr"), ("$0.39", "$0.39/hr"), ("$0.35", "$0.35/M tokens"),
-        ("$0.50", "$0.50/M tokens")]
+        ("$2.10", "$2.10/hr"),
+        ("$1.25", "$1.25/hr"),
+        ("$0.39", "$0.39/hr"),
+        ("$0.35", "$0.35/M tokens"),
+        ("$0.50", "$0.50/M tokens"),
+    ]
     assert offer_fact("Pro plan", "Pro plan for $9 a month").quote == "$9 a month"
 
 
 # -- the answer parser --------------------------------------------------------------------------
 
 COPY_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200).filter(
-    lambda t: "{" not in t and "}" not in t and "```" not in t)
+    lambda t: "{" not in t and "}" not in t and "```" not in t
+)
 
 
 @lenient
@@ -233,6 +309,7 @@ def test_a_json_object_without_a_copy_is_not_taken_for_one() -> None:
 
 
 # -- the whole-call deadline --------------------------------------------------------------------
+
 
 def test_run_within_returns_results_errors_and_timeouts_in_order() -> None:
     release = threading.Event()

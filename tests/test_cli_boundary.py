@@ -74,8 +74,16 @@ def test_drafts_edit_json_failures_print_the_document(xworld: XWorld) -> None:
     failed_doc(botx("drafts", "edit", str(draft["id"]), "--text", "no hashtag at all", "--json"), 3, "NoValidTweet")
 
 
-@pytest.mark.parametrize("argv", [("stats", "--json"), ("preview", "--json"), ("trends", "--json"),
-                                  ("drafts", "list", "--json"), ("check", "hi #LLM", "--json")])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("stats", "--json"),
+        ("preview", "--json"),
+        ("trends", "--json"),
+        ("drafts", "list", "--json"),
+        ("check", "hi #LLM", "--json"),
+    ],
+)
 def test_every_json_command_prints_a_failed_document(tmp_path: Path, argv: tuple[str, ...]) -> None:
     path = make_config(tmp_path, window='"nine to five"')
     doc = failed_doc(botx("--config", str(path), *argv), 2, "ConfigError")
@@ -103,8 +111,14 @@ def test_cron_names_the_running_console_script_not_the_first_botx_on_path(tmp_pa
     (decoy / "botx").chmod(0o755)
     config = make_config(tmp_path)
     env = {**os.environ, "PATH": f"{decoy}:{os.environ['PATH']}"}
-    done = subprocess.run([str(script), "--config", "config.toml", "cron"], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=60)
+    done = subprocess.run(
+        [str(script), "--config", "config.toml", "cron"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     command = cron_post_line(done.stdout).split(" * * * ", 1)[1]
     assert command.startswith(f"{os.path.abspath(script)} --config {config} post --account A"), command
@@ -128,7 +142,7 @@ def as_cron_runs_it(line: str) -> tuple[str, str]:
             out.append("%")
             index += 2
         elif command[index] == "%":
-            return "".join(out), command[index + 1:].replace("%", "\n")
+            return "".join(out), command[index + 1 :].replace("%", "\n")
         else:
             out.append(command[index])
             index += 1
@@ -158,16 +172,21 @@ def test_cron_quotes_paths_and_escapes_percent(xworld: XWorld, tmp_path: Path) -
 
 def test_a_draft_id_past_sqlite_integers_is_a_usage_error(tmp_path: Path) -> None:
     make_config(tmp_path)
-    for argv in (("drafts", "approve", str(2**64)), ("drafts", "reject", "1", str(2**63)),
-                 ("drafts", "edit", str(2**64), "--text", "x")):
+    for argv in (
+        ("drafts", "approve", str(2**64)),
+        ("drafts", "reject", "1", str(2**63)),
+        ("drafts", "edit", str(2**64), "--text", "x"),
+    ):
         one_line(botx(*argv), 2)
 
 
-@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+00:00", "0001-01-01T00:30:00+01:00",
-                                    "9999-12-31T23:00:00+00:00", "1999-12-31T23:59:59Z"])
-def test_botx_now_outside_the_sane_range_is_exit_2_and_stores_nothing(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch,
-                                                                      moment: str) -> None:
+@pytest.mark.parametrize(
+    "moment",
+    ["0001-01-01T00:00:00+00:00", "0001-01-01T00:30:00+01:00", "9999-12-31T23:00:00+00:00", "1999-12-31T23:59:59Z"],
+)
+def test_botx_now_outside_the_sane_range_is_exit_2_and_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
     make_config(tmp_path)
     monkeypatch.setenv("BOTX_NOW", moment)
     for argv in (("pause", "--minutes", "10"), ("post", "--account", "A", "--dry-run"), ("stats",)):
@@ -184,8 +203,11 @@ def test_stored_times_always_read_back() -> None:
 
     from botx_cli.clock import parse_iso
 
-    for moment in (datetime(1, 1, 1, tzinfo=timezone.utc), datetime(999, 5, 6, 7, 8, 9, tzinfo=timezone.utc),
-                   datetime(2026, 11, 23, 8, tzinfo=timezone.utc)):
+    for moment in (
+        datetime(1, 1, 1, tzinfo=timezone.utc),
+        datetime(999, 5, 6, 7, 8, 9, tzinfo=timezone.utc),
+        datetime(2026, 11, 23, 8, tzinfo=timezone.utc),
+    ):
         assert parse_iso(iso(moment)) == moment
 
 
@@ -211,7 +233,7 @@ def test_a_corrupted_page_is_exit_2_and_the_file_untouched(tmp_path: Path, monke
     conn.close()
     data = bytearray(db.read_bytes())
     for page in range(2, len(data) // 4096):  # every b-tree page but the schema's
-        data[page * 4096:page * 4096 + 64] = b"\xff" * 64
+        data[page * 4096 : page * 4096 + 64] = b"\xff" * 64
     db.write_bytes(bytes(data))
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     for argv in (("stats",), ("post", "--account", "A", "--dry-run"), ("pause",)):
@@ -226,8 +248,14 @@ def test_a_corrupted_page_is_exit_2_and_the_file_untouched(tmp_path: Path, monke
 def test_post_json_to_dev_full_is_75_and_the_tweet_stays_recorded(xworld: XWorld) -> None:
     xworld.at(NOW)
     with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-m", "botx_cli", "post", "--account", "A", "--json"], stdout=full,
-                              stderr=subprocess.PIPE, text=True, env={**os.environ, "BOTX_NOW": NOW}, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "botx_cli", "post", "--account", "A", "--json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "BOTX_NOW": NOW},
+            timeout=60,
+        )
     assert done.returncode == 75, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "No space left" in done.stderr, done.stderr
     assert len(xworld.fake.tweets) == 1
@@ -236,11 +264,16 @@ def test_post_json_to_dev_full_is_75_and_the_tweet_stays_recorded(xworld: XWorld
     assert json.loads(rerun.out)["reason"] == "slot_taken" and len(xworld.fake.tweets) == 1
 
 
-@pytest.mark.parametrize("argv", [("stats",), ("preview", "-n", "3"), ("trends",), ("stats", "--json"),
-                                  ("cron",), ("doctor",)])
+@pytest.mark.parametrize(
+    "argv", [("stats",), ("preview", "-n", "3"), ("trends",), ("stats", "--json"), ("cron",), ("doctor",)]
+)
 def test_a_closed_pipe_ends_quietly(xworld: XWorld, argv: tuple[str, ...]) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "botx_cli", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "BOTX_NOW": NOW})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "botx_cli", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "BOTX_NOW": NOW},
+    )
     proc.stdout.close()  # `| head -0`: the reader is gone before the first line
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0, err
@@ -248,14 +281,27 @@ def test_a_closed_pipe_ends_quietly(xworld: XWorld, argv: tuple[str, ...]) -> No
 
 
 def test_head_1_of_stats_through_a_shell(xworld: XWorld) -> None:
-    done = subprocess.run(["bash", "-c", f"{shlex.quote(sys.executable)} -m botx_cli stats | head -1; "
-                                         "echo \"rc=${PIPESTATUS[0]}\" >&2"],
-                          capture_output=True, text=True, env={**os.environ, "BOTX_NOW": NOW}, timeout=60)
+    done = subprocess.run(
+        ["bash", "-c", f'{shlex.quote(sys.executable)} -m botx_cli stats | head -1; echo "rc=${{PIPESTATUS[0]}}" >&2'],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BOTX_NOW": NOW},
+        timeout=60,
+    )
     assert done.stderr.strip() == "rc=0" and len(done.stdout.splitlines()) == 1, done
 
 
-@pytest.mark.parametrize("argv", [("preview", "-n", "2"), ("stats",), ("doctor",), ("trends",), ("check", "Ünïcode ✓ #LLM"),
-                                  ("post", "--account", "A", "--dry-run")])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("preview", "-n", "2"),
+        ("stats",),
+        ("doctor",),
+        ("trends",),
+        ("check", "Ünïcode ✓ #LLM"),
+        ("post", "--account", "A", "--dry-run"),
+    ],
+)
 def test_an_ascii_only_stdout_degrades_to_ascii(xworld: XWorld, argv: tuple[str, ...]) -> None:
     env = {**os.environ, "BOTX_NOW": NOW, "LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"}
     done = subprocess.run([sys.executable, "-m", "botx_cli", *argv], capture_output=True, env=env, timeout=60)
@@ -265,8 +311,12 @@ def test_an_ascii_only_stdout_degrades_to_ascii(xworld: XWorld, argv: tuple[str,
 
 def test_json_on_an_ascii_stdout_keeps_every_character(xworld: XWorld) -> None:
     env = {**os.environ, "BOTX_NOW": NOW, "PYTHONIOENCODING": "ascii"}
-    done = subprocess.run([sys.executable, "-m", "botx_cli", "check", "Ünïcode ✓ #LLM", "--json"],
-                          capture_output=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "botx_cli", "check", "Ünïcode ✓ #LLM", "--json"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
     assert done.stdout.isascii()
     assert json.loads(done.stdout)["weighted_length"] > 0
 
@@ -274,8 +324,13 @@ def test_json_on_an_ascii_stdout_keeps_every_character(xworld: XWorld) -> None:
 def test_ctrl_c_is_one_line_and_exit_130(xworld: XWorld) -> None:
     xworld.at(NOW)
     xworld.fake.hold_posts()
-    proc = subprocess.Popen([sys.executable, "-m", "botx_cli", "post", "--account", "A"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "BOTX_NOW": NOW})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "botx_cli", "post", "--account", "A"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BOTX_NOW": NOW},
+    )
     try:
         xworld.fake.wait_for_posts(1, timeout=30)
         proc.send_signal(signal.SIGINT)
@@ -347,8 +402,9 @@ def test_a_read_only_database_folder_is_exit_2_saying_permissions(xworld: XWorld
     """Root ignores permissions: the probe runs as nobody (setpriv)."""
     if os.geteuid() != 0 or subprocess.run(["setpriv", "--version"], capture_output=True).returncode != 0:
         pytest.skip("needs root and setpriv to run botx as an unprivileged user")
-    probe = subprocess.run(["setpriv", *NOBODY, sys.executable, "-c", "import botx_cli"], capture_output=True,
-                           text=True, cwd="/")
+    probe = subprocess.run(
+        ["setpriv", *NOBODY, sys.executable, "-c", "import botx_cli"], capture_output=True, text=True, cwd="/"
+    )
     if probe.returncode != 0:  # e.g. a pyenv Python under /root, which nobody may read
         pytest.skip(f"this interpreter cannot run as an unprivileged user: {probe.stderr.strip()[:200]}")
     folder = Path(tempfile.mkdtemp(prefix="botx-ro-"))
@@ -363,9 +419,14 @@ def test_a_read_only_database_folder_is_exit_2_saying_permissions(xworld: XWorld
         before = hashlib.sha256(db.read_bytes()).hexdigest()
         env = {k: v for k, v in os.environ.items() if not k.startswith("BOTX_")}
         env.update(HOME=str(folder), BOTX_NOW=NOW, XDG_STATE_HOME=str(folder))
-        done = subprocess.run(["setpriv", *NOBODY, sys.executable, "-m",
-                               "botx_cli", "--config", str(config), "pause"], capture_output=True, text=True,
-                              env=env, timeout=60, cwd="/")
+        done = subprocess.run(
+            ["setpriv", *NOBODY, sys.executable, "-m", "botx_cli", "--config", str(config), "pause"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            cwd="/",
+        )
         assert done.returncode == 2, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and "cannot write the database" in done.stderr, done.stderr
         assert "restore" not in done.stderr and "damaged" not in done.stderr

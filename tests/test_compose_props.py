@@ -27,8 +27,14 @@ lenient = settings(deadline=None, max_examples=150)
 
 # Trend hashtags as the cleaner produces them: letters and digits, camel case, up to 30 long.
 HASHTAG = st.from_regex(r"#[A-Z][A-Za-z0-9]{2,29}", fullmatch=True)
-PICK = st.builds(TrendPick, HASHTAG, st.text(min_size=1, max_size=40), st.sampled_from(TREND_CATEGORIES),
-                 st.floats(0, 1), st.just(("google_rss",)))
+PICK = st.builds(
+    TrendPick,
+    HASHTAG,
+    st.text(min_size=1, max_size=40),
+    st.sampled_from(TREND_CATEGORIES),
+    st.floats(0, 1),
+    st.just(("google_rss",)),
+)
 KINDS = st.sampled_from(["offer", "proof", "question", None])
 HISTORY = st.builds(
     History,
@@ -48,8 +54,15 @@ def affinity_of(scores: dict[str, float]) -> Affinity:
 
 
 @lenient
-@given(st.lists(PICK, max_size=6), HISTORY, st.integers(0, 2**32), st.integers(0, 8), SCORES,
-       st.integers(1, 3), st.sampled_from("AB"))
+@given(
+    st.lists(PICK, max_size=6),
+    HISTORY,
+    st.integers(0, 2**32),
+    st.integers(0, 8),
+    SCORES,
+    st.integers(1, 3),
+    st.sampled_from("AB"),
+)
 def test_every_composed_tweet_is_well_formed(picks, history, seed, attempt, scores, max_tags, account) -> None:  # type: ignore[no-untyped-def]
     cfg = replace(CFG, hashtags=replace(CFG.hashtags, max=max_tags))
     rng = random.Random(seed)
@@ -129,16 +142,22 @@ def test_offers_are_worded_by_unit_and_layouts_vary() -> None:
 
 
 def test_emoji_are_fine_and_replacement_characters_never_pass() -> None:
-    good = ("Ship your model tonight 🚀 on GPUs billed by the second. Code SHA-256-C7E8976BBAF2 takes 5% off. "
-            "https://voltagegpu.com/ #CloudGPU")
+    good = (
+        "Ship your model tonight 🚀 on GPUs billed by the second. Code SHA-256-C7E8976BBAF2 takes 5% off. "
+        "https://voltagegpu.com/ #CloudGPU"
+    )
     assert validate(good, RULES).valid
-    for bad in (good.replace("tonight", "tonight\ufffd"), good.replace("tonight", "tonight\x07"),
-                good.replace("tonight", "tonight\ud800")):
+    for bad in (
+        good.replace("tonight", "tonight\ufffd"),
+        good.replace("tonight", "tonight\x07"),
+        good.replace("tonight", "tonight\ud800"),
+    ):
         verdict = validate(bad, RULES)
         assert not verdict.checks["characters"] and not verdict.valid
 
 
 # -- validators ---------------------------------------------------------------------------------
+
 
 @lenient
 @given(st.text(st.characters(exclude_categories=())))
@@ -165,8 +184,7 @@ def test_similarity_is_a_symmetric_score(a: str, b: str) -> None:
 
 
 @lenient
-@given(st.lists(st.text(st.sampled_from("abcdefgh $%"), min_size=3, max_size=40), min_size=1, max_size=5),
-       st.randoms())
+@given(st.lists(st.text(st.sampled_from("abcdefgh $%"), min_size=3, max_size=40), min_size=1, max_size=5), st.randoms())
 def test_reordered_clauses_are_the_same_message(clauses: list[str], rnd: random.Random) -> None:
     shuffled = clauses[:]
     rnd.shuffle(shuffled)
@@ -196,7 +214,9 @@ def test_too_many_hashtags_and_no_domain_tag_fail_by_name() -> None:
     assert validate(base + " #Monday", RULES).failed == ["domain_tag"]
     shouting = "FINE-TUNE TONIGHT ON RENTED GPUS. Code SHA-256-C7E8976BBAF2 takes 5% off. https://voltagegpu.com/"
     assert "caps" in validate(shouting + " #CloudGPU", RULES).failed
-    french = ("Entraînez votre modèle ce soir sur des GPU loués à la seconde. Code SHA-256-C7E8976BBAF2. "
-              "https://voltagegpu.com/ #CloudGPU")
+    french = (
+        "Entraînez votre modèle ce soir sur des GPU loués à la seconde. Code SHA-256-C7E8976BBAF2. "
+        "https://voltagegpu.com/ #CloudGPU"
+    )
     assert "english" in validate(french, RULES).failed
     assert re.search(r"near_duplicate", " ".join(validate(base + " #LLM", RULES, (), (RULES.prose(base),)).failed))

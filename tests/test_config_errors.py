@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, botx, make_config
 
 
@@ -19,22 +18,25 @@ def assert_one_line(run, *needles: str) -> None:  # type: ignore[no-untyped-def]
         assert needle in lines[0], lines[0]
 
 
-@pytest.mark.parametrize("replace, needles", [
-    ({"timezone": '"Mars/Olympus"'}, ("timezone", "Mars/Olympus")),
-    ({"window": '"25:00-26:00"'}, ("[schedule] window", "25:00-26:00")),
-    ({"window": '"9-17"'}, ("[schedule] window",)),
-    ({"window": '"09:00-09:00"'}, ("[schedule] window", "empty")),
-    ({"daily_cap": "0"}, ("[schedule] daily_cap", "> 0")),
-    ({"interval_minutes": "-90"}, ("[schedule] interval_minutes", "> 0")),
-    ({"interval_minutes": '"90"'}, ("[schedule] interval_minutes", "integer")),
-    ({"policy": '"sometimes"'}, ("[trends] policy", "sometimes", "relevant")),
-    ({"strategy": '"poetry"'}, ("[compose] strategy", "poetry")),
-    ({"api_base_url": '"ftp://example.com"'}, ("[x] api_base_url", "not an http(s) URL")),
-    ({"url": '"voltagegpu dot com"'}, ("[product] url",)),
-    ({"max": "0"}, ("[hashtags] max",)),
-    ({"domain": '["CloudGPU"]'}, ("[hashtags] domain", "CloudGPU")),
-    ({"min_english": "1.5"}, ("[validation] min_english",)),
-])
+@pytest.mark.parametrize(
+    "replace, needles",
+    [
+        ({"timezone": '"Mars/Olympus"'}, ("timezone", "Mars/Olympus")),
+        ({"window": '"25:00-26:00"'}, ("[schedule] window", "25:00-26:00")),
+        ({"window": '"9-17"'}, ("[schedule] window",)),
+        ({"window": '"09:00-09:00"'}, ("[schedule] window", "empty")),
+        ({"daily_cap": "0"}, ("[schedule] daily_cap", "> 0")),
+        ({"interval_minutes": "-90"}, ("[schedule] interval_minutes", "> 0")),
+        ({"interval_minutes": '"90"'}, ("[schedule] interval_minutes", "integer")),
+        ({"policy": '"sometimes"'}, ("[trends] policy", "sometimes", "relevant")),
+        ({"strategy": '"poetry"'}, ("[compose] strategy", "poetry")),
+        ({"api_base_url": '"ftp://example.com"'}, ("[x] api_base_url", "not an http(s) URL")),
+        ({"url": '"voltagegpu dot com"'}, ("[product] url",)),
+        ({"max": "0"}, ("[hashtags] max",)),
+        ({"domain": '["CloudGPU"]'}, ("[hashtags] domain", "CloudGPU")),
+        ({"min_english": "1.5"}, ("[validation] min_english",)),
+    ],
+)
 def test_bad_values(tmp_path: Path, replace: dict[str, str], needles: tuple[str, ...]) -> None:
     path = make_config(tmp_path, **replace)
     assert_one_line(botx("--config", str(path), "cron"), str(path), *needles)
@@ -162,19 +164,33 @@ def test_storage_path_must_be_a_writable_regular_file(tmp_path: Path, value: str
 # --- issue 10: keys are known because a parser read them; every value bounded -----------------
 
 
-@pytest.mark.parametrize("edit, needles", [
-    (("min_gap_minutes = 45", "min_gap_minute = 45"), ("[schedule] min_gap_minute", "unknown key",
-                                                       "did you mean min_gap_minutes?")),
-    (("[trends]\n", "[trend]\n"), ("[trend]", "unknown table", "did you mean [trends]?")),
-    (('handle = "VOLTAGEGPU"', 'handle = "VOLTAGEGPU"\nhandel = "x"'), ("[accounts.A] handel", "did you mean handle?")),
-    (('item = "RTX 4090"', 'itme = "RTX 4090"'), ("[offers#3]",)),  # the missing item is named with its typo
-    (("require_approval = false", "require_aproval = true"), ("require_aproval",)),
-    (("repeat_minutes = 60", "repeat_minutes = 60\nrepeat_minute = 5"), ("[notify] repeat_minute",
-                                                                          "did you mean repeat_minutes?")),
-    (('[compose.llm]', '[compose.llm]\ntemprature = 0.5'), ("[compose.llm] temprature", "did you mean temperature?")),
-])
-def test_a_misspelt_key_is_exit_2_naming_it_and_the_closest_known_one(tmp_path: Path, edit: tuple[str, str],
-                                                                      needles: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "edit, needles",
+    [
+        (
+            ("min_gap_minutes = 45", "min_gap_minute = 45"),
+            ("[schedule] min_gap_minute", "unknown key", "did you mean min_gap_minutes?"),
+        ),
+        (("[trends]\n", "[trend]\n"), ("[trend]", "unknown table", "did you mean [trends]?")),
+        (
+            ('handle = "VOLTAGEGPU"', 'handle = "VOLTAGEGPU"\nhandel = "x"'),
+            ("[accounts.A] handel", "did you mean handle?"),
+        ),
+        (('item = "RTX 4090"', 'itme = "RTX 4090"'), ("[offers#3]",)),  # the missing item is named with its typo
+        (("require_approval = false", "require_aproval = true"), ("require_aproval",)),
+        (
+            ("repeat_minutes = 60", "repeat_minutes = 60\nrepeat_minute = 5"),
+            ("[notify] repeat_minute", "did you mean repeat_minutes?"),
+        ),
+        (
+            ("[compose.llm]", "[compose.llm]\ntemprature = 0.5"),
+            ("[compose.llm] temprature", "did you mean temperature?"),
+        ),
+    ],
+)
+def test_a_misspelt_key_is_exit_2_naming_it_and_the_closest_known_one(
+    tmp_path: Path, edit: tuple[str, str], needles: tuple[str, ...]
+) -> None:
     text = EXAMPLE.read_text()
     assert edit[0] in text
     path = make_config(tmp_path, text.replace(edit[0], edit[1], 1))
@@ -190,8 +206,12 @@ def documented_config() -> str:
     """The example with every commented-out setting switched on, plus the keys the README names
     that the example leaves at their defaults: all of them must be read when the config loads."""
     text = EXAMPLE.read_text()
-    return re.sub(r"(?m)^# (\[trends\.(?:blacklist|categories)\]|political = |tech = |user_agent = |url = |layout = |"
-                  r"prompt_variants = |base_url = |api_key_env = |seed = |url_env = )", r"\1", text)
+    return re.sub(
+        r"(?m)^# (\[trends\.(?:blacklist|categories)\]|political = |tech = |user_agent = |url = |layout = |"
+        r"prompt_variants = |base_url = |api_key_env = |seed = |url_env = )",
+        r"\1",
+        text,
+    )
 
 
 def test_every_documented_key_is_read_at_load(tmp_path: Path) -> None:
@@ -207,15 +227,20 @@ def test_every_documented_key_is_read_at_load(tmp_path: Path) -> None:
     assert not list(cfg.reads.unread(cfg.raw))
 
 
-@pytest.mark.parametrize("name, needles", [
-    ("b", ("[accounts.b]", "[accounts.B]", "case", "BOTX_B_")),
-    ("A-1", ("[accounts.A-1]", "letters, digits and _")),
-    ("Ä", ("letters, digits and _",)),
-    ("x" * 40, ("1-32",)),
-])
+@pytest.mark.parametrize(
+    "name, needles",
+    [
+        ("b", ("[accounts.b]", "[accounts.B]", "case", "BOTX_B_")),
+        ("A-1", ("[accounts.A-1]", "letters, digits and _")),
+        ("Ä", ("letters, digits and _",)),
+        ("x" * 40, ("1-32",)),
+    ],
+)
 def test_account_names(tmp_path: Path, name: str, needles: tuple[str, ...]) -> None:
-    text = EXAMPLE.read_text().replace('[accounts.B]\nhandle = "Voltage_GPU"\n',
-                                       f'[accounts.B]\nhandle = "Voltage_GPU"\n[accounts."{name}"]\nhandle = "other"\n')
+    text = EXAMPLE.read_text().replace(
+        '[accounts.B]\nhandle = "Voltage_GPU"\n',
+        f'[accounts.B]\nhandle = "Voltage_GPU"\n[accounts."{name}"]\nhandle = "other"\n',
+    )
     assert_one_line(botx("--config", str(make_config(tmp_path, text)), "cron"), *needles)
 
 
@@ -225,8 +250,10 @@ def test_a_digit_account_name_is_fine(tmp_path: Path) -> None:
     assert run.code == 0 and "--account 2 " in run.out, run.err
 
 
-@pytest.mark.parametrize("handle", ['"VOLTAGE GPU"', '"@"', '""', '"a_handle_too_long"', '"' + "h" * 1_000_000 + '"',
-                                    '"voltage-gpu"', '"völtage"'])
+@pytest.mark.parametrize(
+    "handle",
+    ['"VOLTAGE GPU"', '"@"', '""', '"a_handle_too_long"', '"' + "h" * 1_000_000 + '"', '"voltage-gpu"', '"völtage"'],
+)
 def test_bad_handles_are_refused_with_a_short_line(tmp_path: Path, handle: str) -> None:
     path = make_config(tmp_path, handle=handle)
     run = botx("--config", str(path), "cron")
@@ -238,11 +265,19 @@ def test_handles_may_carry_their_at_sign(tmp_path: Path) -> None:
     assert botx("--config", str(make_config(tmp_path, handle='"@VOLTAGEGPU"')), "cron").code == 0
 
 
-@pytest.mark.parametrize("url, needle", [
-    ('"http://localhost:99999"', "port"), ('"http://localhost:0/"', "port"), ('"https://api.twitter.com:/"', "port"),
-    ('"http://:8080/"', "host"), ('"http://user@/"', "host"), ('"https://exa_mple..com/"', "host"),
-    ('"http://example.com/\\\\u0007"', "not an http(s) URL"), ('"http://[::1/"', "not an http(s) URL"),
-])
+@pytest.mark.parametrize(
+    "url, needle",
+    [
+        ('"http://localhost:99999"', "port"),
+        ('"http://localhost:0/"', "port"),
+        ('"https://api.twitter.com:/"', "port"),
+        ('"http://:8080/"', "host"),
+        ('"http://user@/"', "host"),
+        ('"https://exa_mple..com/"', "host"),
+        ('"http://example.com/\\\\u0007"', "not an http(s) URL"),
+        ('"http://[::1/"', "not an http(s) URL"),
+    ],
+)
 def test_urls_are_validated_fully(tmp_path: Path, url: str, needle: str) -> None:
     path = make_config(tmp_path, api_base_url=url)
     assert_one_line(botx("--config", str(path), "cron"), "[x] api_base_url", needle)
@@ -253,8 +288,14 @@ def test_good_urls_pass(tmp_path: Path, url: str) -> None:
     assert botx("--config", str(make_config(tmp_path, api_base_url=url)), "cron").code == 0
 
 
-@pytest.mark.parametrize("url", ['"https://hooks.slack.com:99999/services/T000/SECRETPART"',
-                                 '"hooks.slack.com/services/T000/SECRETPART"', '"https://hooks slack/SECRETPART"'])
+@pytest.mark.parametrize(
+    "url",
+    [
+        '"https://hooks.slack.com:99999/services/T000/SECRETPART"',
+        '"hooks.slack.com/services/T000/SECRETPART"',
+        '"https://hooks slack/SECRETPART"',
+    ],
+)
 def test_a_malformed_webhook_url_is_never_echoed(tmp_path: Path, url: str) -> None:
     path = make_config(tmp_path, webhook_url=url)
     run = botx("--config", str(path), "cron")
@@ -262,20 +303,23 @@ def test_a_malformed_webhook_url_is_never_echoed(tmp_path: Path, url: str) -> No
     assert "SECRETPART" not in run.err and "hooks" not in run.err
 
 
-@pytest.mark.parametrize("key, value, needle", [
-    ("window", '"' + "9" * 1_000_000 + '"', "[schedule] window"),
-    ("promo_code", '"' + "C" * 50_000 + '"', "[product] promo_code"),
-    ("name", '"' + "N" * 5_000 + '"', "[product] name"),
-    ("timezone", '"' + "Europe/" * 10_000 + '"', "timezone"),
-    ("api_base_url", '"https://' + "a" * 1_000_000 + '.com"', "[x] api_base_url"),
-    ("min_gap_minutes", "99999999999999", "[schedule] min_gap_minutes"),
-    ("interval_minutes", str(2**62), "[schedule] interval_minutes"),
-    ("daily_cap", "1000000", "[schedule] daily_cap"),
-    ("repeat_minutes", str(10**15), "[notify] repeat_minutes"),
-    ("candidates", "100000000", "[compose] candidates"),
-    ("price_usd", "1e300", "[offers#1] price_usd"),
-    ("api_key_env", '"OPENAI API KEY"', "[compose.llm] api_key_env"),
-])
+@pytest.mark.parametrize(
+    "key, value, needle",
+    [
+        ("window", '"' + "9" * 1_000_000 + '"', "[schedule] window"),
+        ("promo_code", '"' + "C" * 50_000 + '"', "[product] promo_code"),
+        ("name", '"' + "N" * 5_000 + '"', "[product] name"),
+        ("timezone", '"' + "Europe/" * 10_000 + '"', "timezone"),
+        ("api_base_url", '"https://' + "a" * 1_000_000 + '.com"', "[x] api_base_url"),
+        ("min_gap_minutes", "99999999999999", "[schedule] min_gap_minutes"),
+        ("interval_minutes", str(2**62), "[schedule] interval_minutes"),
+        ("daily_cap", "1000000", "[schedule] daily_cap"),
+        ("repeat_minutes", str(10**15), "[notify] repeat_minutes"),
+        ("candidates", "100000000", "[compose] candidates"),
+        ("price_usd", "1e300", "[offers#1] price_usd"),
+        ("api_key_env", '"OPENAI API KEY"', "[compose.llm] api_key_env"),
+    ],
+)
 def test_unbounded_values_are_refused_with_a_short_line(tmp_path: Path, key: str, value: str, needle: str) -> None:
     path = make_config(tmp_path, **{key: value})
     run = botx("--config", str(path), "cron")

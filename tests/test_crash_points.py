@@ -16,7 +16,6 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-
 from conftest import XWorld
 
 SLOT = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
@@ -25,8 +24,12 @@ SLOT = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 def start_post(world: XWorld, when: datetime) -> subprocess.Popen:
     world.clock[0] = when.timestamp()
     env = {**os.environ, **world.env, "BOTX_NOW": when.isoformat()}
-    return subprocess.Popen([sys.executable, "-m", "botx_cli", "post", "--account", "A", "--quiet"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "botx_cli", "post", "--account", "A", "--quiet"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def run_post(world: XWorld, when: datetime) -> int:
@@ -39,8 +42,10 @@ def assert_consistent(world: XWorld) -> None:
     held = {t["id"] for t in world.fake.tweets}
     recorded = {tid for (tid,) in world.rows("SELECT tweet_id FROM attempts WHERE status = 'posted'")}
     assert held == recorded
-    per_slot = world.rows("SELECT slot_key, COUNT(*) FROM attempts WHERE status IN ('posted', 'unknown')"
-                          " AND slot_key IS NOT NULL GROUP BY slot_key HAVING COUNT(*) > 1")
+    per_slot = world.rows(
+        "SELECT slot_key, COUNT(*) FROM attempts WHERE status IN ('posted', 'unknown')"
+        " AND slot_key IS NOT NULL GROUP BY slot_key HAVING COUNT(*) > 1"
+    )
     assert per_slot == []
 
 
@@ -72,8 +77,9 @@ def test_kill_at_a_moment_then_recover(xworld: XWorld, fraction: float) -> None:
     assert run_post(xworld, SLOT + timedelta(minutes=90)) == 0  # next slot posts normally
     assert_consistent(xworld)
     assert len(xworld.fake.tweets) in (3, 4)
-    next_slot = xworld.rows("SELECT COUNT(*) FROM attempts WHERE slot_key = '2026-11-23T10:30+0100'"
-                            " AND status = 'posted'")
+    next_slot = xworld.rows(
+        "SELECT COUNT(*) FROM attempts WHERE slot_key = '2026-11-23T10:30+0100' AND status = 'posted'"
+    )
     assert next_slot == [(1,)]
 
 

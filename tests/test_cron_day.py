@@ -36,8 +36,13 @@ def cron_entries(xworld: XWorld) -> list[tuple[int, list[int], str]]:
 def fire(xworld: XWorld, account: str, when: datetime) -> subprocess.CompletedProcess:
     xworld.clock[0] = when.timestamp()
     env = {**os.environ, **xworld.env, "BOTX_NOW": when.isoformat()}
-    return subprocess.run([sys.executable, "-m", "botx_cli", "post", "--account", account, "--quiet"],
-                          env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "botx_cli", "post", "--account", account, "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_a_whole_day_through_the_printed_cron_lines(xworld: XWorld) -> None:
@@ -57,8 +62,9 @@ def test_a_whole_day_through_the_printed_cron_lines(xworld: XWorld) -> None:
                     assert late.returncode == 0 and late.stdout == "", late.stderr
     posts = {account: [] for account in ("VOLTAGEGPU", "Voltage_GPU")}
     for account, username in (("A", "VOLTAGEGPU"), ("B", "Voltage_GPU")):
-        posts[username] = [datetime.fromisoformat(t["created_at"].replace("Z", "+00:00"))
-                           for t in xworld.fake.tweets_by(username)]
+        posts[username] = [
+            datetime.fromisoformat(t["created_at"].replace("Z", "+00:00")) for t in xworld.fake.tweets_by(username)
+        ]
     a, b = sorted(posts["VOLTAGEGPU"]), sorted(posts["Voltage_GPU"])
     assert len(a) == 10 and len(b) == 10
     window_open = datetime.fromisoformat(f"{DAY}T09:00:00{TZ}")
@@ -78,8 +84,16 @@ def test_six_concurrent_copies_post_once(xworld: XWorld) -> None:
     when = datetime.fromisoformat(f"{DAY}T09:00:00{TZ}")
     xworld.clock[0] = when.timestamp()
     env = {**os.environ, **xworld.env, "BOTX_NOW": when.isoformat()}
-    procs = [subprocess.Popen([sys.executable, "-m", "botx_cli", "post", "--account", "A", "--json"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "botx_cli", "post", "--account", "A", "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
     results = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0] * 6, [err for _out, err in results]
     statuses = sorted(json.loads(out)["status"] for out, _err in results)
@@ -92,8 +106,12 @@ def test_kill_9_during_the_api_call_then_rerun_posts_nothing_more(xworld: XWorld
     xworld.clock[0] = when.timestamp()
     env = {**os.environ, **xworld.env, "BOTX_NOW": when.isoformat()}
     xworld.fake.hold_posts()
-    proc = subprocess.Popen([sys.executable, "-m", "botx_cli", "post", "--account", "A"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "botx_cli", "post", "--account", "A"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     [accepted] = xworld.fake.wait_for_posts(1, timeout=30)  # X holds the tweet, the answer is pending
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
@@ -120,9 +138,11 @@ def test_kill_9_before_sending_frees_the_slot(xworld: XWorld) -> None:
     assert botx_proc("pause", "--account", "B", env=xworld.env).code == 0  # creates the DB
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     with sqlite3.connect(xworld.db) as conn:
-        conn.execute("INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, pid, host)"
-                     " VALUES ('A', '2026-11-23T09:00+0100', 'slot', 'claimed', ?, ?, ?, ?)",
-                     ("2026-11-23T08:00:00Z", "2026-11-23T08:00:00Z", int(dead.stdout), os.uname().nodename))
+        conn.execute(
+            "INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, pid, host)"
+            " VALUES ('A', '2026-11-23T09:00+0100', 'slot', 'claimed', ?, ?, ?, ?)",
+            ("2026-11-23T08:00:00Z", "2026-11-23T08:00:00Z", int(dead.stdout), os.uname().nodename),
+        )
     done = fire(xworld, "A", when + timedelta(minutes=2))
     assert done.returncode == 0, done.stderr
     assert len(xworld.fake.tweets) == 1

@@ -30,8 +30,13 @@ HANG_GUARD = 90  # seconds: a dripping answer of ~200 bytes would hold an unboun
 def post_proc(world: XWorld, when: datetime = SLOT, *extra: str) -> subprocess.CompletedProcess:
     world.clock[0] = when.timestamp()
     env = {**os.environ, **world.env, "BOTX_NOW": when.isoformat()}
-    return subprocess.run([sys.executable, "-m", "botx_cli", "post", "--account", "A", "--json", *extra], env=env,
-                          capture_output=True, text=True, timeout=HANG_GUARD)
+    return subprocess.run(
+        [sys.executable, "-m", "botx_cli", "post", "--account", "A", "--json", *extra],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+    )
 
 
 # -- the helper ---------------------------------------------------------------------------------
@@ -133,10 +138,18 @@ def test_hard_stop_ends_a_run_stuck_where_no_deadline_reaches(xworld: XWorld) ->
     set_key(xworld.config, "x", "timeout_seconds", "2")
     set_key(xworld.config, "x", "run_deadline_seconds", "5")
     assert botx("pause", "--account", "B").code == 0  # creates the database
-    holder = subprocess.Popen([sys.executable, "-c", "import sqlite3, sys, time\n"
-                               "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                               "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(60)",
-                               str(xworld.db)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(60)",
+            str(xworld.db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         done = post_proc(xworld)
@@ -185,8 +198,7 @@ def test_dripping_webhook_cannot_hold_the_run(xworld: XWorld) -> None:
         done = post_proc(xworld)
         assert hook.hits == ["/hook"]
     assert done.returncode == 77, done.stderr
-    assert xworld.rows("SELECT kind, delivered, last_error FROM alerts") == [
-        ("credentials", 0, "no answer within 1 s")]
+    assert xworld.rows("SELECT kind, delivered, last_error FROM alerts") == [("credentials", 0, "no answer within 1 s")]
 
 
 def test_post_notify_webhook_gives_up_within_its_timeout() -> None:

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from conftest import XWorld, botx, botx_proc
-from fakes.trend_site import gpu_trend_site, TrendSite, point_trends, trends_section
-from ops_helpers import set_key
+from fakes.trend_site import TrendSite, gpu_trend_site, point_trends, trends_section
 
 from botx_cli.config import load_config
 from botx_cli.trends.calendar import calendar_tags
@@ -112,8 +111,10 @@ def test_approve_reject_round_trip_and_unknown_ids(queue: XWorld) -> None:
 def test_edit_is_revalidated_and_needs_a_new_approval(queue: XWorld) -> None:
     [first] = generate("A", 1)
     assert botx("drafts", "approve", "1").code == 0
-    text = ("Fine-tune tonight on GPUs billed by the second. Code SHA-256-C7E8976BBAF2 takes 5% off. "
-            "https://voltagegpu.com/ #CloudGPU")
+    text = (
+        "Fine-tune tonight on GPUs billed by the second. Code SHA-256-C7E8976BBAF2 takes 5% off. "
+        "https://voltagegpu.com/ #CloudGPU"
+    )
     edited = json.loads(botx("drafts", "edit", "1", "--text", text, "--json").out)
     assert edited["text"] == text and edited["status"] == "pending" and edited["strategy"] == "edited"
     assert edited["hashtags"] == ["#CloudGPU"] and edited["trend"] is None  # its trend tag was edited out
@@ -226,7 +227,9 @@ def test_trend_draft_expires_once_the_trend_left_the_cache(queue: XWorld, site: 
     doc = json.loads(run.out)
     assert doc["reason"] == "no_approved_draft" and f"draft 2 expired: trend {second['trend']}" in doc["detail"]
     [expired] = drafts("list", "--status", "expired")
-    assert expired["id"] == 2 and expired["reason"].startswith(f"trend {second['trend']} is no longer in the trend cache")
+    assert expired["id"] == 2 and expired["reason"].startswith(
+        f"trend {second['trend']} is no longer in the trend cache"
+    )
     assert len(queue.fake.tweets) == 1
 
 
@@ -286,8 +289,12 @@ def test_kill_9_mid_call_never_sends_the_draft_twice(queue: XWorld) -> None:
     queue.clock[0] = when.timestamp()
     env = {**os.environ, **queue.env, "BOTX_NOW": when.isoformat()}
     queue.fake.hold_posts()
-    proc = subprocess.Popen([sys.executable, "-m", "botx_cli", "post", "--account", "A"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "botx_cli", "post", "--account", "A"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     [accepted] = queue.fake.wait_for_posts(1, timeout=30)
     assert by_id(queue)[1][0] == "sending" and by_id(queue)[1][2] == 1  # bound before the API call
     os.kill(proc.pid, signal.SIGKILL)
@@ -301,16 +308,21 @@ def test_kill_9_mid_call_never_sends_the_draft_twice(queue: XWorld) -> None:
 
 
 def test_manual_text_bypasses_the_queue(queue: XWorld) -> None:
-    text = ("Fine-tune your model tonight on rented GPUs, billed by the second. Code SHA-256-C7E8976BBAF2 "
-            "takes 5% off. https://voltagegpu.com/ #CloudGPU")
+    text = (
+        "Fine-tune your model tonight on rented GPUs, billed by the second. Code SHA-256-C7E8976BBAF2 "
+        "takes 5% off. https://voltagegpu.com/ #CloudGPU"
+    )
     run = queue.post("A", "--text", text, "--json", when=SLOTS[0])
     assert run.code == 0 and json.loads(run.out)["status"] == "posted"
 
 
-@pytest.mark.parametrize(("section", "key"), [
-    ("require_approval = \"yes\"", "[review] require_approval"),
-    ("require_aproval = true", "[review] require_aproval"),
-])
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ('require_approval = "yes"', "[review] require_approval"),
+        ("require_aproval = true", "[review] require_aproval"),
+    ],
+)
 def test_review_config_is_validated_up_front(xworld: XWorld, section: str, key: str) -> None:
     review_on(xworld, section)
     run = botx("cron")

@@ -38,9 +38,11 @@ def first(arms: dict[str, Arm], conf: ExperimentSettings, seed: int, names: list
 
 # -- the draws, as pure functions --------------------------------------------------------------
 
+
 def test_the_better_arm_is_exploited_once_measured() -> None:
-    arms = measured({"cost": 0.05, "latency": 0.01, "autoscale": 0.01, "regions": 0.012, "uptime": 0.01,
-                     "support": 0.008})
+    arms = measured(
+        {"cost": 0.05, "latency": 0.01, "autoscale": 0.01, "regions": 0.012, "uptime": 0.01, "support": 0.008}
+    )
     picks = Counter(first(arms, ON, seed) for seed in range(3000))
     assert picks["cost"] / 3000 > 0.88  # 0.9 exploiting + a sixth of the 0.1 explored
     assert all(picks[name] < 0.05 * 3000 for name in ANGLES if name != "cost")
@@ -48,14 +50,15 @@ def test_the_better_arm_is_exploited_once_measured() -> None:
 
 def test_close_arms_share_the_draws_in_proportion_to_the_evidence() -> None:
     arms = measured({"cost": 0.020, "latency": 0.018}, impressions=2000) | measured(
-        {n: 0.001 for n in ANGLES[2:]}, impressions=20000)
+        dict.fromkeys(ANGLES[2:], 0.001), impressions=20000
+    )
     picks = Counter(first(arms, ON, seed) for seed in range(3000))
     assert picks["cost"] > picks["latency"] > 0.15 * 3000  # uncertain leader: both keep being tried
 
 
 @pytest.mark.parametrize("explore", [0.3, 1.0])
 def test_the_exploration_floor_picks_uniformly(explore: float) -> None:
-    arms = measured({"cost": 0.2, **{n: 0.001 for n in ANGLES[1:]}}, impressions=100_000)
+    arms = measured({"cost": 0.2, **dict.fromkeys(ANGLES[1:], 0.001)}, impressions=100_000)
     conf = ExperimentSettings(True, explore, 500, 30, "")
     picks = Counter(first(arms, conf, seed) for seed in range(6000))
     others = 6000 - picks["cost"]
@@ -77,8 +80,9 @@ def test_no_data_at_all_is_plain_rotation() -> None:
     for seed in range(50):
         history = History(own_angles=("cost",), other_angles=("latency",))
         plain = plan_tweet(CFG, "A", [], history, random.Random(seed))
-        ranked = plan_tweet(CFG, "A", [], history, random.Random(seed),
-                            angle_rank=rank({}, ANGLES, conf, random.Random(seed))[1])
+        ranked = plan_tweet(
+            CFG, "A", [], history, random.Random(seed), angle_rank=rank({}, ANGLES, conf, random.Random(seed))[1]
+        )
         assert ranked == plain
 
 
@@ -93,8 +97,14 @@ RATES = st.dictionaries(st.sampled_from(ANGLES), st.tuples(st.integers(0, 50_000
 
 
 @settings(deadline=None, max_examples=300)
-@given(own=st.lists(st.sampled_from(ANGLES), max_size=6), other=st.lists(st.sampled_from(ANGLES), max_size=6),
-       rates=RATES, explore=st.floats(0, 1), minimum=st.integers(0, 5000), seed=st.integers(0, 2**32))
+@given(
+    own=st.lists(st.sampled_from(ANGLES), max_size=6),
+    other=st.lists(st.sampled_from(ANGLES), max_size=6),
+    rates=RATES,
+    explore=st.floats(0, 1),
+    minimum=st.integers(0, 5000),
+    seed=st.integers(0, 2**32),
+)
 def test_the_rotation_rules_stay_hard_constraints(own, other, rates, explore, minimum, seed) -> None:  # type: ignore[no-untyped-def]
     arms = {n: Arm(n, 5, 5, i, round(i * r)) for n, (i, r) in rates.items()}
     keys = rank(arms, ANGLES, ExperimentSettings(True, explore, minimum, 30, ""), random.Random(seed))[1]
@@ -114,6 +124,7 @@ def test_probability_of_being_best_is_a_distribution() -> None:
 
 
 # -- real runs against the fakes ---------------------------------------------------------------
+
 
 @pytest.fixture
 def lab(xworld: XWorld) -> XWorld:
@@ -137,8 +148,9 @@ def first_angle() -> str:
 
 
 def test_preview_follows_the_evidence_and_the_seed(lab: XWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-    measure(lab, {"cost": 0.002, "latency": 0.002, "autoscale": 0.002, "regions": 0.06, "uptime": 0.002,
-                  "support": 0.002})
+    measure(
+        lab, {"cost": 0.002, "latency": 0.002, "autoscale": 0.002, "regions": 0.06, "uptime": 0.002, "support": 0.002}
+    )
     lab.at(SLOT)
     picks = []
     for seed in range(40):

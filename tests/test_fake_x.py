@@ -3,6 +3,7 @@
 These tests pin both the fake's behaviour and what tweepy 4.17 turns it into (exception
 classes, attributes), which is what botx's posting code has to handle.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -18,10 +19,10 @@ import pytest
 import requests
 import tweepy
 import yaml
-from requests.adapters import HTTPAdapter
 
 # conftest.py puts tests/ on sys.path; the project imports the fakes as `fakes.*`
 from fakes.fake_x import DUPLICATE, READ_ONLY, TWITTER_EPOCH_MS, FakeX, problem
+from requests.adapters import HTTPAdapter
 
 ROOT = Path(__file__).resolve().parents[1]
 CASSETTES = ROOT / "tests" / "fixtures" / "x-api"
@@ -64,11 +65,16 @@ def fake(clock):
         yield fx
 
 
-def client(fake: FakeX, token: str = "token-a", *, bearer: str | None = None,
-           timeout: float = 2.0) -> tweepy.Client:
-    c = tweepy.Client(bearer_token=bearer, consumer_key="ck", consumer_secret="cs",
-                      access_token=token, access_token_secret="ats",
-                      return_type=requests.Response, wait_on_rate_limit=False)
+def client(fake: FakeX, token: str = "token-a", *, bearer: str | None = None, timeout: float = 2.0) -> tweepy.Client:
+    c = tweepy.Client(
+        bearer_token=bearer,
+        consumer_key="ck",
+        consumer_secret="cs",
+        access_token=token,
+        access_token_secret="ats",
+        return_type=requests.Response,
+        wait_on_rate_limit=False,
+    )
     c.session.mount("https://api.twitter.com/", RewriteHost(fake.base_url, timeout))
     return c
 
@@ -84,13 +90,20 @@ def test_create_tweet_answers_201_with_rate_headers(fake):
     assert data["text"] == "Cheap H100s #GPUCompute"
     assert r.headers["content-type"] == "application/json; charset=utf-8"
     assert r.headers["location"] == f"https://api.twitter.com/2/tweets/{data['id']}"
-    assert ints(r.headers, "x-rate-limit-limit", "x-rate-limit-remaining",
-                "x-rate-limit-reset") == [100, 99, T0 + 900]
-    assert ints(r.headers, "x-user-limit-24hour-limit", "x-user-limit-24hour-remaining",
-                "x-user-limit-24hour-reset") == [17, 16, T0 + 86400]
+    assert ints(r.headers, "x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset") == [100, 99, T0 + 900]
+    assert ints(
+        r.headers, "x-user-limit-24hour-limit", "x-user-limit-24hour-remaining", "x-user-limit-24hour-reset"
+    ) == [17, 16, T0 + 86400]
     assert int(r.headers["x-app-limit-24hour-remaining"]) == fake.app_limit_24h - 1
-    assert fake.tweets == [{"id": data["id"], "text": "Cheap H100s #GPUCompute", "author_id": "111",
-                            "created_at": "2026-09-21T14:13:20.000Z", "media_ids": []}]
+    assert fake.tweets == [
+        {
+            "id": data["id"],
+            "text": "Cheap H100s #GPUCompute",
+            "author_id": "111",
+            "created_at": "2026-09-21T14:13:20.000Z",
+            "media_ids": [],
+        }
+    ]
     assert fake.tweets_by("voltagegpu") == fake.tweets and fake.tweets_by("Voltage_GPU") == []
     last = fake.requests[-1]
     assert (last["method"], last["path"], last["token"], last["status"]) == ("POST", "/2/tweets", "token-a", 201)
@@ -150,8 +163,12 @@ def test_15_minute_window_exhausted_gives_429_until_reset(fake, clock):
 def test_unknown_access_token_is_401(fake):
     with pytest.raises(tweepy.Unauthorized) as exc:
         client(fake, "revoked").create_tweet(text="hello")
-    assert exc.value.response.json() == {"title": "Unauthorized", "type": "about:blank",
-                                         "status": 401, "detail": "Unauthorized"}
+    assert exc.value.response.json() == {
+        "title": "Unauthorized",
+        "type": "about:blank",
+        "status": 401,
+        "detail": "Unauthorized",
+    }
     assert "x-rate-limit-reset" in exc.value.response.headers
     assert fake.tweets == [] and fake.requests[-1]["status"] == 401
 
@@ -178,8 +195,9 @@ def test_users_tweets_newest_first_paginated_and_filtered(fake):
     fake.add_tweet("token-b", "not mine")
     c, seen, token = client(fake), [], None
     while True:
-        body = c.get_users_tweets(111, max_results=5, pagination_token=token, user_auth=True,
-                                  tweet_fields=["created_at", "public_metrics"]).json()
+        body = c.get_users_tweets(
+            111, max_results=5, pagination_token=token, user_auth=True, tweet_fields=["created_at", "public_metrics"]
+        ).json()
         assert body["meta"]["result_count"] == len(body["data"])
         assert body["meta"]["newest_id"] == body["data"][0]["id"]
         seen += body["data"]
@@ -204,20 +222,35 @@ def test_tweets_lookup_returns_metrics_and_errors_for_unknown_ids(fake):
     mine = fake.add_tweet("token-a", "mine")["id"]
     theirs = fake.add_tweet("token-b", "theirs")["id"]
     fake.set_metrics(mine, like_count=3, impression_count=120, url_link_clicks=4)
-    r = client(fake).get_tweets([mine, theirs, "1"], user_auth=True, tweet_fields=[
-        "public_metrics", "created_at", "non_public_metrics", "organic_metrics"])
+    r = client(fake).get_tweets(
+        [mine, theirs, "1"],
+        user_auth=True,
+        tweet_fields=["public_metrics", "created_at", "non_public_metrics", "organic_metrics"],
+    )
     body = r.json()
     assert [t["id"] for t in body["data"]] == [mine, theirs]
-    assert body["data"][0]["public_metrics"] == {"retweet_count": 0, "reply_count": 0, "like_count": 3,
-                                                 "quote_count": 0, "bookmark_count": 0,
-                                                 "impression_count": 120}
+    assert body["data"][0]["public_metrics"] == {
+        "retweet_count": 0,
+        "reply_count": 0,
+        "like_count": 3,
+        "quote_count": 0,
+        "bookmark_count": 0,
+        "impression_count": 120,
+    }
     assert body["data"][0]["non_public_metrics"]["url_link_clicks"] == 4
     assert body["data"][0]["organic_metrics"]["like_count"] == 3
     assert "non_public_metrics" not in body["data"][1]  # only the author sees those
-    assert body["errors"] == [{"value": "1", "detail": "Could not find tweet with ids: [1].",
-                               "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
-                               "resource_id": "1",
-                               "type": "https://api.twitter.com/2/problems/resource-not-found"}]
+    assert body["errors"] == [
+        {
+            "value": "1",
+            "detail": "Could not find tweet with ids: [1].",
+            "title": "Not Found Error",
+            "resource_type": "tweet",
+            "parameter": "ids",
+            "resource_id": "1",
+            "type": "https://api.twitter.com/2/problems/resource-not-found",
+        }
+    ]
     with pytest.raises(ValueError):
         fake.set_metrics(mine, likes=1)
 
@@ -239,9 +272,12 @@ def test_trends_need_app_only_auth(fake):
 def test_media_upload_then_tweet_with_media(fake):
     c = client(fake)
     auth = tweepy.OAuth1UserHandler("ck", "cs", "token-a", "ats").apply_auth()
-    r = c.session.post("https://api.twitter.com/2/media/upload", auth=auth,
-                       files={"media": ("card.png", b"\x89PNG\r\n\x1a\n", "image/png")},
-                       data={"media_category": "tweet_image"})
+    r = c.session.post(
+        "https://api.twitter.com/2/media/upload",
+        auth=auth,
+        files={"media": ("card.png", b"\x89PNG\r\n\x1a\n", "image/png")},
+        data={"media_category": "tweet_image"},
+    )
     media = r.json()["data"]
     assert media["expires_after_secs"] == 86400 and media["media_key"] == f"3_{media['id']}"
     assert c.create_tweet(text="with a card", media_ids=[media["id"]]).status_code == 201
@@ -301,10 +337,19 @@ def test_kill_9_while_x_holds_the_answer_leaves_an_accepted_tweet(fake):
     assert [t["id"] for t in listed] == [tweet["id"]]
 
 
-@pytest.mark.parametrize("status, error", [
-    (400, tweepy.BadRequest), (401, tweepy.Unauthorized), (403, tweepy.Forbidden),
-    (404, tweepy.NotFound), (429, tweepy.TooManyRequests), (500, tweepy.TwitterServerError),
-    (503, tweepy.TwitterServerError), (418, tweepy.HTTPException)])
+@pytest.mark.parametrize(
+    "status, error",
+    [
+        (400, tweepy.BadRequest),
+        (401, tweepy.Unauthorized),
+        (403, tweepy.Forbidden),
+        (404, tweepy.NotFound),
+        (429, tweepy.TooManyRequests),
+        (500, tweepy.TwitterServerError),
+        (503, tweepy.TwitterServerError),
+        (418, tweepy.HTTPException),
+    ],
+)
 def test_scripted_status_maps_to_tweepy_exception_and_is_used_once(fake, status, error):
     fake.enqueue("POST", "/2/tweets", status=status)
     c = client(fake)
@@ -404,13 +449,27 @@ def test_slow_but_normal_answer(fake):
 
 
 def test_standalone_server_serves_until_interrupted():
-    argv = [sys.executable, "-m", "tests.fakes.fake_x", "--port", "0",
-            "--user", "A:token-a:111:VOLTAGEGPU", "--trend", "1:#GPU:1200"]
+    argv = [
+        sys.executable,
+        "-m",
+        "tests.fakes.fake_x",
+        "--port",
+        "0",
+        "--user",
+        "A:token-a:111:VOLTAGEGPU",
+        "--trend",
+        "1:#GPU:1200",
+    ]
     with subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True) as proc:
         try:
             base = proc.stdout.readline().split(" on ")[1].split()[0]
-            c = tweepy.Client(consumer_key="ck", consumer_secret="cs", access_token="token-a",
-                              access_token_secret="ats", return_type=requests.Response)
+            c = tweepy.Client(
+                consumer_key="ck",
+                consumer_secret="cs",
+                access_token="token-a",
+                access_token_secret="ats",
+                return_type=requests.Response,
+            )
             c.session.mount("https://api.twitter.com/", RewriteHost(base))
             assert c.get_me().json()["data"]["id"] == "111"
         finally:
@@ -430,12 +489,15 @@ def shape(value):
     return [shape(value[0])] if isinstance(value, list) else type(value).__name__
 
 
-@pytest.mark.parametrize("cassette, call", [
-    ("test_client_create_and_delete_tweet.yaml", lambda c, ids: c.create_tweet(text="Test Tweet")),
-    ("test_client_get_me.yaml", lambda c, ids: c.get_me()),
-    ("test_client_get_tweets.yaml", lambda c, ids: c.get_tweets(ids[:2])),
-    ("test_client_get_users_tweets.yaml", lambda c, ids: c.get_users_tweets(111, max_results=5)),
-])
+@pytest.mark.parametrize(
+    "cassette, call",
+    [
+        ("test_client_create_and_delete_tweet.yaml", lambda c, ids: c.create_tweet(text="Test Tweet")),
+        ("test_client_get_me.yaml", lambda c, ids: c.get_me()),
+        ("test_client_get_tweets.yaml", lambda c, ids: c.get_tweets(ids[:2])),
+        ("test_client_get_users_tweets.yaml", lambda c, ids: c.get_users_tweets(111, max_results=5)),
+    ],
+)
 def test_answers_have_the_shape_and_headers_x_recorded(fake, cassette, call):
     ids = [fake.add_tweet("token-a", f"old {i}")["id"] for i in range(6)]
     r = call(client(fake, bearer="test-bearer"), ids)  # tweepy's read calls default to bearer
@@ -448,8 +510,12 @@ def test_answers_have_the_shape_and_headers_x_recorded(fake, cassette, call):
 # -- X's OpenAPI spec: what the real X would refuse, the fake refuses (issue 10 item 23) ------------
 def signed_upload(c: tweepy.Client, data: dict) -> requests.Response:
     auth = tweepy.OAuth1UserHandler("ck", "cs", "token-a", "ats").apply_auth()
-    return c.session.post("https://api.twitter.com/2/media/upload", auth=auth,
-                          files={"media": ("card.png", b"\x89PNG\r\n\x1a\n", "image/png")}, data=data)
+    return c.session.post(
+        "https://api.twitter.com/2/media/upload",
+        auth=auth,
+        files={"media": ("card.png", b"\x89PNG\r\n\x1a\n", "image/png")},
+        data=data,
+    )
 
 
 def test_media_upload_takes_only_the_fields_the_spec_lists(fake):
@@ -458,8 +524,9 @@ def test_media_upload_takes_only_the_fields_the_spec_lists(fake):
     assert refused.status_code == 400 and fake.uploads == {}
     body = refused.json()
     assert body["type"].endswith("/invalid-request") and body["title"] == "Invalid Request"
-    assert body["errors"][0]["message"] == ("$.media_type: is not defined in the schema and the schema does not "
-                                            "allow additional properties")
+    assert body["errors"][0]["message"] == (
+        "$.media_type: is not defined in the schema and the schema does not allow additional properties"
+    )
     assert fake.requests[-1]["invalid"] and "spec" not in body
     assert signed_upload(c, {"media_category": "tweet_pic"}).status_code == 400  # not in the enum
     assert signed_upload(c, {}).status_code == 400  # media_category is required
@@ -469,14 +536,17 @@ def test_media_upload_takes_only_the_fields_the_spec_lists(fake):
     assert upload["fields"] == ["media", "media_category"] and upload["media_type"] == "image/png"
 
 
-@pytest.mark.parametrize("body, message", [
-    ({"text": "hi", "media_type": "image/png"}, "$.media_type: is not defined in the schema"),
-    ({"text": 42}, "$.text: integer found, string expected"),
-    ({"text": "hi", "made_with_ai": "yes"}, "$.made_with_ai: string found, boolean expected"),
-    ({"text": "hi", "media": {"media_ids": []}}, "$.media.media_ids: there must be a minimum of 1 items"),
-    ({"text": "hi", "media": {"media_ids": ["12a"]}}, "$.media.media_ids[0]: does not match the regex pattern"),
-    ({"text": "hi", "reply_settings": "everyone"}, "$.reply_settings: does not have a value in the enumeration"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"text": "hi", "media_type": "image/png"}, "$.media_type: is not defined in the schema"),
+        ({"text": 42}, "$.text: integer found, string expected"),
+        ({"text": "hi", "made_with_ai": "yes"}, "$.made_with_ai: string found, boolean expected"),
+        ({"text": "hi", "media": {"media_ids": []}}, "$.media.media_ids: there must be a minimum of 1 items"),
+        ({"text": "hi", "media": {"media_ids": ["12a"]}}, "$.media.media_ids[0]: does not match the regex pattern"),
+        ({"text": "hi", "reply_settings": "everyone"}, "$.reply_settings: does not have a value in the enumeration"),
+    ],
+)
 def test_create_post_body_is_checked_against_the_spec(fake, body, message):
     with pytest.raises(tweepy.BadRequest) as exc:
         client(fake).request("POST", "/2/tweets", json=body, user_auth=True)

@@ -8,16 +8,23 @@ import json
 from datetime import datetime
 
 import pytest
-
 from conftest import XWorld
 from fakes.fake_x import USAGE_CAPPED
 
 SLOT = "2026-11-23T09:00:00+01:00"
 RESET_MS = str(int(datetime.fromisoformat(SLOT).timestamp() + 900) * 1000)  # X's reset in milliseconds
-DUP = {"detail": "You are not allowed to create a Tweet with duplicate content.", "type": "about:blank",
-       "title": "Forbidden", "status": 403}
-READ_ONLY = {"title": "Forbidden", "status": 403, "type": "https://api.twitter.com/2/problems/oauth1-permissions",
-             "detail": "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint."}
+DUP = {
+    "detail": "You are not allowed to create a Tweet with duplicate content.",
+    "type": "about:blank",
+    "title": "Forbidden",
+    "status": 403,
+}
+READ_ONLY = {
+    "title": "Forbidden",
+    "status": 403,
+    "type": "https://api.twitter.com/2/problems/oauth1-permissions",
+    "detail": "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.",
+}
 
 # (name, scripted answers for POST /2/tweets, expected exit code, expected final attempt status)
 FAULTS = [
@@ -26,16 +33,24 @@ FAULTS = [
     ("403 read-only app", [dict(status=403, body=READ_ONLY)], 77, "failed"),
     ("403 duplicate once", [dict(status=403, body=DUP)], 0, "posted"),
     ("403 duplicate twice", [dict(status=403, body=DUP)] * 2, 3, "failed"),
-    ("403 other refusal", [dict(status=403, body={"title": "Forbidden", "status": 403, "detail": "Nope."})], 3,
-     "failed"),
+    (
+        "403 other refusal",
+        [dict(status=403, body={"title": "Forbidden", "status": 403, "detail": "Nope."})],
+        3,
+        "failed",
+    ),
     ("404 wrong base url", [dict(status=404)], 2, "failed"),
     ("429 rate limited", [dict(status=429, headers={"x-rate-limit-remaining": "0"})], 75, "failed"),
     ("500 once then ok", [dict(status=500)], 0, "posted"),
     # a 5xx after the last try may still have stored the post: unknown until the timeline tells
     ("503 persistent", [dict(status=503)] * 3, 75, "unknown"),
     ("500 with garbage body", [dict(status=500, body="<html>oops")] * 3, 75, "unknown"),
-    ("5xx on every try, the last one stored", [dict(status=500)] * 2 + [dict(status=500, accept_first=True)], 0,
-     "posted"),
+    (
+        "5xx on every try, the last one stored",
+        [dict(status=500)] * 2 + [dict(status=500, accept_first=True)],
+        0,
+        "posted",
+    ),
     ("4xx with a JSON array body", [dict(status=418, body="[1, 2]")], 75, "failed"),
     ("hung before X saw it", [dict(status=None, delay=5)], 75, "unknown"),
     ("hung after X accepted", [dict(status=None, delay=5, accept_first=True)], 0, "posted"),
@@ -47,8 +62,12 @@ FAULTS = [
     # issue 10 item 2: a header botx cannot convert never turns X's 201 into a failure
     ("201 with x-rate-limit-reset in milliseconds", [dict(headers={"x-rate-limit-reset": RESET_MS})], 0, "posted"),
     ("201 with x-rate-limit-reset 1e999", [dict(headers={"x-rate-limit-reset": "1e999"})], 0, "posted"),
-    ("201 with a garbage reset", [dict(headers={"x-rate-limit-reset": "soon", "x-rate-limit-remaining": "x"})], 0,
-     "posted"),
+    (
+        "201 with a garbage reset",
+        [dict(headers={"x-rate-limit-reset": "soon", "x-rate-limit-remaining": "x"})],
+        0,
+        "posted",
+    ),
     ("201 with a 24-hour reset of -1e400", [dict(headers={"x-user-limit-24hour-reset": "-1e400"})], 0, "posted"),
     ("201 with a reset beyond year 9999", [dict(headers={"x-app-limit-24hour-reset": "99999999999"})], 0, "posted"),
     # item 24: credits exhausted is not retried

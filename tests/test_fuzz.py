@@ -49,8 +49,11 @@ else:  # Python 3.10: tomli, the package tomllib came from (a dependency there)
 NOW = "2026-11-23T10:00:00+01:00"
 # Each example of the CLI tests runs the real command in-process: modest counts keep the file fast.
 _EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))
-FUZZ = settings(max_examples=_EXAMPLES or 60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=_EXAMPLES or 60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 PURE = settings(max_examples=_EXAMPLES or 300, deadline=None)
 
 
@@ -75,28 +78,74 @@ TARGETS = [
     *(("schedule", k) for k in ("interval_minutes", "offset_minutes", "window", "daily_cap", "min_gap_minutes")),
     ("storage", "path"),
     *(("x", k) for k in ("api_base_url", "timeout_seconds", "retries", "backoff_seconds", "reads")),
-    ("accounts.A", "handle"), ("accounts.B", "handle"),
+    ("accounts.A", "handle"),
+    ("accounts.B", "handle"),
     *(("product", k) for k in ("name", "url", "promo_code", "promo_lines", "description", "keywords")),
-    ("utm", "source"), ("offers", "item"), ("offers", "price_usd"), ("offers", "unit"),
-    ("angles", "name"), ("angles", "lines"), ("hooks", "generic"), ("hooks", "sports"),
-    ("hashtags", "domain"), ("hashtags", "max"), ("hashtags.about", '"#LLM"'),
-    *(("validation", k) for k in ("min_english", "max_caps_ratio", "duplicate_days", "near_duplicate_threshold",
-                                  "near_duplicate_days")),
-    *(("trends", k) for k in ("policy", "cache_minutes", "refresh_budget_seconds", "min_relevance", "reuse_hours",
-                              "max_age_hours", "script", "blacklist_extra", "blacklist_allow", "cooloff_minutes",
-                              "cooloff_max_minutes", "keep_refreshes")),
+    ("utm", "source"),
+    ("offers", "item"),
+    ("offers", "price_usd"),
+    ("offers", "unit"),
+    ("angles", "name"),
+    ("angles", "lines"),
+    ("hooks", "generic"),
+    ("hooks", "sports"),
+    ("hashtags", "domain"),
+    ("hashtags", "max"),
+    ("hashtags.about", '"#LLM"'),
+    *(
+        ("validation", k)
+        for k in ("min_english", "max_caps_ratio", "duplicate_days", "near_duplicate_threshold", "near_duplicate_days")
+    ),
+    *(
+        ("trends", k)
+        for k in (
+            "policy",
+            "cache_minutes",
+            "refresh_budget_seconds",
+            "min_relevance",
+            "reuse_hours",
+            "max_age_hours",
+            "script",
+            "blacklist_extra",
+            "blacklist_allow",
+            "cooloff_minutes",
+            "cooloff_max_minutes",
+            "keep_refreshes",
+        )
+    ),
     *(("occasions", k) for k in ("name", "hashtag", "date", "holiday", "lines")),
-    ("trends.sources.google_rss", "url"), ("trends.sources.pytrends", "enabled"), ("trends.sources.pytrends", "geo"),
-    ("trends.sources.x", "enabled"), ("trends.sources.x", "woeid"), ("trends.sources.calendar", "enabled"),
-    ("compose", "strategy"), ("compose", "candidates"), ("compose.offer_formats", "hour"),
-    *(("compose.llm", k) for k in ("model", "base_url", "api_key_env", "timeout_seconds", "max_retries",
-                                   "budget_seconds", "temperature", "tone")),
+    ("trends.sources.google_rss", "url"),
+    ("trends.sources.pytrends", "enabled"),
+    ("trends.sources.pytrends", "geo"),
+    ("trends.sources.x", "enabled"),
+    ("trends.sources.x", "woeid"),
+    ("trends.sources.calendar", "enabled"),
+    ("compose", "strategy"),
+    ("compose", "candidates"),
+    ("compose.offer_formats", "hour"),
+    *(
+        ("compose.llm", k)
+        for k in (
+            "model",
+            "base_url",
+            "api_key_env",
+            "timeout_seconds",
+            "max_retries",
+            "budget_seconds",
+            "temperature",
+            "tone",
+        )
+    ),
     *(("media", k) for k in ("mode", "every_n", "model", "size", "timeout_seconds", "price_usd")),
     *(("experiments", k) for k in ("enabled", "explore", "min_impressions", "days")),
-    ("costs", "monthly_budget_usd"), ("costs.prices", "post"), ("costs.prices", "post_with_url"),
+    ("costs", "monthly_budget_usd"),
+    ("costs.prices", "post"),
+    ("costs.prices", "post_with_url"),
     *(("metrics", k) for k in ("daily_read_budget", "days", "owner_metrics")),
-    *(("notify", k) for k in ("webhook_url", "webhook_url_env", "repeat_minutes", "failures_in_a_row",
-                              "timeout_seconds")),
+    *(
+        ("notify", k)
+        for k in ("webhook_url", "webhook_url_env", "repeat_minutes", "failures_in_a_row", "timeout_seconds")
+    ),
     *(("logging", k) for k in ("path", "max_bytes", "backups")),
     ("review", "require_approval"),
 ]
@@ -157,21 +206,94 @@ def toml_datetime(moment: datetime) -> str:
 
 
 ODD_STRINGS = [
-    "", " ", "\t", "\n", "\x00", "\x7f", "\u2028", "\ufeff", "\u202e", "\ufffd", "é", "😀", "東京", "a" * 400,
-    "09:00-23:30", "23:30-09:00", "00:00-00:00", "24:00-25:00", "9:5-1:1", "09:00 - 23:30 ", "9:00-23:30\n",
-    "Europe/Paris", "UTC", "Etc/GMT+14", "Europe", "Europe/../Europe/Paris", "../../../../etc/localtime", "/",
-    "~", "~/botx.db", "~nosuchuser/botx.db", "botx.db", "/dev/null", ".", "..", "sub/dir/botx.db",
-    "https://api.twitter.com", "http://127.0.0.1:1", "http://[::1", "http://[abc", "https://[::1]:99999/",
-    "https://user:pw@host/", "http://", "https://example.com/ path", "ftp://x", "javascript:alert(1)",
-    "relevant", "any", "off", "template", "llm", "none", "generate", "latin", "cyrillic", "hour", "flat",
-    "#GPU", "#", "#1", "GPU", "{code}", "{", "}", "{0}", "{trend", "{code} {", "%s", "$(reboot)",
-    "1024x1024", "0x0", "99999x99999", "OPENAI_API_KEY", "PATH", "", "nan", "inf", "true", "1",
+    "",
+    " ",
+    "\t",
+    "\n",
+    "\x00",
+    "\x7f",
+    "\u2028",
+    "\ufeff",
+    "\u202e",
+    "\ufffd",
+    "é",
+    "😀",
+    "東京",
+    "a" * 400,
+    "09:00-23:30",
+    "23:30-09:00",
+    "00:00-00:00",
+    "24:00-25:00",
+    "9:5-1:1",
+    "09:00 - 23:30 ",
+    "9:00-23:30\n",
+    "Europe/Paris",
+    "UTC",
+    "Etc/GMT+14",
+    "Europe",
+    "Europe/../Europe/Paris",
+    "../../../../etc/localtime",
+    "/",
+    "~",
+    "~/botx.db",
+    "~nosuchuser/botx.db",
+    "botx.db",
+    "/dev/null",
+    ".",
+    "..",
+    "sub/dir/botx.db",
+    "https://api.twitter.com",
+    "http://127.0.0.1:1",
+    "http://[::1",
+    "http://[abc",
+    "https://[::1]:99999/",
+    "https://user:pw@host/",
+    "http://",
+    "https://example.com/ path",
+    "ftp://x",
+    "javascript:alert(1)",
+    "relevant",
+    "any",
+    "off",
+    "template",
+    "llm",
+    "none",
+    "generate",
+    "latin",
+    "cyrillic",
+    "hour",
+    "flat",
+    "#GPU",
+    "#",
+    "#1",
+    "GPU",
+    "{code}",
+    "{",
+    "}",
+    "{0}",
+    "{trend",
+    "{code} {",
+    "%s",
+    "$(reboot)",
+    "1024x1024",
+    "0x0",
+    "99999x99999",
+    "OPENAI_API_KEY",
+    "PATH",
+    "",
+    "nan",
+    "inf",
+    "true",
+    "1",
 ]
 STRINGS = st.one_of(
     st.sampled_from(ODD_STRINGS),
     st.text(st.characters(codec="utf-8"), max_size=30),  # lone surrogates cannot be TOML
-    st.builds(str.__add__, st.sampled_from(["http://", "https://", "HTTP://", "http:/", "//", "http://["]),
-              st.text(st.characters(codec="utf-8"), max_size=20)),
+    st.builds(
+        str.__add__,
+        st.sampled_from(["http://", "https://", "HTTP://", "http:/", "//", "http://["]),
+        st.text(st.characters(codec="utf-8"), max_size=20),
+    ),
     st.builds("{:02d}:{:02d}-{:02d}:{:02d}".format, *[st.integers(0, 99)] * 4),
 )
 STRING_VALUES = st.tuples(STRINGS, st.booleans()).map(lambda p: (toml_string(p[0], p[1]), p[0]))
@@ -179,14 +301,27 @@ EDGE_INTS = [0, 1, -1, 2, 59, 60, 1439, 1440, 10**6, 10**8, 2**31, 2**63 - 1, -(
 INT_VALUES = st.one_of(
     st.integers().map(lambda n: (str(n), n)),
     st.sampled_from(EDGE_INTS).map(lambda n: (str(n), n)),
-    st.integers(0, 2**70).flatmap(lambda n: st.sampled_from([(hex(n), n), (oct(n), n), (bin(n), n), (f"{n:_}", n),
-                                                              (f"+{n}", n)])),
+    st.integers(0, 2**70).flatmap(
+        lambda n: st.sampled_from([(hex(n), n), (oct(n), n), (bin(n), n), (f"{n:_}", n), (f"+{n}", n)])
+    ),
 )
 FLOAT_VALUES = st.one_of(
     st.floats().map(lambda x: (toml_float(x), x)),
-    st.sampled_from([("nan", math.nan), ("+nan", math.nan), ("-nan", math.nan), ("inf", math.inf),
-                     ("+inf", math.inf), ("-inf", -math.inf), ("1e400", math.inf), ("-0.0", -0.0), ("0.5", 0.5),
-                     ("1e-400", 0.0), ("6.02e23", 6.02e23)]),
+    st.sampled_from(
+        [
+            ("nan", math.nan),
+            ("+nan", math.nan),
+            ("-nan", math.nan),
+            ("inf", math.inf),
+            ("+inf", math.inf),
+            ("-inf", -math.inf),
+            ("1e400", math.inf),
+            ("-0.0", -0.0),
+            ("0.5", 0.5),
+            ("1e-400", 0.0),
+            ("6.02e23", 6.02e23),
+        ]
+    ),
 )
 OFFSETS = st.integers(-(23 * 60 + 59), 23 * 60 + 59).map(lambda m: timezone(timedelta(minutes=m)))
 DATE_VALUES = st.one_of(
@@ -194,10 +329,12 @@ DATE_VALUES = st.one_of(
     st.dates().map(lambda d: (d.isoformat(), d)),
     st.times().map(lambda t: (t.isoformat(), t)),
 )
-SCALARS = st.one_of(INT_VALUES, FLOAT_VALUES, STRING_VALUES, st.booleans().map(lambda b: (str(b).lower(), b)),
-                    DATE_VALUES)
+SCALARS = st.one_of(
+    INT_VALUES, FLOAT_VALUES, STRING_VALUES, st.booleans().map(lambda b: (str(b).lower(), b)), DATE_VALUES
+)
 KEYS = st.from_regex(r"[A-Za-z0-9_-]{1,8}", fullmatch=True).map(lambda k: (k, k)) | STRINGS.map(
-    lambda k: (toml_string(k), k))
+    lambda k: (toml_string(k), k)
+)
 
 
 def _array(items: list[tuple[str, object]]) -> tuple[str, object]:
@@ -206,14 +343,17 @@ def _array(items: list[tuple[str, object]]) -> tuple[str, object]:
 
 def _inline_table(items: list[tuple[tuple[str, str], tuple[str, object]]]) -> tuple[str, object]:
     unique = {key: (key_text, value) for (key_text, key), value in items}  # TOML forbids a key twice
-    return ("{" + ", ".join(f"{key_text} = {text}" for key_text, (text, _) in unique.values()) + "}",
-            {key: value for key, (_, (_, value)) in unique.items()})
+    return (
+        "{" + ", ".join(f"{key_text} = {text}" for key_text, (text, _) in unique.values()) + "}",
+        {key: value for key, (_, (_, value)) in unique.items()},
+    )
 
 
 TOML_VALUES = st.recursive(
     SCALARS,
-    lambda children: st.one_of(st.lists(children, max_size=4).map(_array),
-                               st.lists(st.tuples(KEYS, children), max_size=3).map(_inline_table)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4).map(_array), st.lists(st.tuples(KEYS, children), max_size=3).map(_inline_table)
+    ),
     max_leaves=8,
 )
 
@@ -254,13 +394,14 @@ def assert_config_verdict(run: Run, path: Path, allow_ok: bool = True) -> None:
 
 @FUZZ
 @given(target=st.sampled_from(TARGETS), value=VALUES)
-@example(target=("storage", "path"), value=("\"a\\u0000b\"", "a\x00b"))
+@example(target=("storage", "path"), value=('"a\\u0000b"', "a\x00b"))
 @example(target=("storage", "path"), value=('"~nosuchuser/botx.db"', "~nosuchuser/botx.db"))
 @example(target=("x", "api_base_url"), value=('"http://[abc"', "http://[abc"))
 @example(target=("schedule", "window"), value=('"24:00-25:00"', "24:00-25:00"))
 @example(target=("x", "timeout_seconds"), value=("nan", math.nan))
-def test_any_config_value_is_loaded_or_named_in_one_error_line(tmp_path: Path, target: tuple[str, str],
-                                                                 value: tuple[str | None, object]) -> None:
+def test_any_config_value_is_loaded_or_named_in_one_error_line(
+    tmp_path: Path, target: tuple[str, str], value: tuple[str | None, object]
+) -> None:
     section, key = target
     path = make_config(tmp_path, with_value(section, key, value[0]))
     run = botx("--config", str(path), "cron")
@@ -269,12 +410,27 @@ def test_any_config_value_is_loaded_or_named_in_one_error_line(tmp_path: Path, t
 
 
 COUNT_KEYS = [
-    ("schedule", "interval_minutes"), ("schedule", "offset_minutes"), ("schedule", "daily_cap"),
-    ("schedule", "min_gap_minutes"), ("x", "retries"), ("hashtags", "max"), ("validation", "duplicate_days"),
-    ("validation", "near_duplicate_days"), ("trends", "cache_minutes"), ("trends", "reuse_hours"),
-    ("trends", "max_age_hours"), ("trends", "keep_refreshes"), ("compose", "candidates"), ("media", "every_n"),
-    ("experiments", "min_impressions"), ("experiments", "days"), ("metrics", "daily_read_budget"),
-    ("metrics", "days"), ("notify", "repeat_minutes"), ("notify", "failures_in_a_row"), ("logging", "max_bytes"),
+    ("schedule", "interval_minutes"),
+    ("schedule", "offset_minutes"),
+    ("schedule", "daily_cap"),
+    ("schedule", "min_gap_minutes"),
+    ("x", "retries"),
+    ("hashtags", "max"),
+    ("validation", "duplicate_days"),
+    ("validation", "near_duplicate_days"),
+    ("trends", "cache_minutes"),
+    ("trends", "reuse_hours"),
+    ("trends", "max_age_hours"),
+    ("trends", "keep_refreshes"),
+    ("compose", "candidates"),
+    ("media", "every_n"),
+    ("experiments", "min_impressions"),
+    ("experiments", "days"),
+    ("metrics", "daily_read_budget"),
+    ("metrics", "days"),
+    ("notify", "repeat_minutes"),
+    ("notify", "failures_in_a_row"),
+    ("logging", "max_bytes"),
     ("logging", "backups"),
 ]
 
@@ -282,7 +438,8 @@ COUNT_KEYS = [
 @settings(FUZZ, max_examples=25)
 @given(target=st.sampled_from(COUNT_KEYS), number=st.one_of(st.sampled_from(EDGE_INTS), st.integers()))
 def test_counts_the_config_accepts_survive_the_commands_that_use_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: tuple[str, str], number: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: tuple[str, str], number: int
+) -> None:
     """A count that loads (exit 0 on `cron`) must not crash the commands doing date arithmetic with it."""
     monkeypatch.setenv("BOTX_NOW", NOW)
     path = make_config(tmp_path, with_value(*target, str(number)))
@@ -290,8 +447,16 @@ def test_counts_the_config_accepts_survive_the_commands_that_use_them(
     assert_config_verdict(loaded, path)
     if loaded.code:
         return
-    for argv in (["post", "-a", "A", "--dry-run"], ["preview", "-n", "1"], ["stats"], ["doctor"], ["trends"],
-                 ["metrics"], ["pause", "--minutes", "5"], ["resume"]):
+    for argv in (
+        ["post", "-a", "A", "--dry-run"],
+        ["preview", "-n", "1"],
+        ["stats"],
+        ["doctor"],
+        ["trends"],
+        ["metrics"],
+        ["pause", "--minutes", "5"],
+        ["resume"],
+    ):
         run = botx("--config", str(path), *argv)
         assert_no_crash(run, argv)
         assert run.code in (0, 2, 3), (argv, run.code, run.err)
@@ -300,20 +465,31 @@ def test_counts_the_config_accepts_survive_the_commands_that_use_them(
 # Arbitrary bytes as the whole file, and the example damaged in small ways.
 def _damage(data: bytes, cut: int, insert: bytes, how: str) -> bytes:
     cut = cut % (len(data) + 1)
-    return {"insert": data[:cut] + insert + data[cut:], "replace": data[:cut] + insert + data[cut + len(insert):],
-            "truncate": data[:cut], "bom": b"\xef\xbb\xbf" + data, "utf16": data.decode().encode("utf-16"),
-            "crlf": data.replace(b"\n", b"\r\n"), "cr": data.replace(b"\n", b"\r")}[how]
+    return {
+        "insert": data[:cut] + insert + data[cut:],
+        "replace": data[:cut] + insert + data[cut + len(insert) :],
+        "truncate": data[:cut],
+        "bom": b"\xef\xbb\xbf" + data,
+        "utf16": data.decode().encode("utf-16"),
+        "crlf": data.replace(b"\n", b"\r\n"),
+        "cr": data.replace(b"\n", b"\r"),
+    }[how]
 
 
-DAMAGED = st.builds(_damage, st.just(EXAMPLE.read_bytes()), st.integers(0, 10**6), st.binary(min_size=1, max_size=8),
-                    st.sampled_from(["insert", "replace", "truncate", "bom", "utf16", "crlf", "cr"]))
+DAMAGED = st.builds(
+    _damage,
+    st.just(EXAMPLE.read_bytes()),
+    st.integers(0, 10**6),
+    st.binary(min_size=1, max_size=8),
+    st.sampled_from(["insert", "replace", "truncate", "bom", "utf16", "crlf", "cr"]),
+)
 
 
 @FUZZ
 @given(data=st.binary(max_size=3000))
 @example(data=b"")
 @example(data=b"\xff\xfe")
-@example(data=b"timezone = \"Europe/Paris\"\n[schedule]\n[schedule]\n")
+@example(data=b'timezone = "Europe/Paris"\n[schedule]\n[schedule]\n')
 def test_any_bytes_as_the_config_file_are_one_error_line(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(data)
@@ -332,15 +508,97 @@ def test_a_damaged_example_is_loaded_or_one_error_line(tmp_path: Path, data: byt
 # 2. CLI arguments
 # ==================================================================================================
 
-COMMANDS = [["post"], ["post", "--dry-run"], ["preview"], ["trends"], ["stats"], ["metrics"], ["pause"], ["resume"],
-            ["cron"], ["doctor"], ["init"], ["check"], ["drafts"], ["drafts", "generate"], ["drafts", "list"],
-            ["drafts", "approve"], ["drafts", "reject"], ["drafts", "edit"], ["help"], []]
-FLAGS = ["--account", "-a", "--dry-run", "--force", "--text", "--json", "--count", "-n", "--refresh", "--limit",
-         "--days", "-d", "--minutes", "--online", "--status", "-s", "--config", "--db", "-v", "--verbose", "-q",
-         "--quiet", "--help", "-h", "--", "-", "--text=", "--account=A", "--count=0", "--minutes=-1", "-aA", "-qv"]
-WORDS = ["A", "B", "a", "b", "C", "_", "", " ", "0", "1", "2", "3", "-1", "1001", "99999999999999999999", "1e3", "nan",
-         "0x10", " 7", "config.toml", "missing.toml", "home", "other.db", "pending", "approved", "posted",
-         "#GPUCompute", "SHA-256-C7E8976BBAF2", "https://voltagegpu.com/", "\ufffd", "\u202e", "é", "東京"]
+COMMANDS = [
+    ["post"],
+    ["post", "--dry-run"],
+    ["preview"],
+    ["trends"],
+    ["stats"],
+    ["metrics"],
+    ["pause"],
+    ["resume"],
+    ["cron"],
+    ["doctor"],
+    ["init"],
+    ["check"],
+    ["drafts"],
+    ["drafts", "generate"],
+    ["drafts", "list"],
+    ["drafts", "approve"],
+    ["drafts", "reject"],
+    ["drafts", "edit"],
+    ["help"],
+    [],
+]
+FLAGS = [
+    "--account",
+    "-a",
+    "--dry-run",
+    "--force",
+    "--text",
+    "--json",
+    "--count",
+    "-n",
+    "--refresh",
+    "--limit",
+    "--days",
+    "-d",
+    "--minutes",
+    "--online",
+    "--status",
+    "-s",
+    "--config",
+    "--db",
+    "-v",
+    "--verbose",
+    "-q",
+    "--quiet",
+    "--help",
+    "-h",
+    "--",
+    "-",
+    "--text=",
+    "--account=A",
+    "--count=0",
+    "--minutes=-1",
+    "-aA",
+    "-qv",
+]
+WORDS = [
+    "A",
+    "B",
+    "a",
+    "b",
+    "C",
+    "_",
+    "",
+    " ",
+    "0",
+    "1",
+    "2",
+    "3",
+    "-1",
+    "1001",
+    "99999999999999999999",
+    "1e3",
+    "nan",
+    "0x10",
+    " 7",
+    "config.toml",
+    "missing.toml",
+    "home",
+    "other.db",
+    "pending",
+    "approved",
+    "posted",
+    "#GPUCompute",
+    "SHA-256-C7E8976BBAF2",
+    "https://voltagegpu.com/",
+    "\ufffd",
+    "\u202e",
+    "é",
+    "東京",
+]
 
 
 def stays_in_tmp(token: str) -> bool:
@@ -350,16 +608,33 @@ def stays_in_tmp(token: str) -> bool:
 
 
 RANDOM_TOKENS = st.text(
-    st.characters(codec="utf-8") | st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF),
-    max_size=12).filter(stays_in_tmp)  # U+DC80..U+DCFF: how Python hands over argv bytes that are not UTF-8
-TOKENS = st.one_of(st.sampled_from([word for command in COMMANDS for word in command]), st.sampled_from(FLAGS),
-                   st.sampled_from(WORDS), RANDOM_TOKENS)
-GLOBALS = st.sampled_from([[], ["-q"], ["--config", "config.toml"], ["--config", "missing.toml"], ["--db", "other.db"],
-                           ["--db", "home"], ["--config=config.toml", "-q"]])
+    st.characters(codec="utf-8") | st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF), max_size=12
+).filter(stays_in_tmp)  # U+DC80..U+DCFF: how Python hands over argv bytes that are not UTF-8
+TOKENS = st.one_of(
+    st.sampled_from([word for command in COMMANDS for word in command]),
+    st.sampled_from(FLAGS),
+    st.sampled_from(WORDS),
+    RANDOM_TOKENS,
+)
+GLOBALS = st.sampled_from(
+    [
+        [],
+        ["-q"],
+        ["--config", "config.toml"],
+        ["--config", "missing.toml"],
+        ["--db", "other.db"],
+        ["--db", "home"],
+        ["--config=config.toml", "-q"],
+    ]
+)
 ARGVS = st.one_of(
     st.lists(TOKENS, max_size=8),
-    st.builds(lambda pre, command, rest: [*pre, *command, *rest], GLOBALS, st.sampled_from(COMMANDS),
-              st.lists(TOKENS, max_size=6)),
+    st.builds(
+        lambda pre, command, rest: [*pre, *command, *rest],
+        GLOBALS,
+        st.sampled_from(COMMANDS),
+        st.lists(TOKENS, max_size=6),
+    ),
 )
 
 
@@ -374,8 +649,9 @@ ARGVS = st.one_of(
 @example(argv=["trends", "--refresh", "--json"])  # every proxy is a closed loopback port: sources fail fast
 @example(argv=["check", "\udcff"])
 @example(argv=["drafts", "edit", "1", "--text", "x"])
-def test_any_argv_is_handled_without_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       argv: list[str]) -> None:
+def test_any_argv_is_handled_without_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
     monkeypatch.setenv("BOTX_NOW", NOW)
     make_config(tmp_path)  # again each time: `init --force` may have rewritten it
     run = botx(*argv)
@@ -391,8 +667,11 @@ def test_any_argv_is_handled_without_an_internal_error(tmp_path: Path, monkeypat
 
 TWEETISH = st.one_of(
     st.text(max_size=300),
-    st.builds(lambda head, tail: f"{head} Code SHA-256-C7E8976BBAF2 https://voltagegpu.com/ #CloudGPU {tail}",
-              st.text(max_size=60), st.text(max_size=20)),
+    st.builds(
+        lambda head, tail: f"{head} Code SHA-256-C7E8976BBAF2 https://voltagegpu.com/ #CloudGPU {tail}",
+        st.text(max_size=60),
+        st.text(max_size=20),
+    ),
     st.sampled_from(["-", "--json", "#", "\ufffd", "\u202e", "A" * 300, "https://x.co " * 30, "\udcff"]),
 )
 
@@ -417,9 +696,14 @@ def test_check_and_manual_post_take_any_text(tmp_path: Path, monkeypatch: pytest
 
 
 @FUZZ
-@given(value=st.one_of(st.text(max_size=30),
-                       st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1),
-                                    timezones=st.none() | OFFSETS).map(datetime.isoformat)))
+@given(
+    value=st.one_of(
+        st.text(max_size=30),
+        st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1), timezones=st.none() | OFFSETS).map(
+            datetime.isoformat
+        ),
+    )
+)
 def test_any_botx_now_is_a_time_or_one_error_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str) -> None:
     if "\x00" in value:  # the environment cannot carry NUL
         value = value.replace("\x00", "")
@@ -467,8 +751,7 @@ ANY_TEXT = st.one_of(
     st.text(max_size=60),
     st.text(st.characters(), max_size=60),  # every category, lone surrogates included (JSON can carry them)
     st.text(st.characters(categories=("Cf", "Mn", "Me", "Zs", "Cc", "Nd", "Pc", "Lo", "Lu", "Ll")), max_size=40),
-    st.builds(str.__mul__, st.sampled_from(["a", "A", "é", "#", "\u200b", "東", "𝕏", "a\u0301"]),
-              st.integers(0, 5000)),
+    st.builds(str.__mul__, st.sampled_from(["a", "A", "é", "#", "\u200b", "東", "𝕏", "a\u0301"]), st.integers(0, 5000)),
 )
 
 
@@ -483,10 +766,30 @@ def test_arbitrary_unicode_trend_names_never_raise(names: list[str]) -> None:
 # invisible characters. Most terms match whole words and pieces (Sussex, Cocktail survive); only
 # the "*" terms are also found glued in lower case (Bigpornday, tests/test_trend_safety.py), so
 # glued spellings are out of scope here; every other spelling here must be dropped.
-TERMS = sorted({term.rstrip("*") for terms in DEFAULT_BLACKLIST.values() for term in terms
-                if not term.startswith("=")})  # accent-exact terms are found only as written
-FILLERS = ["Big", "Day", "News", "Live", "Game", "Super", "Mega", "Fan", "Cloud", "Gpu", "NBA", "TV", "2026", "X",
-           "Monday", "Tour", "Go", "Now", "Update"]
+TERMS = sorted(
+    {term.rstrip("*") for terms in DEFAULT_BLACKLIST.values() for term in terms if not term.startswith("=")}
+)  # accent-exact terms are found only as written
+FILLERS = [
+    "Big",
+    "Day",
+    "News",
+    "Live",
+    "Game",
+    "Super",
+    "Mega",
+    "Fan",
+    "Cloud",
+    "Gpu",
+    "NBA",
+    "TV",
+    "2026",
+    "X",
+    "Monday",
+    "Tour",
+    "Go",
+    "Now",
+    "Update",
+]
 
 
 def _camel(term: str, upper: bool) -> str:
@@ -496,7 +799,7 @@ def _camel(term: str, upper: bool) -> str:
 def _accent(word: str, at: int) -> str:
     """A combining acute after one letter: NFC composes it where it can (Pórn)."""
     at = at % len(word)
-    return word[: at + 1] + "\u0301" + word[at + 1:]
+    return word[: at + 1] + "\u0301" + word[at + 1 :]
 
 
 def _hide(word: str, at: int, mark: str) -> str:
@@ -529,7 +832,7 @@ def blacklisted_names(draw: st.DrawFn) -> str:
     if decoration:
         start = max(0, name.find(core))
         offset = start + draw(st.integers(0, max(0, len(core) - 1)))
-        if decoration == "accent" and name[offset:offset + 1].isalpha():
+        if decoration == "accent" and name[offset : offset + 1].isalpha():
             name = _accent(name, offset)
         elif decoration == "invisible":
             name = _hide(name, offset, draw(st.sampled_from(sorted(BIDI_AND_INVISIBLE - {"\u3164"}))))
@@ -562,8 +865,11 @@ SCRIPT_SAMPLES = {
     "hangul": "가나다라마바사아자차카타파하",
     "other": "ᚠᚢᚦ𝔄𝔅ⴰⴱ",
 }
-MIXED = st.lists(st.tuples(st.sampled_from(sorted(SCRIPT_SAMPLES)), st.integers(1, 8), st.sampled_from(["", " ", "-"])),
-                 min_size=1, max_size=4)
+MIXED = st.lists(
+    st.tuples(st.sampled_from(sorted(SCRIPT_SAMPLES)), st.integers(1, 8), st.sampled_from(["", " ", "-"])),
+    min_size=1,
+    max_size=4,
+)
 
 
 def _mixed_name(parts: list[tuple[str, int, str]], data: st.DataObject) -> str:
@@ -576,8 +882,9 @@ def _mixed_name(parts: list[tuple[str, int, str]], data: st.DataObject) -> str:
 
 @PURE
 @given(parts=MIXED, data=st.data())
-def test_mixed_script_names_keep_only_mostly_latin_whole_hashtags(parts: list[tuple[str, int, str]],
-                                                                  data: st.DataObject) -> None:
+def test_mixed_script_names_keep_only_mostly_latin_whole_hashtags(
+    parts: list[tuple[str, int, str]], data: st.DataObject
+) -> None:
     name = _mixed_name(parts, data)
     for kept in assert_kept_trends_are_postable([trend(name)]):
         letters = [c for c in kept if c.isalpha()]
@@ -586,14 +893,42 @@ def test_mixed_script_names_keep_only_mostly_latin_whole_hashtags(parts: list[tu
     assert_kept_trends_are_postable([trend(name)], CleanRules(script="any"))
 
 
-MARKUP = ["<b>", "</b>", "<a href='/x'>", "</a>", "<br/>", "<script>", "</script>", "<!--", "-->", "<![CDATA[", "]]>",
-          "&amp;", "&lt;", "&gt;", "&quot;", "&#8203;", "&#x200B;", "&nbsp;", "&#39;", "<", ">", "<img src=x onerror=1>",
-          "{{ name }}", "${name}", "%s", "\\u200b", "[object Object]", "undefined"]
+MARKUP = [
+    "<b>",
+    "</b>",
+    "<a href='/x'>",
+    "</a>",
+    "<br/>",
+    "<script>",
+    "</script>",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&quot;",
+    "&#8203;",
+    "&#x200B;",
+    "&nbsp;",
+    "&#39;",
+    "<",
+    ">",
+    "<img src=x onerror=1>",
+    "{{ name }}",
+    "${name}",
+    "%s",
+    "\\u200b",
+    "[object Object]",
+    "undefined",
+]
 
 
 @PURE
-@given(parts=st.lists(st.one_of(st.sampled_from(MARKUP), st.sampled_from(FILLERS), st.just(" ")), min_size=1,
-                      max_size=5))
+@given(
+    parts=st.lists(st.one_of(st.sampled_from(MARKUP), st.sampled_from(FILLERS), st.just(" ")), min_size=1, max_size=5)
+)
 def test_markup_fragments_never_reach_a_hashtag(parts: list[str]) -> None:
     name = "".join(parts)
     kept = assert_kept_trends_are_postable([trend(name)])
@@ -608,18 +943,32 @@ def test_markup_fragments_never_reach_a_hashtag(parts: list[str]) -> None:
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 LLM_RULES = rules_from(CFG)
 LAYOUT = content_settings(CFG).llm.layout
-PLAN = Plan(account="A", pick=None, category="generic", hook="", angle="cost", angle_line="Pay by the second.",
-            offer="H100 80GB", offer_text="H100 80GB from $2.10/hr",
-            promo=f"Use {CFG.product.promo_code} for 5% off your first run.",  # fixed: the example's wording varies
-            link=utm_link(CFG.product.url, CFG.content.utm, "A", None), tags=("#CloudGPU",), domain="#CloudGPU")
+PLAN = Plan(
+    account="A",
+    pick=None,
+    category="generic",
+    hook="",
+    angle="cost",
+    angle_line="Pay by the second.",
+    offer="H100 80GB",
+    offer_text="H100 80GB from $2.10/hr",
+    promo=f"Use {CFG.product.promo_code} for 5% off your first run.",  # fixed: the example's wording varies
+    link=utm_link(CFG.product.url, CFG.content.utm, "A", None),
+    tags=("#CloudGPU",),
+    domain="#CloudGPU",
+)
 BUDGET = copy_budget(LAYOUT, PLAN)
 CODE = CFG.product.promo_code
 
 # twitter-text's mention rule (validMentionOrList + endMentionMatch), as X links @names.
-_LATIN_ACCENTS = ("\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263\u0268"
-                  "\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff")
-_MENTION = re.compile(r"(?:^|[^a-zA-Z0-9_!#$%&*@＠]|(?:^|[^a-zA-Z0-9_+~.-])(?:rt|RT|rT|Rt):?)([@＠])([a-zA-Z0-9_]{1,20})"
-                      r"(/[a-zA-Z][a-zA-Z0-9_-]{0,24})?")
+_LATIN_ACCENTS = (
+    "\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263\u0268"
+    "\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+)
+_MENTION = re.compile(
+    r"(?:^|[^a-zA-Z0-9_!#$%&*@＠]|(?:^|[^a-zA-Z0-9_+~.-])(?:rt|RT|rT|Rt):?)([@＠])([a-zA-Z0-9_]{1,20})"
+    r"(/[a-zA-Z][a-zA-Z0-9_-]{0,24})?"
+)
 _END_MENTION = re.compile(rf"(?:[@＠]|[{_LATIN_ACCENTS}]|://)")
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 TWITTER_INVALID = frozenset("\ufffe\ufeff\uffff")  # twitter-text: a tweet holding one is invalid
@@ -635,13 +984,63 @@ def judge(answer: str, budget: int = BUDGET) -> tuple[str, str | None]:
     return copy, copy_problem(copy, budget, LLM_RULES)
 
 
-CLEAN_WORDS = ["Fast", "GPUs", "for", "your", "next", "model", "train", "today", "cheap", "inference", "by", "the",
-               "hour", "ship", "it", "now", "builders", "love", "this", "and", "run", "in", "minutes", "H100"]
+CLEAN_WORDS = [
+    "Fast",
+    "GPUs",
+    "for",
+    "your",
+    "next",
+    "model",
+    "train",
+    "today",
+    "cheap",
+    "inference",
+    "by",
+    "the",
+    "hour",
+    "ship",
+    "it",
+    "now",
+    "builders",
+    "love",
+    "this",
+    "and",
+    "run",
+    "in",
+    "minutes",
+    "H100",
+]
 NASTY = [
-    "https://voltagegpu.com/", "http://example.org/x", "www.example.com", "example.com", "voltagegpu.ai",
-    "t.co/abc", "bit.ly/x", "ｈｔｔｐｓ://example.com", "HTTPS://EXAMPLE.COM", "example.co.uk/path", "x.com",
-    "@VoltageGPU", "@a", "＠someone", "@_", "#GPU", "＃GPU", "#", "#1", "#LLM", CODE, CODE.lower(),
-    f"code:{CODE}", "\ufffd", "\x00", "\x01", "\x1b[31m", "\x7f", "\x9b", "\ud800",
+    "https://voltagegpu.com/",
+    "http://example.org/x",
+    "www.example.com",
+    "example.com",
+    "voltagegpu.ai",
+    "t.co/abc",
+    "bit.ly/x",
+    "ｈｔｔｐｓ://example.com",
+    "HTTPS://EXAMPLE.COM",
+    "example.co.uk/path",
+    "x.com",
+    "@VoltageGPU",
+    "@a",
+    "＠someone",
+    "@_",
+    "#GPU",
+    "＃GPU",
+    "#",
+    "#1",
+    "#LLM",
+    CODE,
+    CODE.lower(),
+    f"code:{CODE}",
+    "\ufffd",
+    "\x00",
+    "\x01",
+    "\x1b[31m",
+    "\x7f",
+    "\x9b",
+    "\ud800",
 ]
 SHOUTING = st.lists(st.sampled_from(CLEAN_WORDS), min_size=3, max_size=10).map(lambda w: " ".join(w).upper() + "!")
 
@@ -660,10 +1059,17 @@ ANSWERS = st.one_of(
     st.text(st.characters(), max_size=200),  # surrogates, controls, private use, unassigned
     salted_copies().map(lambda pair: pair[0]),
     SHOUTING,
-    st.builds(str.__mul__, st.sampled_from(["a", "GPU ", "東", "😀", "\u202e", "\u200b", " ", "\n", "@", "#", "é"]),
-              st.integers(0, 10_000)),
-    st.builds("{}{}{}".format, st.sampled_from(['"', "'", "“", "«", "", "  "]), st.text(max_size=80),
-              st.sampled_from(['"', "'", "”", "»", "", "\n"])),
+    st.builds(
+        str.__mul__,
+        st.sampled_from(["a", "GPU ", "東", "😀", "\u202e", "\u200b", " ", "\n", "@", "#", "é"]),
+        st.integers(0, 10_000),
+    ),
+    st.builds(
+        "{}{}{}".format,
+        st.sampled_from(['"', "'", "“", "«", "", "  "]),
+        st.text(max_size=80),
+        st.sampled_from(['"', "'", "”", "»", "", "\n"]),
+    ),
 )
 
 
@@ -700,10 +1106,14 @@ def test_every_forbidden_thing_is_sent_back(salted: tuple[str, str]) -> None:
 
 
 @PURE
-@given(words=st.lists(st.sampled_from(CLEAN_WORDS), min_size=1, max_size=15),
-       end=st.sampled_from(["", ".", "!", "?", " :)"]), quote=st.sampled_from(["", '"', "“"]))
-def test_plain_copy_is_accepted_and_makes_a_tweet_with_only_botx_own_parts(words: list[str], end: str,
-                                                                              quote: str) -> None:
+@given(
+    words=st.lists(st.sampled_from(CLEAN_WORDS), min_size=1, max_size=15),
+    end=st.sampled_from(["", ".", "!", "?", " :)"]),
+    quote=st.sampled_from(["", '"', "“"]),
+)
+def test_plain_copy_is_accepted_and_makes_a_tweet_with_only_botx_own_parts(
+    words: list[str], end: str, quote: str
+) -> None:
     answer = quote + " ".join(words) + end + {"": "", '"': '"', "“": "”"}[quote]
     copy, problem = judge(answer)
     assert problem is None, (answer, problem)
@@ -742,16 +1152,26 @@ def test_shouting_copy_fails_the_finished_tweet_checks(answer: str) -> None:
 
 
 FOREIGN = {
-    "fr": ["Des cartes graphiques rapides pour entraîner vos modèles dès aujourd'hui.",
-           "Payez à la seconde et arrêtez de gaspiller votre budget chaque mois."],
-    "de": ["Schnelle Grafikkarten für Ihre nächsten Modelle, sofort und ohne Wartezeit verfügbar.",
-           "Zahlen Sie nur die Sekunden, die Ihr Training wirklich läuft."],
-    "es": ["Tarjetas gráficas rápidas para entrenar tus modelos desde hoy mismo.",
-           "Paga por segundo y deja de gastar dinero en máquinas que no usas."],
-    "it": ["Schede grafiche veloci per addestrare i tuoi modelli già da oggi.",
-           "Paghi solo i secondi che usi, senza sprechi alla fine del mese."],
-    "nl": ["Snelle grafische kaarten om je modellen vandaag nog te trainen.",
-           "Betaal per seconde en stop met het verspillen van geld aan machines."],
+    "fr": [
+        "Des cartes graphiques rapides pour entraîner vos modèles dès aujourd'hui.",
+        "Payez à la seconde et arrêtez de gaspiller votre budget chaque mois.",
+    ],
+    "de": [
+        "Schnelle Grafikkarten für Ihre nächsten Modelle, sofort und ohne Wartezeit verfügbar.",
+        "Zahlen Sie nur die Sekunden, die Ihr Training wirklich läuft.",
+    ],
+    "es": [
+        "Tarjetas gráficas rápidas para entrenar tus modelos desde hoy mismo.",
+        "Paga por segundo y deja de gastar dinero en máquinas que no usas.",
+    ],
+    "it": [
+        "Schede grafiche veloci per addestrare i tuoi modelli già da oggi.",
+        "Paghi solo i secondi che usi, senza sprechi alla fine del mese.",
+    ],
+    "nl": [
+        "Snelle grafische kaarten om je modellen vandaag nog te trainen.",
+        "Betaal per seconde en stop met het verspillen van geld aan machines.",
+    ],
     "ru": ["Быстрые видеокарты для обучения ваших моделей уже сегодня.", "Платите посекундно и не переплачивайте."],
     "ja": ["今日からあなたのモデルを速いGPUで学習しましょう。", "秒単位の料金で無駄なく使えます。"],
 }
@@ -781,22 +1201,28 @@ def test_bug1_unusable_path_is_a_config_error(tmp_path: Path, section: str, raw:
     assert_config_verdict(botx("--config", str(path), "cron"), path)
 
 
-@pytest.mark.parametrize("target", [("x", "api_base_url"), ("product", "url"), ("compose.llm", "base_url"),
-                                    ("trends.sources.google_rss", "url")])
+@pytest.mark.parametrize(
+    "target",
+    [("x", "api_base_url"), ("product", "url"), ("compose.llm", "base_url"), ("trends.sources.google_rss", "url")],
+)
 def test_bug2_url_urlsplit_refuses_is_a_config_error(tmp_path: Path, target: tuple[str, str]) -> None:
     path = make_config(tmp_path, with_value(*target, '"http://[abc"'))
     assert_config_verdict(botx("--config", str(path), "cron"), path)
 
 
-@pytest.mark.parametrize(("target", "number", "argv"), [
-    (("validation", "duplicate_days"), 1_000_000, ["post", "-a", "A", "--dry-run"]),
-    (("trends", "reuse_hours"), 100_000_000, ["preview", "-n", "1"]),
-    (("trends", "reuse_hours"), -100_000_000, ["preview", "-n", "1"]),  # negative hours load too
-    (("trends", "cache_minutes"), 10_000_000_000, ["doctor"]),  # once a refresh is cached
-    (("metrics", "days"), 1_000_000, ["metrics"]),
-])
-def test_bug3_huge_counts_are_config_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            target: tuple[str, str], number: int, argv: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("target", "number", "argv"),
+    [
+        (("validation", "duplicate_days"), 1_000_000, ["post", "-a", "A", "--dry-run"]),
+        (("trends", "reuse_hours"), 100_000_000, ["preview", "-n", "1"]),
+        (("trends", "reuse_hours"), -100_000_000, ["preview", "-n", "1"]),  # negative hours load too
+        (("trends", "cache_minutes"), 10_000_000_000, ["doctor"]),  # once a refresh is cached
+        (("metrics", "days"), 1_000_000, ["metrics"]),
+    ],
+)
+def test_bug3_huge_counts_are_config_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: tuple[str, str], number: int, argv: list[str]
+) -> None:
     monkeypatch.setenv("BOTX_NOW", NOW)
     make_config(tmp_path)
     assert botx("trends", "--refresh").code == 0  # with the example's values; the sources fail fast
@@ -813,19 +1239,23 @@ def test_bug4_pause_minutes_past_year_9999_is_a_usage_error(monkeypatch: pytest.
     assert run.code == 2
 
 
-@pytest.mark.parametrize("name", ["B\u0301allotBig", "P\u0336o\u0336r\u0336n\u0336 Live", "Nu\u0336des Live",
-                                  "Elec\u0336tion Night"])
+@pytest.mark.parametrize(
+    "name", ["B\u0301allotBig", "P\u0336o\u0336r\u0336n\u0336 Live", "Nu\u0336des Live", "Elec\u0336tion Night"]
+)
 def test_bug5_combining_marks_do_not_hide_blacklisted_words(name: str) -> None:
     assert not clean_trends([trend(name)], RULES, TREND_NOW).kept
 
 
-@pytest.mark.parametrize("answer", ["Fast GPUs \u202etoday", "Fast GPUs \u2067today", "Fast GPUs\ufeff today",
-                                    "Fast GPUs today\uffff"])
+@pytest.mark.parametrize(
+    "answer", ["Fast GPUs \u202etoday", "Fast GPUs \u2067today", "Fast GPUs\ufeff today", "Fast GPUs today\uffff"]
+)
 def test_bug6_bidi_and_invalid_characters_are_sent_back(answer: str) -> None:
     assert judge(answer)[1] is not None
 
 
-@pytest.mark.parametrize("answer", ["Café@nvidia is fast", "Olá@aws runs it", "東京@nvidia GPUs", "RT@nvidia fast GPUs"])
+@pytest.mark.parametrize(
+    "answer", ["Café@nvidia is fast", "Olá@aws runs it", "東京@nvidia GPUs", "RT@nvidia fast GPUs"]
+)
 def test_bug7_every_mention_x_would_link_is_sent_back(answer: str) -> None:
     assert mentions(answer)  # X would link it
     assert judge(answer)[1] is not None

@@ -13,8 +13,14 @@ from botx_cli.gates import AccountState, decide
 from botx_cli.schedule import cron_fields, current_slot, local_midnight, next_slot, slot_minutes
 
 PARIS = ZoneInfo("Europe/Paris")
-DAY = Schedule(interval_minutes=90, offset_minutes=45, window_start=9 * 60, window_end=23 * 60 + 30,
-               daily_cap=10, min_gap_minutes=45)
+DAY = Schedule(
+    interval_minutes=90,
+    offset_minutes=45,
+    window_start=9 * 60,
+    window_end=23 * 60 + 30,
+    daily_cap=10,
+    min_gap_minutes=45,
+)
 NIGHT = Schedule(90, 45, 20 * 60, 2 * 60, 10, 45)  # crosses midnight
 FREE = AccountState(None, 0, None, False, None)
 
@@ -101,10 +107,16 @@ def test_dst_days_keep_wall_clock_slots() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(interval=st.integers(5, 300), offset=st.integers(0, 120), start=st.integers(0, 1439),
-       length=st.integers(30, 1439), index=st.integers(0, 3))
-def test_cron_lines_cover_every_slot_exactly_once(interval: int, offset: int, start: int, length: int,
-                                                  index: int) -> None:
+@given(
+    interval=st.integers(5, 300),
+    offset=st.integers(0, 120),
+    start=st.integers(0, 1439),
+    length=st.integers(30, 1439),
+    index=st.integers(0, 3),
+)
+def test_cron_lines_cover_every_slot_exactly_once(
+    interval: int, offset: int, start: int, length: int, index: int
+) -> None:
     schedule = Schedule(interval, offset, start, (start + length) % 1440, 10, 0)
     covered = [(h, m) for m, hours in cron_fields(schedule, index) for h in hours]
     wanted = [((m // 60) % 24, m % 60) for m in slot_minutes(schedule, index)]

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botx_cli import grammar
-from botx_cli.confread import Table
 from botx_cli.config_words import Piece, pieces
+from botx_cli.confread import Table
 from botx_cli.errors import ConfigError
 
 lenient = settings(deadline=None, max_examples=300)
@@ -26,6 +26,7 @@ SLOT = st.sampled_from(["trend", "code", "item"])
 
 def _node(children: st.SearchStrategy) -> st.SearchStrategy:  # type: ignore[type-arg]
     """A sequence of parts: (source text, every expansion it can give)."""
+
     def seq(parts: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
         text = "".join(p[0] for p in parts)
         return text, ["".join(combo) for combo in itertools.product(*(p[1] for p in parts))]
@@ -33,8 +34,11 @@ def _node(children: st.SearchStrategy) -> st.SearchStrategy:  # type: ignore[typ
     def group(alternatives: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
         return "{" + "|".join(a[0] for a in alternatives) + "}", [e for a in alternatives for e in a[1]]
 
-    part = st.one_of(WORD.map(lambda w: (w, [w])), SLOT.map(lambda s: ("{" + s + "}", ["{" + s + "}"])),
-                     st.lists(children, min_size=2, max_size=3).map(group))
+    part = st.one_of(
+        WORD.map(lambda w: (w, [w])),
+        SLOT.map(lambda s: ("{" + s + "}", ["{" + s + "}"])),
+        st.lists(children, min_size=2, max_size=3).map(group),
+    )
     return st.lists(part, min_size=1, max_size=4).map(seq)
 
 
@@ -70,7 +74,7 @@ def test_expansion_is_deterministic_per_seed(line: tuple[str, list[str]]) -> Non
 @given(LINES, st.integers(0, 100), st.sampled_from(["{", "}", "|"]))
 def test_a_stray_brace_or_bar_is_named_never_raised(line: tuple[str, list[str]], where: int, stray: str) -> None:
     text, _ = line
-    broken = text[:where % (len(text) + 1)] + stray + text[where % (len(text) + 1):]
+    broken = text[: where % (len(text) + 1)] + stray + text[where % (len(text) + 1) :]
     problem = grammar.check(broken, {"trend", "code", "item"})
     if problem is not None:
         assert "character" in problem or "placeholder" in problem or "alternative" in problem
@@ -91,8 +95,13 @@ def test_the_grammar_by_example() -> None:
     line = "{Pay {only |}by the second|Get billed per second}, {really |}fast."
     assert grammar.count(line) == 6
     assert {grammar.expand(line, random.Random(i)) for i in range(200)} == {
-        "Pay only by the second, really fast.", "Pay only by the second, fast.", "Pay by the second, really fast.",
-        "Pay by the second, fast.", "Get billed per second, really fast.", "Get billed per second, fast."}
+        "Pay only by the second, really fast.",
+        "Pay only by the second, fast.",
+        "Pay by the second, really fast.",
+        "Pay by the second, fast.",
+        "Get billed per second, really fast.",
+        "Get billed per second, fast.",
+    }
     assert grammar.check("{Pay|Get billed", set()) == "'{' at character 1 is never closed"
     assert "closes no" in str(grammar.check("Pay}", set()))
     assert "outside" in str(grammar.check("Pay|Get", set()))
@@ -102,24 +111,38 @@ def test_the_grammar_by_example() -> None:
     assert grammar.always("Happy {trend}!", "trend") and not grammar.always("{Happy {trend}|Hello}!", "trend")
 
 
-@pytest.mark.parametrize(("section", "old", "new", "named"), [
-    ("hooks", '"Shipping a model this {week|month}?"', '"Shipping a model this {week|month?"', "[hooks] generic"),
-    ("angles", '"{Pay|Get billed} by the second: ', '"{Pay|Get billed by the second: ', "[angles#1] lines"),
-    ("product", '"{Code|Promo code} {code} takes', '"{Code|Promo code {code} takes', "[product] promo_lines"),
-    ("hooks", '"While fans follow {trend}, builders keep shipping."', '"While fans follow {trend},"',
-     "[hooks] sports"),
-    ("hooks", '"{trend} has the spotlight today."', '"Big game energy for your models."', "[hooks] entertainment"),
-    ("angles", '"Fast cold starts, fast tokens."', '"Fast cold starts, #fast tokens."', "[angles#2] lines"),
-    ("compose", '"{hook} {angle}\\n\\n{offer}. {promo}\\n{link}\\n\\n{tags}",',
-     '"{tags} {hook} {angle}\\n\\n{offer}. {promo}\\n{link}",', "[compose] layouts"),
-    ("compose", '"{item} from ${price}/hr",', '"{item} from ${price}/hr.",', "[compose.offer_formats] hour"),
-    ("accounts", 'voice = "engineer"', 'voice = "poet"', "[accounts.B] voice"),
-    ("angles", 'fits = "m_tokens", voice = "brand" },\n  { text = "Per-token',
-     'fits = "month", voice = "brand" },\n  { text = "Per-token', "[angles#1] lines"),
-    ("utm", 'campaign = "botx"', 'campaign = "none"', "[utm] campaign"),
-])
-def test_bad_copy_config_is_exit_2_naming_the_key(tmp_path: Path, section: str, old: str, new: str,
-                                                   named: str) -> None:
+@pytest.mark.parametrize(
+    ("section", "old", "new", "named"),
+    [
+        ("hooks", '"Shipping a model this {week|month}?"', '"Shipping a model this {week|month?"', "[hooks] generic"),
+        ("angles", '"{Pay|Get billed} by the second: ', '"{Pay|Get billed by the second: ', "[angles#1] lines"),
+        ("product", '"{Code|Promo code} {code} takes', '"{Code|Promo code {code} takes', "[product] promo_lines"),
+        (
+            "hooks",
+            '"While fans follow {trend}, builders keep shipping."',
+            '"While fans follow {trend},"',
+            "[hooks] sports",
+        ),
+        ("hooks", '"{trend} has the spotlight today."', '"Big game energy for your models."', "[hooks] entertainment"),
+        ("angles", '"Fast cold starts, fast tokens."', '"Fast cold starts, #fast tokens."', "[angles#2] lines"),
+        (
+            "compose",
+            '"{hook} {angle}\\n\\n{offer}. {promo}\\n{link}\\n\\n{tags}",',
+            '"{tags} {hook} {angle}\\n\\n{offer}. {promo}\\n{link}",',
+            "[compose] layouts",
+        ),
+        ("compose", '"{item} from ${price}/hr",', '"{item} from ${price}/hr.",', "[compose.offer_formats] hour"),
+        ("accounts", 'voice = "engineer"', 'voice = "poet"', "[accounts.B] voice"),
+        (
+            "angles",
+            'fits = "m_tokens", voice = "brand" },\n  { text = "Per-token',
+            'fits = "month", voice = "brand" },\n  { text = "Per-token',
+            "[angles#1] lines",
+        ),
+        ("utm", 'campaign = "botx"', 'campaign = "none"', "[utm] campaign"),
+    ],
+)
+def test_bad_copy_config_is_exit_2_naming_the_key(tmp_path: Path, section: str, old: str, new: str, named: str) -> None:
     config = make_config(tmp_path)
     text = config.read_text(encoding="utf-8")
     assert old in text, old
@@ -130,17 +153,23 @@ def test_bad_copy_config_is_exit_2_naming_the_key(tmp_path: Path, section: str, 
 
 
 @settings(deadline=None, max_examples=300)
-@given(st.recursive(st.one_of(st.text(max_size=30), st.integers(), st.booleans(), st.none()),
-                    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                            st.dictionaries(st.sampled_from(["text", "fits", "voice", "kinds", "x"]),
-                                                            inner, max_size=4)),
-                    max_leaves=10).filter(lambda v: v is not None))
+@given(
+    st.recursive(
+        st.one_of(st.text(max_size=30), st.integers(), st.booleans(), st.none()),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.dictionaries(st.sampled_from(["text", "fits", "voice", "kinds", "x"]), inner, max_size=4),
+        ),
+        max_leaves=10,
+    ).filter(lambda v: v is not None)
+)
 def test_any_piece_value_is_read_or_named(value: object) -> None:
     """What an operator may put where copy goes: pieces, or one ConfigError naming the key."""
     table = Table(Path("config.toml"), {"generic": value}, "hooks")
     try:
-        found = pieces(table, "generic", slots={"trend"}, sentence=True, voices={"brand": ""},
-                       tags=("fits", "voice", "kinds"))
+        found = pieces(
+            table, "generic", slots={"trend"}, sentence=True, voices={"brand": ""}, tags=("fits", "voice", "kinds")
+        )
     except ConfigError as err:
         assert "[hooks] generic" in str(err)
         return

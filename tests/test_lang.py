@@ -52,6 +52,10 @@ def test_english_and_not_english() -> None:
 
 
 def test_packaged_table_is_up_to_date() -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_langdata.py"), "--check"],
-                          capture_output=True, text=True, env={**os.environ})
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_langdata.py"), "--check"],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+    )
     assert done.returncode == 0, done.stdout + done.stderr

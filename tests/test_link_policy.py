@@ -37,7 +37,7 @@ def test_one_post_in_n_carries_it_whatever_came_before(every: int, posts: int, b
         assert all(b - a == every for a, b in zip(gaps, gaps[1:]))  # evenly spread
         if len(made) >= every:
             assert gaps and gaps[0] < every  # never a run of N without it
-        windows = [made[i:i + every] for i in range(gaps[0], len(made) - every + 1)] if gaps else []
+        windows = [made[i : i + every] for i in range(gaps[0], len(made) - every + 1)] if gaps else []
         assert all(sum(w) == 1 for w in windows)  # exactly one in every N consecutive posts
 
 
@@ -68,14 +68,18 @@ def test_preview_spreads_link_and_code_one_in_n_per_account_over_a_day(policy: P
 
 
 def test_check_follows_the_policy_for_a_manual_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with_link = ("Fine-tune tonight on GPUs billed by the second. Code SHA-256-C7E8976BBAF2 takes 5% off. "
-                 "https://voltagegpu.com/ #CloudGPU")
+    with_link = (
+        "Fine-tune tonight on GPUs billed by the second. Code SHA-256-C7E8976BBAF2 takes 5% off. "
+        "https://voltagegpu.com/ #CloudGPU"
+    )
     without = "Fine-tune tonight on GPUs billed by the second. Code SHA-256-C7E8976BBAF2 takes 5% off. #CloudGPU"
     bare = without.replace("#CloudGPU", "voltagegpu.com #CloudGPU")  # X links a bare domain, and bills it
     expected = {"1": (True, False, False), "3": (True, True, True), "0": (False, True, False)}
     for every, (ok_with, ok_without, ok_bare) in expected.items():
         monkeypatch.setenv("BOTX_CONFIG", str(make_config(tmp_path, link_every=every)))
-        checks = [json.loads(botx("check", text, "--json").out)["checks"]["link"] for text in (with_link, without, bare)]
+        checks = [
+            json.loads(botx("check", text, "--json").out)["checks"]["link"] for text in (with_link, without, bare)
+        ]
         assert checks == [ok_with, ok_without, ok_bare], (every, checks)
 
 

@@ -10,13 +10,28 @@ import base64
 import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from conftest import EXAMPLE, XWorld, botx, botx_proc
-from fakes.fake_openai import (Answer, FakeOpenAI, PlanSeen, as_json, copy, default_copy, drip, empty, fenced,
-                               garbage, plan_of, slow, status, written)
+from fakes.fake_openai import (
+    Answer,
+    FakeOpenAI,
+    PlanSeen,
+    as_json,
+    copy,
+    default_copy,
+    drip,
+    empty,
+    fenced,
+    garbage,
+    plan_of,
+    slow,
+    status,
+    written,
+)
 from ops_helpers import set_key
 
 from botx_cli.claims import problems as claims_problems
@@ -44,23 +59,32 @@ def good_copy(request: dict[str, Any]) -> str:
 
 # One bad copy of each kind the issue lists, written for the request's plan, and the refusal.
 BAD: dict[str, tuple[Callable[[PlanSeen], str], str]] = {
-    "wrong price": (lambda p: f"{named(p)}Rent the {p.item} from $1.99{p.quote.removeprefix(p.price)} tonight.",
-                    "it quotes $1.99"),
+    "wrong price": (
+        lambda p: f"{named(p)}Rent the {p.item} from $1.99{p.quote.removeprefix(p.price)} tonight.",
+        "it quotes $1.99",
+    ),
     "product not sold": (lambda p: f"{named(p)}Train on a B200 cluster, or take the {p.offer}.", "it names B200"),
     "guarantee": (lambda p: f"{named(p)}Guaranteed 100% uptime on the {p.offer}.", "promises a guarantee"),
-    "competitor attack": (lambda p: f"{named(p)}AWS overcharges you. The {p.offer} is what compute should cost.",
-                          "names a competitor (AWS)"),
-    "sensitive trend": (lambda p: f"{named(p)}While the election results roll in, the {p.offer} keeps training.",
-                        "politics, tragedy"),
+    "competitor attack": (
+        lambda p: f"{named(p)}AWS overcharges you. The {p.offer} is what compute should cost.",
+        "names a competitor (AWS)",
+    ),
+    "sensitive trend": (
+        lambda p: f"{named(p)}While the election results roll in, the {p.offer} keeps training.",
+        "politics, tragedy",
+    ),
     "hype words": (lambda p: f"{named(p)}Our revolutionary, insanely fast cloud: the {p.offer}.", "hype words"),
-    "emoji wall": (lambda p: f"{named(p)}\U0001f680\U0001f525\U0001f4af The {p.offer} \U0001f680\U0001f525",
-                   "emoji; at most 1"),
-    "no offer": (lambda p: f"{named(p)}Ship your model tonight on GPUs that follow your load.",
-                 "leaves out the offer"),
+    "emoji wall": (
+        lambda p: f"{named(p)}\U0001f680\U0001f525\U0001f4af The {p.offer} \U0001f680\U0001f525",
+        "emoji; at most 1",
+    ),
+    "no offer": (lambda p: f"{named(p)}Ship your model tonight on GPUs that follow your load.", "leaves out the offer"),
     "engagement bait": (lambda p: f"{named(p)}RT if you train models! The {p.offer}.", "asks for engagement"),
     "site spelled out": (lambda p: f"{named(p)}The {p.offer} at voltagegpu dot com.", "spells out the website"),
-    "trend not named": (lambda p: f"Fine-tune tonight without a hardware budget: {p.offer}.",
-                        "does not name the trend"),
+    "trend not named": (
+        lambda p: f"Fine-tune tonight without a hardware budget: {p.offer}.",
+        "does not name the trend",
+    ),
 }
 
 
@@ -84,8 +108,9 @@ def posted(xworld: XWorld) -> tuple[str, str]:
 
 
 def chat_calls(xworld: XWorld) -> list[tuple]:
-    return xworld.rows("SELECT account, http_status, cost_usd FROM api_calls"
-                       " WHERE endpoint = 'POST /v1/chat/completions' ORDER BY id")
+    return xworld.rows(
+        "SELECT account, http_status, cost_usd FROM api_calls WHERE endpoint = 'POST /v1/chat/completions' ORDER BY id"
+    )
 
 
 def last_user(request: dict[str, Any]) -> str:
@@ -94,8 +119,10 @@ def last_user(request: dict[str, Any]) -> str:
 
 # -- a good copy, and what the request carries ---------------------------------------------------
 
+
 def test_a_good_copy_with_the_planned_offer_is_posted_with_botx_own_code_link_and_tags(
-        xworld: XWorld, llm: FakeOpenAI) -> None:
+    xworld: XWorld, llm: FakeOpenAI
+) -> None:
     run = xworld.post("A", "--json", when=SLOT)
     assert run.code == 0, run.err
     doc = json.loads(run.out)
@@ -109,25 +136,45 @@ def test_a_good_copy_with_the_planned_offer_is_posted_with_botx_own_code_link_an
     assert text.endswith(" ".join(doc["hashtags"])) and 1 <= len(doc["hashtags"]) <= 2
     [request] = llm.chat_requests
     assert request["authorization"] == f"Bearer {KEY}" and request["json"]["model"] == "gpt-4o-mini"
-    secrets = run.out + run.err + json.dumps(xworld.rows("SELECT * FROM attempts")) + json.dumps(
-        xworld.rows("SELECT * FROM runs"))
+    secrets = (
+        run.out
+        + run.err
+        + json.dumps(xworld.rows("SELECT * FROM attempts"))
+        + json.dumps(xworld.rows("SELECT * FROM runs"))
+    )
     assert KEY not in secrets
 
 
 def test_the_request_carries_facts_voice_rules_examples_recent_posts_and_the_schema(
-        xworld: XWorld, llm: FakeOpenAI) -> None:
-    text = xworld.config.read_text().replace('[voices.brand]\ndescription = ', f'[voices.brand]\ndescription = "{VOICE}"\n#')
+    xworld: XWorld, llm: FakeOpenAI
+) -> None:
+    text = xworld.config.read_text().replace(
+        "[voices.brand]\ndescription = ", f'[voices.brand]\ndescription = "{VOICE}"\n#'
+    )
     xworld.config.write_text(text)
     assert xworld.post("A", when=SLOT).code == 0
     assert xworld.post("A", when="2026-11-23T10:30:00+01:00").code == 0
     first_post = posted_texts(xworld)[0]
     request = llm.chat_requests[-1]["json"]
     system, user = (m["content"] for m in request["messages"])
-    for fact in ("H100 80GB from $2.10/hr", "A100 80GB from $1.25/hr", "RTX 4090 from $0.39/hr",
-                 "Llama 3.1 70B inference at $0.35/M tokens", "per-second billing", "ML engineers, AI startups",
-                 "What it does not do (never claim it): free tier; uptime SLA", "AWS, Azure", VOICE,
-                 "Fine-tuning this weekend?", "Invent no numbers", "No engagement bait", "revolutionary",
-                 "At most 1 emoji", '"trend_mentioned"', "no hype words"):
+    for fact in (
+        "H100 80GB from $2.10/hr",
+        "A100 80GB from $1.25/hr",
+        "RTX 4090 from $0.39/hr",
+        "Llama 3.1 70B inference at $0.35/M tokens",
+        "per-second billing",
+        "ML engineers, AI startups",
+        "What it does not do (never claim it): free tier; uptime SLA",
+        "AWS, Azure",
+        VOICE,
+        "Fine-tuning this weekend?",
+        "Invent no numbers",
+        "No engagement bait",
+        "revolutionary",
+        "At most 1 emoji",
+        '"trend_mentioned"',
+        "no hype words",
+    ):
         assert fact in system, fact
     [kind] = xworld.rows("SELECT post_kind FROM attempts ORDER BY id DESC LIMIT 1")[0]  # [compose.kinds] spreads them
     assert re.search(rf"^Kind: {kind}: ", user, re.M) and re.search(r"^Angle: \w+\. .+", user, re.M)
@@ -147,9 +194,11 @@ def posted_texts(xworld: XWorld) -> list[str]:
 
 # -- the editorial check ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", list(BAD))
 def test_bad_copies_of_every_kind_are_refused_and_the_tweet_falls_back_to_a_template(
-        xworld: XWorld, llm: FakeOpenAI, kind: str) -> None:
+    xworld: XWorld, llm: FakeOpenAI, kind: str
+) -> None:
     write, reason = BAD[kind]
     llm.script(*[written(lambda req, w=write: w(plan_of(req)))] * 6)  # 3 copies, then 3 after the retry
     run = xworld.post("A", "-v", when=SLOT)
@@ -162,8 +211,9 @@ def test_bad_copies_of_every_kind_are_refused_and_the_tweet_falls_back_to_a_temp
     assert reason in run.out
 
 
-def test_a_refused_copy_is_retried_with_its_reasons_and_the_fixed_copy_is_posted(xworld: XWorld,
-                                                                                   llm: FakeOpenAI) -> None:
+def test_a_refused_copy_is_retried_with_its_reasons_and_the_fixed_copy_is_posted(
+    xworld: XWorld, llm: FakeOpenAI
+) -> None:
     copies(xworld, 1)
     llm.script(written(lambda req: BAD["wrong price"][0](plan_of(req))), written(good_copy))
     assert xworld.post("A", when=SLOT).code == 0
@@ -186,22 +236,30 @@ def test_the_best_valid_copy_wins_by_a_deterministic_score(xworld: XWorld, llm: 
     assert len(llm.chat_requests) == 1  # a valid copy among the three: no retry
 
 
-@pytest.mark.parametrize("bad, reason", [
-    ("Fast GPUs for everyone. " * 12, "characters long"),
-    ("Rent GPUs at https://cheap-gpus.example.com today and save.", "link"),
-    ("Rent GPUs by the hour and ship your model tonight. #GPU", "hashtag"),
-    ("Ask @nvidia how fast an H100 is, then rent one by the hour here.", "@handle"),
-    ("Entraînez votre modèle ce soir avec des GPU loués à l'heure, sans engagement.", "English"),
-    ("RENT AN H100 NOW AND SHIP YOUR MODEL TONIGHT, FASTER THAN EVER.", "shouting"),
-    ("", "empty"),
-    ("Use code SHA-256-C7E8976BBAF2 to rent GPUs for your next fine-tune run tonight.", "promo code"),
-])
-def test_mechanical_faults_are_retried_once_with_the_reason(xworld: XWorld, llm: FakeOpenAI, bad: str,
-                                                            reason: str) -> None:
+@pytest.mark.parametrize(
+    "bad, reason",
+    [
+        ("Fast GPUs for everyone. " * 12, "characters long"),
+        ("Rent GPUs at https://cheap-gpus.example.com today and save.", "link"),
+        ("Rent GPUs by the hour and ship your model tonight. #GPU", "hashtag"),
+        ("Ask @nvidia how fast an H100 is, then rent one by the hour here.", "@handle"),
+        ("Entraînez votre modèle ce soir avec des GPU loués à l'heure, sans engagement.", "English"),
+        ("RENT AN H100 NOW AND SHIP YOUR MODEL TONIGHT, FASTER THAN EVER.", "shouting"),
+        ("", "empty"),
+        ("Use code SHA-256-C7E8976BBAF2 to rent GPUs for your next fine-tune run tonight.", "promo code"),
+    ],
+)
+def test_mechanical_faults_are_retried_once_with_the_reason(
+    xworld: XWorld, llm: FakeOpenAI, bad: str, reason: str
+) -> None:
     copies(xworld, 1)
     if reason == "English":  # the copy must pass the editorial check to reach the language check
-        bad_answer = written(lambda req: f"{plan_of(req).trend} : entraînez votre modèle avec {plan_of(req).offer}, "
-                                         "sans engagement et à la seconde près.")
+        bad_answer = written(
+            lambda req: (
+                f"{plan_of(req).trend} : entraînez votre modèle avec {plan_of(req).offer}, "
+                "sans engagement et à la seconde près."
+            )
+        )
     else:
         bad_answer = copy(bad)
     llm.script(bad_answer, written(good_copy))
@@ -252,6 +310,7 @@ def test_a_copy_that_makes_a_near_duplicate_is_sent_back(xworld: XWorld, llm: Fa
 
 # -- answers in every shape ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("shape", ["plain", "json", "fenced", "json in prose", "quoted", "labelled"])
 def test_json_and_plain_answers_all_parse(xworld: XWorld, llm: FakeOpenAI, shape: str) -> None:
     copies(xworld, 1)
@@ -259,9 +318,14 @@ def test_json_and_plain_answers_all_parse(xworld: XWorld, llm: FakeOpenAI, shape
     def answer(req: dict[str, Any]) -> str:
         text = good_copy(req)
         body = json.dumps({"copy": text, "trend_mentioned": True, "offer_used": plan_of(req).offer})
-        return {"plain": text, "json": body, "fenced": f"Sure.\n```json\n{body}\n```", "quoted": f'"{text}"',
-                "json in prose": f"Here you go: {body} Let me know if you want another.",
-                "labelled": f"Copy: {text}"}[shape]
+        return {
+            "plain": text,
+            "json": body,
+            "fenced": f"Sure.\n```json\n{body}\n```",
+            "quoted": f'"{text}"',
+            "json in prose": f"Here you go: {body} Let me know if you want another.",
+            "labelled": f"Copy: {text}",
+        }[shape]
 
     llm.script(written(answer))
     assert xworld.post("A", when=SLOT).code == 0
@@ -280,6 +344,7 @@ def test_scripted_json_helpers_parse_too(xworld: XWorld, llm: FakeOpenAI) -> Non
 
 # -- what the server takes ----------------------------------------------------------------------
 
+
 def test_a_server_that_refuses_the_schema_is_asked_without_it(xworld: XWorld, llm: FakeOpenAI) -> None:
     llm.refuse_schema = True
     run = xworld.post("A", "-v", when=SLOT)
@@ -292,8 +357,9 @@ def test_a_server_that_refuses_the_schema_is_asked_without_it(xworld: XWorld, ll
     assert "refused response_format json_schema" in run.out
 
 
-def test_a_server_that_ignores_n_gets_parallel_requests_for_the_rest_of_the_run(xworld: XWorld,
-                                                                               llm: FakeOpenAI) -> None:
+def test_a_server_that_ignores_n_gets_parallel_requests_for_the_rest_of_the_run(
+    xworld: XWorld, llm: FakeOpenAI
+) -> None:
     llm.ignore_n = True
     llm.default = default_copy  # copies that vary with the plan, as a model's do
     xworld.at(SLOT)
@@ -307,8 +373,10 @@ def test_a_server_that_ignores_n_gets_parallel_requests_for_the_rest_of_the_run(
 
 # -- spend --------------------------------------------------------------------------------------
 
-def test_chat_calls_are_priced_from_usage_and_counted_by_stats_doctor_and_budget(xworld: XWorld,
-                                                                                 llm: FakeOpenAI) -> None:
+
+def test_chat_calls_are_priced_from_usage_and_counted_by_stats_doctor_and_budget(
+    xworld: XWorld, llm: FakeOpenAI
+) -> None:
     set_key(xworld.config, "compose.llm", "input_price_per_m_tokens", "2.5")
     set_key(xworld.config, "compose.llm", "output_price_per_m_tokens", "10")
     llm.usage = (1000, 100)
@@ -328,14 +396,18 @@ def test_chat_calls_are_priced_from_usage_and_counted_by_stats_doctor_and_budget
 
 # -- time ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("headers, limits", [
-    (False, {"timeout_seconds": "2"}),  # headers, then one byte every 0.25 s
-    (True, {"timeout_seconds": "2"}),  # the headers themselves trickle
-    (False, {"timeout_seconds": "20", "budget_seconds": "1"}),  # the run's budget ends the call
-])
-def test_a_dripping_server_cannot_hold_post_past_the_deadline(xworld: XWorld, llm: FakeOpenAI,
-                                                             monkeypatch: pytest.MonkeyPatch, headers: bool,
-                                                             limits: dict[str, str]) -> None:
+
+@pytest.mark.parametrize(
+    "headers, limits",
+    [
+        (False, {"timeout_seconds": "2"}),  # headers, then one byte every 0.25 s
+        (True, {"timeout_seconds": "2"}),  # the headers themselves trickle
+        (False, {"timeout_seconds": "20", "budget_seconds": "1"}),  # the run's budget ends the call
+    ],
+)
+def test_a_dripping_server_cannot_hold_post_past_the_deadline(
+    xworld: XWorld, llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, headers: bool, limits: dict[str, str]
+) -> None:
     for key, value in limits.items():
         set_key(xworld.config, "compose.llm", key, value)
     llm.script(drip(0.25, size=400, headers=headers))  # 100 s of bytes, each read well within any timeout
@@ -348,14 +420,18 @@ def test_a_dripping_server_cannot_hold_post_past_the_deadline(xworld: XWorld, ll
     assert chat_calls(xworld) == [("A", None, 0.0)]
 
 
-@pytest.mark.parametrize("answer, what", [
-    (status(500), "HTTP 500"),
-    (status(401), "refused the key"),
-    (garbage(), "unusable answer"),
-    (slow(4), "timeout"),
-])
-def test_transport_failures_fall_back_to_templates_for_the_run(xworld: XWorld, llm: FakeOpenAI, answer: Answer,
-                                                               what: str) -> None:
+@pytest.mark.parametrize(
+    "answer, what",
+    [
+        (status(500), "HTTP 500"),
+        (status(401), "refused the key"),
+        (garbage(), "unusable answer"),
+        (slow(4), "timeout"),
+    ],
+)
+def test_transport_failures_fall_back_to_templates_for_the_run(
+    xworld: XWorld, llm: FakeOpenAI, answer: Answer, what: str
+) -> None:
     llm.script(answer)
     run = xworld.post("A", "-v", when=SLOT)
     assert run.code == 0, run.err
@@ -364,6 +440,7 @@ def test_transport_failures_fall_back_to_templates_for_the_run(xworld: XWorld, l
 
 
 # -- no key, previews, config -------------------------------------------------------------------
+
 
 def test_missing_key_warns_and_uses_templates(xworld: XWorld, llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
@@ -391,31 +468,46 @@ def test_preview_uses_the_model_and_stays_distinct(xworld: XWorld, llm: FakeOpen
     assert len(chat_calls(xworld)) == len(llm.chat_requests)  # billed calls are recorded, previews too
 
 
-@pytest.mark.parametrize("section, key, value, problem", [
-    ("compose.llm", "copies", "0", "[compose.llm] copies"),
-    ("compose.llm", "copies", "9", "[compose.llm] copies"),
-    ("compose.llm", "max_emoji", "11", "[compose.llm] max_emoji"),
-    ("compose.llm", "hype_words", '"insane"', "[compose.llm] hype_words"),
-    ("compose.llm", "json_schema", '"yes"', "[compose.llm] json_schema"),
-    ("compose.llm", "input_price_per_m_tokens", "-1", "[compose.llm] input_price_per_m_tokens"),
-    ("compose.llm", "output_price_per_m_tokens", '"free"', "[compose.llm] output_price_per_m_tokens"),
-    ("product", "does_not", "[1]", "[product] does_not"),
-    ("product", "competitors", '"AWS"', "[product] competitors"),
-    ("product", "audience", "3", "[product] audience"),
-])
+@pytest.mark.parametrize(
+    "section, key, value, problem",
+    [
+        ("compose.llm", "copies", "0", "[compose.llm] copies"),
+        ("compose.llm", "copies", "9", "[compose.llm] copies"),
+        ("compose.llm", "max_emoji", "11", "[compose.llm] max_emoji"),
+        ("compose.llm", "hype_words", '"insane"', "[compose.llm] hype_words"),
+        ("compose.llm", "json_schema", '"yes"', "[compose.llm] json_schema"),
+        ("compose.llm", "input_price_per_m_tokens", "-1", "[compose.llm] input_price_per_m_tokens"),
+        ("compose.llm", "output_price_per_m_tokens", '"free"', "[compose.llm] output_price_per_m_tokens"),
+        ("product", "does_not", "[1]", "[product] does_not"),
+        ("product", "competitors", '"AWS"', "[product] competitors"),
+        ("product", "audience", "3", "[product] audience"),
+    ],
+)
 def test_new_keys_are_checked_at_load(xworld: XWorld, section: str, key: str, value: str, problem: str) -> None:
     set_key(xworld.config, section, key, value)
     run = botx("post", "--account", "A", "--dry-run")
     assert run.code == 2 and problem in run.err and len(run.err.strip().splitlines()) == 1, run.err
 
 
-@pytest.mark.parametrize("kind, asks", [("offer", "present the planned offer exactly as written"),
-                                        ("proof", "show one concrete thing the product does"),
-                                        ("question", "a question to the reader")])
+@pytest.mark.parametrize(
+    "kind, asks",
+    [
+        ("offer", "present the planned offer exactly as written"),
+        ("proof", "show one concrete thing the product does"),
+        ("question", "a question to the reader"),
+    ],
+)
 def test_each_kind_of_post_is_told_and_its_copy_checked(kind: str, asks: str) -> None:
     cfg = parse_config(EXAMPLE, read_toml(EXAMPLE))
-    pick = TrendPick("#MysticsVsFever", "Mystics vs Fever", "sports", 0.5, ("google_rss",), display="Mystics vs Fever",
-                     context=("Fever beat Mystics 92-80 in the season opener",))
+    pick = TrendPick(
+        "#MysticsVsFever",
+        "Mystics vs Fever",
+        "sports",
+        0.5,
+        ("google_rss",),
+        display="Mystics vs Fever",
+        context=("Fever beat Mystics 92-80 in the season opener",),
+    )
     plan = replace(plan_tweet(cfg, "A", [pick], History(), random.Random(3)), kind=kind)
     prompt = user_prompt(plan, 180, ("An earlier post about GPUs.",))
     assert f"Kind: {kind}: " in prompt and asks in prompt and "Mystics vs Fever (sports)" in prompt
@@ -442,8 +534,13 @@ def test_the_llm_path_loads_only_with_the_llm_strategy(xworld: XWorld, llm: Fake
     warm = botx_proc("post", "--account", "A", "--dry-run", env=env)
     assert warm.code == 0, warm.err[-2000:]
     modules = imported_modules(warm.err)
-    assert "botx_cli.llm" in modules and not modules & {"openai", "botx_cli.llm_writer", "botx_cli.claims",
-                                                        "botx_cli.llm_call", "botx_cli.llm_prompt"}
+    assert "botx_cli.llm" in modules and not modules & {
+        "openai",
+        "botx_cli.llm_writer",
+        "botx_cli.claims",
+        "botx_cli.llm_call",
+        "botx_cli.llm_prompt",
+    }
 
 
 def test_fake_serves_images_for_later_issues(llm: FakeOpenAI) -> None:

@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from fakes.crowd import fire_crowd
 from fakes.fake_x import FakeX
 

@@ -13,8 +13,10 @@ from botx_cli.store import LOST_ANSWER_CHECKS
 SLOT = "2026-11-23T09:00:00+01:00"
 MISFIRE = "2026-11-23T09:05:00+01:00"  # cron's duplicate call in the same slot
 NEXT = "2026-11-23T10:30:00+01:00"
-TEXT = ("Fine-tune your model tonight on rented GPUs, billed by the second. Code SHA-256-C7E8976BBAF2 "
-        "takes 5% off. https://voltagegpu.com/ #CloudGPU")
+TEXT = (
+    "Fine-tune your model tonight on rented GPUs, billed by the second. Code SHA-256-C7E8976BBAF2 "
+    "takes 5% off. https://voltagegpu.com/ #CloudGPU"
+)
 
 
 def lose_the_answer(world: XWorld) -> str:
@@ -34,7 +36,11 @@ def test_tweet_x_created_late_is_found_by_the_next_run(xworld: XWorld) -> None:
     assert run.code == 0 and json.loads(run.out)["reason"] == "slot_taken", run.err
     assert xworld.rows("SELECT status, tweet_id FROM attempts") == [("posted", late["id"])]
     # the run that sent it did post after all: stats count it
-    assert xworld.rows("SELECT status, reason, tweet_id FROM runs ORDER BY id")[0] == ("posted", "found_later", late["id"])
+    assert xworld.rows("SELECT status, reason, tweet_id FROM runs ORDER BY id")[0] == (
+        "posted",
+        "found_later",
+        late["id"],
+    )
     stats = json.loads(botx("stats", "--json").out)["accounts"]["A"]
     assert stats["posted"] == 1 and stats["unknown"] == 0 and stats["failures"] == {}
     assert len(xworld.fake.tweets) == 1
@@ -58,7 +64,9 @@ def test_never_created_becomes_not_posted_after_bounded_checks(xworld: XWorld) -
     run = xworld.post("A", "--json", when=NEXT)  # check 3 settles it, then this slot posts normally
     assert run.code == 0 and json.loads(run.out)["status"] == "posted", run.err
     assert xworld.rows("SELECT status, checks FROM attempts ORDER BY id") == [
-        ("not_posted", LOST_ANSWER_CHECKS), ("posted", 0)]
+        ("not_posted", LOST_ANSWER_CHECKS),
+        ("posted", 0),
+    ]
     reads = [r for r in xworld.fake.requests if r["path"].endswith("/tweets") and r["method"] == "GET"]
     assert len(reads) == LOST_ANSWER_CHECKS  # one timeline read per check, none after the last
     assert xworld.post("A", when="2026-11-23T12:00:00+01:00").code == 0

@@ -12,15 +12,26 @@ from fakes.fake_openai import FakeOpenAI, garbage, image_b64, slow, status, tiny
 from ops_helpers import set_key
 
 KEY = "sk-image-test-0123456789"
-A_SLOTS = ["2026-11-23T09:00:00+01:00", "2026-11-23T10:30:00+01:00", "2026-11-23T12:00:00+01:00",
-           "2026-11-23T13:30:00+01:00", "2026-11-23T15:00:00+01:00", "2026-11-23T16:30:00+01:00"]
+A_SLOTS = [
+    "2026-11-23T09:00:00+01:00",
+    "2026-11-23T10:30:00+01:00",
+    "2026-11-23T12:00:00+01:00",
+    "2026-11-23T13:30:00+01:00",
+    "2026-11-23T15:00:00+01:00",
+    "2026-11-23T16:30:00+01:00",
+]
 
 
 @pytest.fixture
 def images(xworld: XWorld, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     with FakeOpenAI() as fake:
-        for key, value in (("mode", '"generate"'), ("base_url", f'"{fake.base_url}"'), ("timeout_seconds", "1"),
-                           ("style", '"flat neon line art"'), ("price_usd", "0.04")):
+        for key, value in (
+            ("mode", '"generate"'),
+            ("base_url", f'"{fake.base_url}"'),
+            ("timeout_seconds", "1"),
+            ("style", '"flat neon line art"'),
+            ("price_usd", "0.04"),
+        ):
             set_key(xworld.config, "media", key, value)
         monkeypatch.setenv("OPENAI_API_KEY", KEY)
         yield fake
@@ -31,8 +42,9 @@ def x_requests(xworld: XWorld, path: str) -> list[dict]:
 
 
 def api_calls(xworld: XWorld, endpoint: str) -> list[tuple]:
-    return xworld.rows("SELECT account, http_status, ROUND(cost_usd, 4) FROM api_calls WHERE endpoint = ? ORDER BY id",
-                       endpoint)
+    return xworld.rows(
+        "SELECT account, http_status, ROUND(cost_usd, 4) FROM api_calls WHERE endpoint = ? ORDER BY id", endpoint
+    )
 
 
 def test_image_is_generated_uploaded_and_attached_with_made_with_ai(xworld: XWorld, images: FakeOpenAI) -> None:
@@ -76,13 +88,16 @@ def test_every_n_th_post_of_an_account_gets_an_image(xworld: XWorld, images: Fak
     assert xworld.fake.tweets[-1]["media_ids"]
 
 
-@pytest.mark.parametrize("answer, why, billed", [
-    (status(500), "HTTP 500", 0.0),
-    (slow(3), "timeout", 0.0),
-    (garbage(), "unusable answer", 0.0),
-    (image_b64("not base64 at all!"), "not valid base64", 0.04),
-    (image_b64(base64.b64encode(b"<html>oops</html>").decode()), "not a PNG, JPEG", 0.04),
-])
+@pytest.mark.parametrize(
+    "answer, why, billed",
+    [
+        (status(500), "HTTP 500", 0.0),
+        (slow(3), "timeout", 0.0),
+        (garbage(), "unusable answer", 0.0),
+        (image_b64("not base64 at all!"), "not valid base64", 0.04),
+        (image_b64(base64.b64encode(b"<html>oops</html>").decode()), "not a PNG, JPEG", 0.04),
+    ],
+)
 def test_a_failed_generation_posts_text_only(xworld: XWorld, images: FakeOpenAI, answer, why, billed) -> None:  # type: ignore[no-untyped-def]
     images.script_images(answer)
     run = xworld.post("A", "-v", when=A_SLOTS[0])
@@ -134,8 +149,9 @@ def test_x_refusing_the_post_with_its_image_sends_the_text_alone(xworld: XWorld,
     assert xworld.rows("SELECT status FROM attempts") == [("posted",)]
 
 
-def test_a_missing_key_skips_the_image_and_doctor_says_so(xworld: XWorld, images: FakeOpenAI,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_key_skips_the_image_and_doctor_says_so(
+    xworld: XWorld, images: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     run = xworld.post("A", "--json", when=A_SLOTS[0])
     assert run.code == 0 and "OPENAI_API_KEY is not set" in json.loads(run.out)["media"]

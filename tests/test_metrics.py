@@ -34,8 +34,9 @@ def test_batches_of_100_owner_fields_and_owned_read_cost(xworld: XWorld) -> None
     sizes = sorted(len(r["query"]["ids"].split(",")) for r in lookups(xworld))
     assert sizes == [50, 100]
     assert all("non_public_metrics" in r["query"]["tweet.fields"] for r in lookups(xworld))
-    assert xworld.rows("SELECT impressions, likes, source, url_clicks FROM metrics_latest WHERE tweet_id = ?",
-                       ids[0]) == [(900, 7, "non_public", 0)]
+    assert xworld.rows(
+        "SELECT impressions, likes, source, url_clicks FROM metrics_latest WHERE tweet_id = ?", ids[0]
+    ) == [(900, 7, "non_public", 0)]
     calls = xworld.rows("SELECT endpoint, items, ROUND(cost_usd, 4) FROM api_calls ORDER BY id")
     assert calls[0] == ("GET /2/users/me", 0, 0.001)  # the owner, once: own posts are owned reads
     assert sorted(calls[1:]) == [("GET /2/tweets", 50, 0.05), ("GET /2/tweets", 100, 0.1)]
@@ -57,9 +58,13 @@ def test_refused_owner_fields_fall_back_to_public(xworld: XWorld, refusal: str) 
     xworld.at(NOW)
     ids = seed_posts(xworld.db, xworld, "A", "tok-a", moments(3))
     xworld.fake.set_metrics(ids[1], like_count=4, impression_count=100)
-    error = {"title": "Field Authorization Error", "type": "https://api.twitter.com/2/problems/not-authorized-for-field",
-             "detail": "Sorry, you are not authorized to access non_public_metrics on a Tweet.",
-             "field": "non_public_metrics", "section": "data"}
+    error = {
+        "title": "Field Authorization Error",
+        "type": "https://api.twitter.com/2/problems/not-authorized-for-field",
+        "detail": "Sorry, you are not authorized to access non_public_metrics on a Tweet.",
+        "field": "non_public_metrics",
+        "section": "data",
+    }
     if refusal == "403":
         xworld.fake.enqueue("GET", "/2/tweets", status=403, body={**error, "status": 403})
     else:
@@ -71,7 +76,8 @@ def test_refused_owner_fields_fall_back_to_public(xworld: XWorld, refusal: str) 
     second = lookups(xworld)[-1]["query"]["tweet.fields"]
     assert "public_metrics" in second and "non_public_metrics" not in second
     assert xworld.rows("SELECT likes, impressions, source FROM metrics_latest WHERE tweet_id = ?", ids[1]) == [
-        (4, 100, "public")]
+        (4, 100, "public")
+    ]
 
 
 def test_snapshots_accumulate_and_latest_is_kept(xworld: XWorld) -> None:
@@ -129,7 +135,8 @@ def test_rate_limited_lookup_exits_75_keeping_what_was_read(xworld: XWorld) -> N
     assert run.code == 75 and "rate limit" in run.err and len(run.err.splitlines()) == 1
     assert xworld.rows("SELECT COUNT(*) FROM metrics_latest") == [(100,)]
     assert xworld.rows("SELECT remaining FROM rate_limits WHERE endpoint = 'GET /2/tweets' AND kind = 'window'") == [
-        (0,)]
+        (0,)
+    ]
 
 
 def test_cron_prints_the_metrics_line(xworld: XWorld) -> None:

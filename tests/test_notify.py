@@ -36,8 +36,9 @@ def no_secrets(*texts: str) -> None:
             assert secret not in text, secret
 
 
-def test_rejected_credentials_alert_once_an_hour(xworld: XWorld, hook: WebhookReceiver,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rejected_credentials_alert_once_an_hour(
+    xworld: XWorld, hook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BOTX_A_ACCESS_TOKEN", "revoked")
     assert xworld.post("A", when=SLOT).code == 77
     [body] = hook.received
@@ -50,8 +51,9 @@ def test_rejected_credentials_alert_once_an_hour(xworld: XWorld, hook: WebhookRe
     no_secrets(json.dumps(hook.received), str(xworld.rows("SELECT * FROM alerts")))
 
 
-def test_metrics_with_rejected_credentials_alerts_too(xworld: XWorld, hook: WebhookReceiver,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_metrics_with_rejected_credentials_alerts_too(
+    xworld: XWorld, hook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert xworld.post("A", when=SLOT).code == 0
     monkeypatch.setenv("BOTX_A_ACCESS_TOKEN", "revoked")
     xworld.at("2026-11-23T09:30:00+01:00")
@@ -153,15 +155,24 @@ def test_env_webhook_wins_discord_204_and_doctor_hides_the_url(xworld: XWorld, m
         no_secrets(doctor.out, doctor.err)
 
 
-def test_canary_secrets_never_reach_log_webhook_db_or_output(xworld: XWorld, hook: WebhookReceiver,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    canaries = {"BOTX_A_CONSUMER_KEY": "CANARYk1", "BOTX_A_CONSUMER_SECRET": "CANARYs2",
-                "BOTX_A_ACCESS_TOKEN_SECRET": "CANARYt3"}
+def test_canary_secrets_never_reach_log_webhook_db_or_output(
+    xworld: XWorld, hook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    canaries = {
+        "BOTX_A_CONSUMER_KEY": "CANARYk1",
+        "BOTX_A_CONSUMER_SECRET": "CANARYs2",
+        "BOTX_A_ACCESS_TOKEN_SECRET": "CANARYt3",
+    }
     for name, value in canaries.items():
         monkeypatch.setenv(name, value)
     set_key(xworld.config, "logging", "path", '"botx.log"')
-    runs = [xworld.post("A", "-v", when=SLOT), botx("metrics", "-v"), botx("stats", "--json"), botx("stats"),
-            botx("doctor")]
+    runs = [
+        xworld.post("A", "-v", when=SLOT),
+        botx("metrics", "-v"),
+        botx("stats", "--json"),
+        botx("stats"),
+        botx("doctor"),
+    ]
     monkeypatch.setenv("BOTX_A_ACCESS_TOKEN", "CANARYrevoked")
     runs += [xworld.post("A", "-v", "--force", when="2026-11-23T09:30:00+01:00"), botx("metrics", "-v")]
     assert runs[0].code == 0 and runs[-2].code == 77 and len(hook.received) == 1

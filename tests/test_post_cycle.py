@@ -18,7 +18,8 @@ def test_post_records_tweet_and_rate_limit_headers(xworld: XWorld) -> None:
     [tweet] = xworld.fake.tweets
     assert tweet["text"] == doc["text"] and tweet["author_id"] == "1001"
     assert xworld.rows("SELECT status, tweet_id, slot_key FROM attempts") == [
-        ("posted", doc["tweet_id"], "2026-11-23T09:00+0100")]
+        ("posted", doc["tweet_id"], "2026-11-23T09:00+0100")
+    ]
     kinds = {row[0]: row[1] for row in xworld.rows("SELECT kind, remaining FROM rate_limits")}
     assert kinds["user_24h"] == 16 and "window" in kinds and "app_24h" in kinds
     assert xworld.rows("SELECT endpoint, cost_usd FROM api_calls") == [("POST /2/tweets", 0.2)]
@@ -41,8 +42,12 @@ def test_misfire_in_same_slot_is_skipped_and_recorded(xworld: XWorld) -> None:
 def test_429_stores_reset_exits_75_then_skips_until_reset(xworld: XWorld) -> None:
     reset = int(xworld.clock[0]) + 3600
     xworld.at(SLOT)
-    xworld.fake.enqueue("POST", "/2/tweets", status=429, headers={
-        "x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
+    xworld.fake.enqueue(
+        "POST",
+        "/2/tweets",
+        status=429,
+        headers={"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)},
+    )
     run = xworld.post("A")
     assert run.code == 75 and "rate limit" in run.err and len(run.err.splitlines()) == 1
     assert xworld.rows("SELECT status FROM attempts") == [("failed",)]
@@ -90,9 +95,17 @@ def test_read_only_app_403_exits_77_naming_write_permission(xworld: XWorld) -> N
 
 def test_duplicate_403_composes_a_different_tweet_once(xworld: XWorld) -> None:
     xworld.at(SLOT)
-    xworld.fake.enqueue("POST", "/2/tweets", status=403, body={
-        "detail": "You are not allowed to create a Tweet with duplicate content.", "type": "about:blank",
-        "title": "Forbidden", "status": 403})
+    xworld.fake.enqueue(
+        "POST",
+        "/2/tweets",
+        status=403,
+        body={
+            "detail": "You are not allowed to create a Tweet with duplicate content.",
+            "type": "about:blank",
+            "title": "Forbidden",
+            "status": 403,
+        },
+    )
     run = xworld.post("A", "--json", "-v")
     assert run.code == 0, run.err
     first, second = [r["json"]["text"] for r in xworld.fake.requests]
@@ -102,8 +115,12 @@ def test_duplicate_403_composes_a_different_tweet_once(xworld: XWorld) -> None:
 def test_duplicate_twice_exits_3(xworld: XWorld) -> None:
     xworld.at(SLOT)
     for _ in range(2):
-        xworld.fake.enqueue("POST", "/2/tweets", status=403, body={
-            "detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403})
+        xworld.fake.enqueue(
+            "POST",
+            "/2/tweets",
+            status=403,
+            body={"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403},
+        )
     run = xworld.post("A")
     assert run.code == 3 and "duplicate" in run.err
     assert xworld.rows("SELECT status, error_kind FROM attempts") == [("failed", "DuplicateContent")]
@@ -117,8 +134,10 @@ def test_manual_text_is_validated_and_nothing_sent_when_invalid(xworld: XWorld) 
 
 
 def test_manual_text_posts_when_valid(xworld: XWorld) -> None:
-    text = ("Fine-tune your model tonight on rented GPUs, billed by the second. Code SHA-256-C7E8976BBAF2 "
-            "takes 5% off. https://voltagegpu.com/ #CloudGPU")
+    text = (
+        "Fine-tune your model tonight on rented GPUs, billed by the second. Code SHA-256-C7E8976BBAF2 "
+        "takes 5% off. https://voltagegpu.com/ #CloudGPU"
+    )
     run = xworld.post("A", "--text", text, "--json", when="2026-11-23T03:00:00+01:00")
     assert run.code == 0, run.err
     assert xworld.fake.tweets[0]["text"] == text

@@ -56,7 +56,13 @@ def test_a_thousand_previews_are_valid_distinct_and_tagged(content: Path) -> Non
 def test_preview_interleaves_accounts_and_continues_from_posts(content: Path) -> None:
     items = preview("--count", "3")
     assert [(i["account"], i["slot"][11:16]) for i in items] == [
-        ("B", "09:45"), ("A", "10:30"), ("B", "11:15"), ("A", "12:00"), ("B", "12:45"), ("A", "13:30")]
+        ("B", "09:45"),
+        ("A", "10:30"),
+        ("B", "11:15"),
+        ("A", "12:00"),
+        ("B", "12:45"),
+        ("A", "13:30"),
+    ]
     only_a = preview("--account", "A", "--count", "2")
     assert [i["account"] for i in only_a] == ["A", "A"]
     assert botx("preview", "--count", "2").code == 0  # the rich panels render
@@ -71,8 +77,10 @@ def test_preview_writes_no_posts(content: Path, tmp_path: Path) -> None:
 
 
 def test_check_json_keys_and_exit_code(content: Path) -> None:
-    good = ("Fine-tune tonight on GPUs billed by the second 🚀 Code SHA-256-C7E8976BBAF2 takes 5% off. "
-            "https://voltagegpu.com/ #CloudGPU")
+    good = (
+        "Fine-tune tonight on GPUs billed by the second 🚀 Code SHA-256-C7E8976BBAF2 takes 5% off. "
+        "https://voltagegpu.com/ #CloudGPU"
+    )
     run = botx("check", good, "--json")
     doc = json.loads(run.out)
     assert run.code == 0 and set(doc) == {"weighted_length", "valid", "hashtags", "checks"}
@@ -148,7 +156,6 @@ def test_bad_content_config_fails_up_front(tmp_path: Path) -> None:
     config.write_text(make_config(tmp_path).read_text().replace("{hook} {offer}.", "{hook} {price}."))
     run = botx_proc("--config", str(config), "preview")
     assert run.code == 2 and "[compose] layouts" in run.err and "{price}" in run.err
-
 
 
 def test_one_run_computes_the_affinities_the_others_rotate_without(tmp_path: Path) -> None:

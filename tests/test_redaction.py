@@ -53,21 +53,28 @@ def echo_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore
     text = EXAMPLE.read_text()
     text = text.replace('url = "botx.db"', 'url = "botx.db"')
     text = text.replace('path = "botx.db"', 'path = "botx.db"\nurl_env = "DB_URL_VAR"')
-    text = text.replace('[trends.sources.x]             # X\'s trends endpoint: only on plans that allow it '
-                        '(costs money per request)\nenabled = false', f'[trends.sources.x]\nenabled = true\nurl = "{echo.base_url}"')
+    text = text.replace(
+        "[trends.sources.x]             # X's trends endpoint: only on plans that allow it "
+        "(costs money per request)\nenabled = false",
+        f'[trends.sources.x]\nenabled = true\nurl = "{echo.base_url}"',
+    )
     for source in ("google_rss", "trends24", "getdaytrends"):
-        text = text.replace(f'[trends.sources.{source}]', f'[trends.sources.{source}]\nenabled = false', 1)
-    text = text.replace('[trends.sources.pytrends]      # Google\'s daily searches via pytrends (often 404/429: behind '
-                        'the breaker)\nenabled = true', '[trends.sources.pytrends]\nenabled = false')
+        text = text.replace(f"[trends.sources.{source}]", f"[trends.sources.{source}]\nenabled = false", 1)
+    text = text.replace(
+        "[trends.sources.pytrends]      # Google's daily searches via pytrends (often 404/429: behind "
+        "the breaker)\nenabled = true",
+        "[trends.sources.pytrends]\nenabled = false",
+    )
     text = text.replace('strategy = "template"', 'strategy = "llm"')
     text = text.replace('api_key_env = "OPENAI_API_KEY" #', 'api_key_env = "LLM_KEY_VAR" #')
     text = text.replace('base_url = "https://api.openai.com/v1"     #', f'base_url = "{echo.base_url}/v1"     #')
     text = text.replace('mode = "none" ', 'mode = "generate" ')
     text = text.replace('# api_key_env = "OPENAI_API_KEY"           #', 'api_key_env = "IMAGE_KEY_VAR" #')
-    text = text.replace('failures_in_a_row = 3 ', 'failures_in_a_row = 1 ')
+    text = text.replace("failures_in_a_row = 3 ", "failures_in_a_row = 1 ")
     text = text.replace('path = ""                      # e.g.', 'path = "botx.log"   # e.g.')
-    config = make_config(tmp_path, text, api_base_url=f'"{echo.base_url}"', timeout_seconds="2",
-                         backoff_seconds="0.01", retries="0")
+    config = make_config(
+        tmp_path, text, api_base_url=f'"{echo.base_url}"', timeout_seconds="2", backoff_seconds="0.01", retries="0"
+    )
     assert "url_env" in config.read_text() and 'strategy = "llm"' in config.read_text()
     monkeypatch.setenv("BOTX_CONFIG", str(config))
     monkeypatch.setenv("BOTX_NOW", NOW)

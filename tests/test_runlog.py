@@ -27,7 +27,9 @@ def test_one_json_line_per_post_run(xworld: XWorld, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("BOTX_B_ACCESS_TOKEN", "revoked")
     assert xworld.post("B", "-q", when="2026-11-23T09:46:00+01:00").code == 77
     posted, skipped, dry, failed = lines(log)
-    assert posted["account"] == "A" and posted["status"] == "posted" and posted["tweet_id"] == xworld.fake.tweets[0]["id"]
+    assert (
+        posted["account"] == "A" and posted["status"] == "posted" and posted["tweet_id"] == xworld.fake.tweets[0]["id"]
+    )
     assert posted["at"] == "2026-11-23T08:00:00Z" and posted["command"] == "post"
     assert isinstance(posted["duration_ms"], int) and 0 <= posted["api_ms"] <= posted["duration_ms"] + 5
     assert (skipped["status"], skipped["reason"]) == ("skipped", "slot_taken")

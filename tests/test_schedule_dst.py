@@ -20,11 +20,16 @@ from botx_cli.schedule import current_slot, existing, slot_minutes
 
 # The 2026 changes: Europe/Paris 03-29 02:00->03:00 and 10-25 03:00->02:00;
 # America/New_York 03-08 02:00->03:00 and 11-01 02:00->01:00.
-DST_DAYS = [("Europe/Paris", "2026-03-29"), ("Europe/Paris", "2026-10-25"),
-            ("America/New_York", "2026-03-08"), ("America/New_York", "2026-11-01")]
+DST_DAYS = [
+    ("Europe/Paris", "2026-03-29"),
+    ("Europe/Paris", "2026-10-25"),
+    ("America/New_York", "2026-03-08"),
+    ("America/New_York", "2026-11-01"),
+]
 # A night window holding the changed hour: A 00:00 01:30 03:00 04:30 06:00, B 00:45 02:15 03:45 05:15.
-NIGHT = Schedule(interval_minutes=90, offset_minutes=45, window_start=0, window_end=6 * 60, daily_cap=10,
-                 min_gap_minutes=45)
+NIGHT = Schedule(
+    interval_minutes=90, offset_minutes=45, window_start=0, window_end=6 * 60, daily_cap=10, min_gap_minutes=45
+)
 UTC = timezone.utc
 
 

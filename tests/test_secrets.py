@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import XWorld, botx
 
 CANARIES = {
@@ -32,8 +31,9 @@ def files_under(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file() and "fixtures" not in p.parts]
 
 
-def test_no_secret_anywhere_after_success_failures_and_verbose_runs(canary_world: XWorld,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_secret_anywhere_after_success_failures_and_verbose_runs(
+    canary_world: XWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world = canary_world
     outputs = [world.post("A", "-v", "--json", when="2026-11-23T09:00:00+01:00")]
     world.fake.enqueue("POST", "/2/tweets", status=500)

@@ -47,8 +47,13 @@ def test_json_per_account_figures(day: XWorld) -> None:
     assert (b["likes"], b["impressions"], b["engagements"]) == (30, 600, 36)
     spent = day.rows("SELECT ROUND(SUM(cost_usd), 4) FROM api_calls WHERE account = 'A'")[0][0]
     assert a["spend_usd"] == spent and spent >= 0.4  # two posts with a link, plus owned reads
-    assert a["days"][DAY] == {"posted": 2, "skipped": 1, "failed": 2, "skips": {"slot_taken": 1},
-                              "failures": {"TemporaryFailure": 1, "NoValidTweet": 1}}
+    assert a["days"][DAY] == {
+        "posted": 2,
+        "skipped": 1,
+        "failed": 2,
+        "skips": {"slot_taken": 1},
+        "failures": {"TemporaryFailure": 1, "NoValidTweet": 1},
+    }
     assert next(iter(a["days"])) == "2026-11-17" and len(a["days"]) == 7
     assert a["next_slot"] == "2026-11-23T13:30+01:00" and b["next_slot"] == "2026-11-23T14:15+01:00"
     assert {l["kind"] for l in a["rate_limits"]} >= {"user_24h", "window"}
@@ -82,8 +87,16 @@ def test_terminal_view_fits_80_columns(day: XWorld, monkeypatch: pytest.MonkeyPa
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert max(len(line) for line in lines) <= 80
-    for title in ("Accounts", "Per day", "Skips and failures", "Angles", "Hashtags", "Best posts",
-                  "Next slot", "API month to date"):
+    for title in (
+        "Accounts",
+        "Per day",
+        "Skips and failures",
+        "Angles",
+        "Hashtags",
+        "Best posts",
+        "Next slot",
+        "API month to date",
+    ):
         assert any(line.startswith(title) for line in lines), title
     assert any(ch in run.out for ch in "▁▂▃▄▅▆▇█")
     assert "Validation: 75.00% pass" in run.out

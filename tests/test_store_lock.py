@@ -28,8 +28,13 @@ conn.execute("ROLLBACK")
 def botx_post(world: XWorld, when: datetime) -> subprocess.Popen:
     world.clock[0] = when.timestamp()
     env = {**os.environ, **world.env, "BOTX_NOW": when.isoformat()}
-    return subprocess.Popen([sys.executable, "-m", "botx_cli", "post", "--account", "A", "--json"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "botx_cli", "post", "--account", "A", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def lock_while_x_answers(world: XWorld, hold: float) -> subprocess.CompletedProcess:
@@ -39,8 +44,9 @@ def lock_while_x_answers(world: XWorld, hold: float) -> subprocess.CompletedProc
     world.fake.hold_posts()
     proc = botx_post(world, SLOT)
     world.fake.wait_for_posts(before + 1, timeout=60)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(world.db), str(hold)], stdout=subprocess.PIPE,
-                              text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(world.db), str(hold)], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "locked"
     world.fake.release()
     out, err = proc.communicate(timeout=120)

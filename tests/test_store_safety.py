@@ -66,8 +66,10 @@ def test_database_from_the_first_schema_migrates_and_keeps_its_rows(tmp_path: Pa
     for statement in _statements(MIGRATIONS[0][1]):
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, text, tweet_id)"
-                 " VALUES ('A', 'k', 'slot', 'posted', '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z', 'old', '42')")
+    conn.execute(
+        "INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, text, tweet_id)"
+        " VALUES ('A', 'k', 'slot', 'posted', '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z', 'old', '42')"
+    )
     conn.commit()
     conn.close()
     run = botx("--config", str(make_config(tmp_path)), "pause")

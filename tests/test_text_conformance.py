@@ -26,21 +26,27 @@ TLDS = _load("tlds.yml")
 
 
 def cases(suite: dict[str, list[dict]], *sections: str) -> list:
-    return [pytest.param(case, id=f"{section}: {case['description']}")
-            for section in sections for case in suite[section]]
+    return [
+        pytest.param(case, id=f"{section}: {case['description']}") for section in sections for case in suite[section]
+    ]
 
 
 # -- validate.yml: weighted length and the rest of parseTweet ---------------------------------
 
 FIELDS = {  # validate.yml's camelCase keys -> ParseResult attributes
-    "weightedLength": "weighted_length", "valid": "valid", "permillage": "permillage",
-    "displayRangeStart": "display_range_start", "displayRangeEnd": "display_range_end",
-    "validRangeStart": "valid_range_start", "validRangeEnd": "valid_range_end",
+    "weightedLength": "weighted_length",
+    "valid": "valid",
+    "permillage": "permillage",
+    "displayRangeStart": "display_range_start",
+    "displayRangeEnd": "display_range_end",
+    "validRangeStart": "valid_range_start",
+    "validRangeEnd": "valid_range_end",
 }
 
 
-@pytest.mark.parametrize("case", cases(VALIDATE, "WeightedTweetsWithDiscountedEmojiCounterTest",
-                                       "UnicodeDirectionalMarkerCounterTest"))
+@pytest.mark.parametrize(
+    "case", cases(VALIDATE, "WeightedTweetsWithDiscountedEmojiCounterTest", "UnicodeDirectionalMarkerCounterTest")
+)
 def test_parse_tweet(case: dict) -> None:
     result = tt.parse_tweet(case["text"])
     got = {key: getattr(result, attr) for key, attr in FIELDS.items()}
@@ -66,6 +72,7 @@ def test_config_is_v3() -> None:
 
 # -- extract.yml: hashtags ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", cases(EXTRACT, "hashtags", "hashtags_from_astral"))
 def test_extract_hashtags(case: dict) -> None:
     assert tt.extract_hashtags(case["text"]) == case["expected"]
@@ -79,14 +86,13 @@ def test_extract_hashtags_with_indices(case: dict) -> None:
 
 # -- extract.yml and tlds.yml: URLs (what the weighted length counts as 23) ---------------------
 
-@pytest.mark.parametrize("case", cases(EXTRACT, "urls", "tco_urls_with_params")
-                         + cases(TLDS, "country", "generic"))
+
+@pytest.mark.parametrize("case", cases(EXTRACT, "urls", "tco_urls_with_params") + cases(TLDS, "country", "generic"))
 def test_extract_urls(case: dict) -> None:
     assert tt.extract_urls(case["text"]) == case["expected"]
 
 
-@pytest.mark.parametrize("case", cases(EXTRACT, "urls_with_indices",
-                                       "urls_with_directional_markers"))
+@pytest.mark.parametrize("case", cases(EXTRACT, "urls_with_indices", "urls_with_directional_markers"))
 def test_extract_urls_with_indices(case: dict) -> None:
     expected = [(e["url"], *e["indices"]) for e in case["expected"]]
     assert tt.extract_urls_with_indices(case["text"]) == expected

@@ -22,8 +22,19 @@ LABEL = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", fullmatch=True)
 PATH = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-_/"), max_size=2000)
 WORDS = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz "), max_size=60)
 SCOTLAND = "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
-EMOJI = ["😷", "👍🏽", "🇯🇵", "1️⃣", "#⃣", "❤️", SCOTLAND, "👩\u200d💻", "👨\u200d👩\u200d👧\u200d👦",
-         "🏳️\u200d🌈", "🧑🏿\u200d🤝\u200d🧑🏻"]
+EMOJI = [
+    "😷",
+    "👍🏽",
+    "🇯🇵",
+    "1️⃣",
+    "#⃣",
+    "❤️",
+    SCOTLAND,
+    "👩\u200d💻",
+    "👨\u200d👩\u200d👧\u200d👦",
+    "🏳️\u200d🌈",
+    "🧑🏿\u200d🤝\u200d🧑🏻",
+]
 
 
 @st.composite
@@ -36,6 +47,7 @@ def urls(draw: st.DrawFn) -> str:
 
 
 # -- never fails ----------------------------------------------------------------------------------
+
 
 @lenient
 @given(RAW_TEXT)
@@ -51,6 +63,7 @@ def test_never_raises(text: str) -> None:
 
 
 # -- weighted length ------------------------------------------------------------------------------
+
 
 @lenient
 @given(ASCII_NO_DOT)
@@ -128,6 +141,7 @@ def test_pictographic_class_covers_unicode() -> None:
     """Every Extended_Pictographic code point (per the `regex` package's Unicode data) starts an
     emoji in botx_cli.text, except the four twemoji only takes with U+FE0F."""
     import regex  # test extra
+
     pictographic = regex.compile(r"\p{Extended_Pictographic}")
     ours = re.compile(f"[{tt._PICTOGRAPHIC}]")
     chars = (chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF)
@@ -137,12 +151,13 @@ def test_pictographic_class_covers_unicode() -> None:
 
 # -- hashtags -------------------------------------------------------------------------------------
 
+
 @lenient
 @given(ANY_TEXT)
 @example("#a #b\ufe0f#c ＃日本語 &#x #1 #a_1")
 def test_hashtags_reextract_to_themselves(text: str) -> None:
     for name, start, end in tt.extract_hashtags_with_indices(text):
-        assert text[start] in "#＃" and text[start + 1:end] == name
+        assert text[start] in "#＃" and text[start + 1 : end] == name
         assert tt.extract_hashtags(f"#{name} ") == [name]
         assert tt.is_valid_hashtag(f"#{name}")
 
@@ -169,6 +184,7 @@ def test_no_hashtag_inside_a_url(url: str) -> None:
 
 
 # -- URLs -----------------------------------------------------------------------------------------
+
 
 @lenient
 @given(ANY_TEXT)

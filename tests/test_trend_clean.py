@@ -18,20 +18,34 @@ from botx_cli.trends.clean import (
     merge_key,
     to_hashtag,
 )
-from botx_cli.trends.parse import Headline, RawTrend, parse_getdaytrends, parse_trends24
+from botx_cli.trends.parse import RawTrend, parse_getdaytrends, parse_trends24
 from botx_cli.trends.words import pieces as split_pieces
 
 PAGES = Path(__file__).parent / "fixtures" / "trend-pages"
 NOW = datetime(2026, 9, 23, 12, 0, tzinfo=timezone.utc)
 RULES = CleanRules()
-REASONS = {"empty", "garbled", "stale", "markup", "numeric", "css_colour", "noise", "too_long", "script",
-           "not_a_hashtag", "duplicate", "filler"} | {f"blacklist:{c}" for c in [*DEFAULT_BLACKLIST, "custom"]}
+REASONS = {
+    "empty",
+    "garbled",
+    "stale",
+    "markup",
+    "numeric",
+    "css_colour",
+    "noise",
+    "too_long",
+    "script",
+    "not_a_hashtag",
+    "duplicate",
+    "filler",
+} | {f"blacklist:{c}" for c in [*DEFAULT_BLACKLIST, "custom"]}
 
 
 def kind(reason: str) -> str:
-    """"blacklist:nsfw (porn)" -> "blacklist:nsfw", "year:2024" -> "year": the rule, not its detail."""
+    """ "blacklist:nsfw (porn)" -> "blacklist:nsfw", "year:2024" -> "year": the rule, not its detail."""
     head = reason.split(" (")[0]
     return "year" if head.startswith("year:") else head
+
+
 # Zero-width, bidi and other invisible format characters a scraped name may carry.
 INVISIBLE = (
     "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060"
@@ -39,13 +53,14 @@ INVISIBLE = (
 )
 
 
-def raw(name: str, source: str = "trends24", rank: int = 1, volume: int | None = None,
-        published_at: datetime | None = None) -> RawTrend:
+def raw(
+    name: str, source: str = "trends24", rank: int = 1, volume: int | None = None, published_at: datetime | None = None
+) -> RawTrend:
     return RawTrend(name=name, rank=rank, volume=volume, source=source, published_at=published_at)
 
 
 def verdict(name: str, rules: CleanRules = RULES, **fields: object) -> str:
-    """"kept:#Hashtag" or the rejection reason for one name (its rule: the matched term aside)."""
+    """ "kept:#Hashtag" or the rejection reason for one name (its rule: the matched term aside)."""
     result = clean_trends([raw(name, **fields)], rules, NOW)  # type: ignore[arg-type]
     return f"kept:{result.kept[0].hashtag}" if result.kept else kind(result.rejected[0][1])
 
@@ -107,38 +122,75 @@ def test_split_pieces(word: str, pieces: list[str]) -> None:
     ("name", "expected"),
     [
         # CSS colours from scraped stylesheets; hex-looking words survive
-        ("#2563eb", "css_colour"), ("#fff", "css_colour"), ("#FFFFFF", "css_colour"),
-        ("#ccc", "css_colour"), ("2563eb", "css_colour"), ("#1a2b3c4d", "css_colour"),
-        ("#ACDC", "kept:#ACDC"), ("#FACADE", "kept:#FACADE"), ("#cafe", "kept:#cafe"),
-        ("#ABC", "kept:#ABC"), ("ADD", "kept:#ADD"), ("#F1", "kept:#F1"), ("#GPT5", "kept:#GPT5"),
+        ("#2563eb", "css_colour"),
+        ("#fff", "css_colour"),
+        ("#FFFFFF", "css_colour"),
+        ("#ccc", "css_colour"),
+        ("2563eb", "css_colour"),
+        ("#1a2b3c4d", "css_colour"),
+        ("#ACDC", "kept:#ACDC"),
+        ("#FACADE", "kept:#FACADE"),
+        ("#cafe", "kept:#cafe"),
+        ("#ABC", "kept:#ABC"),
+        ("ADD", "kept:#ADD"),
+        ("#F1", "kept:#F1"),
+        ("#GPT5", "kept:#GPT5"),
         # page noise
-        ("collapsible", "noise"), ("undefined", "noise"), ("null", "noise"), ("NaN", "noise"),
-        ("trend-123", "noise"), ("item_45", "noise"), ("__next_1", "noise"),
-        ("trend_list_2", "noise"), ("{{ trend.name }}", "noise"), ("${name}", "noise"),
-        ("https://example.com/x", "noise"), ("www.example.com", "noise"), ("example.com", "noise"),
-        ("[object Object]", "noise"), ("Show more", "noise"),
-        ("#World_Cup_2026", "kept:#World_Cup_2026"), ("covid-19", "kept:#Covid19"),
+        ("collapsible", "noise"),
+        ("undefined", "noise"),
+        ("null", "noise"),
+        ("NaN", "noise"),
+        ("trend-123", "noise"),
+        ("item_45", "noise"),
+        ("__next_1", "noise"),
+        ("trend_list_2", "noise"),
+        ("{{ trend.name }}", "noise"),
+        ("${name}", "noise"),
+        ("https://example.com/x", "noise"),
+        ("www.example.com", "noise"),
+        ("example.com", "noise"),
+        ("[object Object]", "noise"),
+        ("Show more", "noise"),
+        ("#World_Cup_2026", "kept:#World_Cup_2026"),
+        ("covid-19", "kept:#Covid19"),
         # markup and entity fragments that survived a bad decode
-        ("<b>Hot</b>", "markup"), ("Tom &amp; Jerry", "markup"), ("&#8203;GPU", "markup"),
-        ("a > b", "markup"), ("<script>alert(1)</script>", "markup"),
+        ("<b>Hot</b>", "markup"),
+        ("Tom &amp; Jerry", "markup"),
+        ("&#8203;GPU", "markup"),
+        ("a > b", "markup"),
+        ("<script>alert(1)</script>", "markup"),
         ("Tom & Jerry", "kept:#TomJerry"),
         # length
-        ("A" * 31, "too_long"), ("Supercalifragilistic Expialidocious", "too_long"),
+        ("A" * 31, "too_long"),
+        ("Supercalifragilistic Expialidocious", "too_long"),
         ("B" * 30, "kept:#" + "B" * 30),
         # numbers
-        ("2026", "numeric"), ("#2026", "numeric"), ("5,57", "numeric"), ("1-0", "numeric"),
-        ("12:30", "numeric"), ("٩٦", "numeric"),
+        ("2026", "numeric"),
+        ("#2026", "numeric"),
+        ("5,57", "numeric"),
+        ("1-0", "numeric"),
+        ("12:30", "numeric"),
+        ("٩٦", "numeric"),
         # invisible characters are stripped, then the rest re-checked
-        ("\u200bGPU\u200d", "kept:#GPU"), ("\u202eGPU Cloud\u202c", "kept:#GPUCloud"),
-        ("\u200b\u200c\ufeff", "empty"), ("\u20662026\u2069", "numeric"),
-        ("\u2066#ACDC\u2069", "kept:#ACDC"), ("#\u200bfff", "css_colour"),
-        ("\u3164", "empty"), ("Po\u200brn", "blacklist:nsfw"),
+        ("\u200bGPU\u200d", "kept:#GPU"),
+        ("\u202eGPU Cloud\u202c", "kept:#GPUCloud"),
+        ("\u200b\u200c\ufeff", "empty"),
+        ("\u20662026\u2069", "numeric"),
+        ("\u2066#ACDC\u2069", "kept:#ACDC"),
+        ("#\u200bfff", "css_colour"),
+        ("\u3164", "empty"),
+        ("Po\u200brn", "blacklist:nsfw"),
         # not something X links as a hashtag
-        ("!!!", "not_a_hashtag"), ("🔥🔥", "not_a_hashtag"), ("#", "not_a_hashtag"),
+        ("!!!", "not_a_hashtag"),
+        ("🔥🔥", "not_a_hashtag"),
+        ("#", "not_a_hashtag"),
         ("½", "not_a_hashtag"),
         # script
-        ("東京", "script"), ("Москва", "script"), ("#歌の感謝祭", "script"),
-        ("MADmaidLAND優勝", "script"), ("Ana Vázquez", "kept:#AnaVázquez"),
+        ("東京", "script"),
+        ("Москва", "script"),
+        ("#歌の感謝祭", "script"),
+        ("MADmaidLAND優勝", "script"),
+        ("Ana Vázquez", "kept:#AnaVázquez"),
         ("Ærø Łódź Čeština", "kept:#ÆrøŁódźČeština"),
     ],
 )
@@ -173,14 +225,30 @@ def test_freshness() -> None:
 @pytest.mark.parametrize(
     ("name", "category"),
     [
-        ("#Election2026", "political"), ("#PornHub", "nsfw"), ("pornhub", "nsfw"),
-        ("Only Fans", "nsfw"), ("#OnlyFans", "nsfw"), ("#Rule34", "nsfw"), ("SEXY", "nsfw"),
-        ("#RIPKobe", "tragedy"), ("Rest in Peace Legend", "tragedy"),
-        ("#SchoolShooting", "crime"), ("#PrayForTexas", "tragedy"), ("Plane crash", "tragedy"),
-        ("#CloudGPUPornography", "nsfw"), ("#P0rnGPU", "nsfw"), ("#P\u043ernHubPremium", "nsfw"), ("#ISIS", "war"),
-        ("#Taliban", "war"), ("#TenCommandments", "religion"), ("Maliye Bakanlığı", "political"),
-        ("Erdoğan", "political"), ("Cumhurbaşkanı Erdoğan", "political"), ("NETANYAHU", "political"),
-        ("#WhitePowerRally", "hate"), ("Neo-Nazi march", "hate"),
+        ("#Election2026", "political"),
+        ("#PornHub", "nsfw"),
+        ("pornhub", "nsfw"),
+        ("Only Fans", "nsfw"),
+        ("#OnlyFans", "nsfw"),
+        ("#Rule34", "nsfw"),
+        ("SEXY", "nsfw"),
+        ("#RIPKobe", "tragedy"),
+        ("Rest in Peace Legend", "tragedy"),
+        ("#SchoolShooting", "crime"),
+        ("#PrayForTexas", "tragedy"),
+        ("Plane crash", "tragedy"),
+        ("#CloudGPUPornography", "nsfw"),
+        ("#P0rnGPU", "nsfw"),
+        ("#P\u043ernHubPremium", "nsfw"),
+        ("#ISIS", "war"),
+        ("#Taliban", "war"),
+        ("#TenCommandments", "religion"),
+        ("Maliye Bakanlığı", "political"),
+        ("Erdoğan", "political"),
+        ("Cumhurbaşkanı Erdoğan", "political"),
+        ("NETANYAHU", "political"),
+        ("#WhitePowerRally", "hate"),
+        ("Neo-Nazi march", "hate"),
     ],
 )
 def test_blacklist_hits(name: str, category: str) -> None:
@@ -190,12 +258,47 @@ def test_blacklist_hits(name: str, category: str) -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "#Classic", "#Sussex", "#Massachusetts", "#Essex", "Scunthorpe", "#Analysis", "#Cocktail",
-        "#Assassin", "#AssassinsCreed", "Dickens", "#StarWars", "#AttackOnTitan", "#GodOfWar",
-        "#Grape", "#Therapist", "#Hancock", "Cockburn", "#Sextant", "#Passover", "#Bassist",
-        "#Raccoon", "#Spice", "#Warsaw", "#Titanic", "#Shitake", "#Cumbria", "#Hitchcock",
-        "#Electionary", "#Grippe", "#Dyson", "#Analog", "#Bombay", "#Tripod", "#Cockpit", "#Analytics",
-        "#Bahamas", "#Crisis", "#Nazionale", "#Bombardier", "#Matsushita", "#GalaxyA55",
+        "#Classic",
+        "#Sussex",
+        "#Massachusetts",
+        "#Essex",
+        "Scunthorpe",
+        "#Analysis",
+        "#Cocktail",
+        "#Assassin",
+        "#AssassinsCreed",
+        "Dickens",
+        "#StarWars",
+        "#AttackOnTitan",
+        "#GodOfWar",
+        "#Grape",
+        "#Therapist",
+        "#Hancock",
+        "Cockburn",
+        "#Sextant",
+        "#Passover",
+        "#Bassist",
+        "#Raccoon",
+        "#Spice",
+        "#Warsaw",
+        "#Titanic",
+        "#Shitake",
+        "#Cumbria",
+        "#Hitchcock",
+        "#Electionary",
+        "#Grippe",
+        "#Dyson",
+        "#Analog",
+        "#Bombay",
+        "#Tripod",
+        "#Cockpit",
+        "#Analytics",
+        "#Bahamas",
+        "#Crisis",
+        "#Nazionale",
+        "#Bombardier",
+        "#Matsushita",
+        "#GalaxyA55",
     ],
 )
 def test_blacklist_has_no_substring_false_positives(name: str) -> None:
@@ -226,8 +329,15 @@ def test_same_trend_on_two_sources_becomes_one() -> None:
     ]
     result = clean_trends(items, RULES, NOW)
     assert result.kept == [
-        Trend("Black Friday", "#BlackFriday", ("google_rss", "trends24", "getdaytrends"), 3, 125_000, t2,
-              display="Black Friday"),  # a spaced name wins over the hashtag for display
+        Trend(
+            "Black Friday",
+            "#BlackFriday",
+            ("google_rss", "trends24", "getdaytrends"),
+            3,
+            125_000,
+            t2,
+            display="Black Friday",
+        ),  # a spaced name wins over the hashtag for display
         Trend("Cyber Monday", "#CyberMonday", ("trends24",), 4, None, None, display="Cyber Monday"),
     ]
     absorbed = sorted(r.source for r, why in result.rejected if why == "duplicate")
@@ -265,8 +375,23 @@ def test_every_input_is_accounted_for_once() -> None:
 
 NAMES = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["Black Friday", "#BlackFriday", "Taylor Swift", "Tylor Swift", "#ACDC", "#fff",
-                     "Mansur Yavaş", "#GPT5", "Porn Hub", "東京", "trend-1", "2026", "Çarşamba"]),
+    st.sampled_from(
+        [
+            "Black Friday",
+            "#BlackFriday",
+            "Taylor Swift",
+            "Tylor Swift",
+            "#ACDC",
+            "#fff",
+            "Mansur Yavaş",
+            "#GPT5",
+            "Porn Hub",
+            "東京",
+            "trend-1",
+            "2026",
+            "Çarşamba",
+        ]
+    ),
     st.lists(
         st.sampled_from(["Gpu", "CLOUD", "é", "\u200b", "\u202e", " ", "#", "-", "'", "1", "ß", "İ", "ǅ"]),
         max_size=8,
@@ -274,9 +399,13 @@ NAMES = st.one_of(
 )
 SOURCES = st.sampled_from(["google_rss", "trends24", "getdaytrends", "x", "pytrends", "calendar"])
 RAWS = st.builds(
-    RawTrend, name=NAMES, rank=st.integers(1, 60), volume=st.none() | st.integers(0, 10**9), source=SOURCES,
-    published_at=st.none() | st.datetimes(min_value=datetime(2026, 9, 20), max_value=datetime(2026, 9, 24),
-                                          timezones=st.just(timezone.utc)),
+    RawTrend,
+    name=NAMES,
+    rank=st.integers(1, 60),
+    volume=st.none() | st.integers(0, 10**9),
+    source=SOURCES,
+    published_at=st.none()
+    | st.datetimes(min_value=datetime(2026, 9, 20), max_value=datetime(2026, 9, 24), timezones=st.just(timezone.utc)),
 )
 
 
@@ -322,7 +451,13 @@ def test_worldwide_capture_survivors() -> None:
     items = parse_trends24((PAGES / "trends24-worldwide.html").read_bytes())
     result = clean_trends(items, RULES, NOW)
     assert [t.hashtag for t in result.kept] == [
-        "#Juliet", "#EyesOnMeOstMrFanboy", "#MariCarmen", "#AnaVázquez", "#SHOCK", "#V2AB", "#NourXMiniMeetDay",
+        "#Juliet",
+        "#EyesOnMeOstMrFanboy",
+        "#MariCarmen",
+        "#AnaVázquez",
+        "#SHOCK",
+        "#V2AB",
+        "#NourXMiniMeetDay",
     ]
     assert sorted((r.name, why) for r, why in result.rejected if why != "script") == [  # and Japanese, Hindi, Arabic
         ("Bersuara Tanpa Provokasi", "blacklist:political (provokasi)"),
@@ -344,7 +479,8 @@ def test_turkey_capture_blacklist_and_merge_with_worldwide() -> None:
         ("#AdaletinSesiKademe", "blacklist:political (adalet)"),
         ("#egitimdesiddetehayır", "blacklist:crime (siddet)"),
         ("#iktidarEmekliyiEzdi", "blacklist:political (iktidar)"),
-        ("#çarşamba", "filler"), ("24 Eylül Perşembe", "filler"),
+        ("#çarşamba", "filler"),
+        ("24 Eylül Perşembe", "filler"),
         ("Bakan Çiftçi", "blacklist:political (bakan)"),
         ("Binali Yıldırım", "blacklist:political (binali yildirim)"),
         ("CHP'li", "blacklist:political (chp)"),
@@ -367,8 +503,9 @@ def test_turkey_capture_blacklist_and_merge_with_worldwide() -> None:
     both = clean_trends([*worldwide, *turkey], CleanRules(blacklist={}), NOW)
     yavas = [t for t in both.kept if t.hashtag == "#MansurYavaş"]
     assert len(yavas) == 1 and yavas[0].rank == 1  # rank 8 worldwide, 1 in Turkey: one trend
-    assert [r.source for r, why in clean_trends([*worldwide, *turkey], RULES, NOW).rejected
-            if r.name == "Mansur Yavaş"] == ["trends24", "trends24"]  # and with the lists, both copies go
+    assert [
+        r.source for r, why in clean_trends([*worldwide, *turkey], RULES, NOW).rejected if r.name == "Mansur Yavaş"
+    ] == ["trends24", "trends24"]  # and with the lists, both copies go
 
 
 def test_handmade_getdaytrends_page_all_but_filler_survive() -> None:

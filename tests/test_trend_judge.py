@@ -30,10 +30,29 @@ LEGACY = PAGES / "google-trends-legacy-daily-rss-US-2024-06-20.xml"
 KEY = "sk-test-judge"
 TECH = {"#AWSOutage", "#Downdetector", "#GPT6", "#JensenHuang", "#BlackwellUltra", "#Stargate", "#GPT5"}
 # Every unsafe trend of the captures and the tech feed, whatever policy: none may reach a pick.
-UNSAFE = {"#TravisScott", "#ChrisBrown", "#OzzyOsbourne", "#VirginiaGovernorRace", "#PopeLeo", "#HurricaneMelissa",
-          "#TenCommandments", "#TropicalStormAlberto", "#CDKCyberattack", "#RobertMorris", "#Stonehenge",
-          "#SummerSolstice2024", "#ROKETSAN", "#Netanyahu", "#Macron", "#CumhurbaşkanıErdoğan", "#GazzeyiDuy",
-          "#MaliyeBakanlığı", "#İçişleriBakanlığı", "#MondayMotivation", "#çarşamba"}
+UNSAFE = {
+    "#TravisScott",
+    "#ChrisBrown",
+    "#OzzyOsbourne",
+    "#VirginiaGovernorRace",
+    "#PopeLeo",
+    "#HurricaneMelissa",
+    "#TenCommandments",
+    "#TropicalStormAlberto",
+    "#CDKCyberattack",
+    "#RobertMorris",
+    "#Stonehenge",
+    "#SummerSolstice2024",
+    "#ROKETSAN",
+    "#Netanyahu",
+    "#Macron",
+    "#CumhurbaşkanıErdoğan",
+    "#GazzeyiDuy",
+    "#MaliyeBakanlığı",
+    "#İçişleriBakanlığı",
+    "#MondayMotivation",
+    "#çarşamba",
+}
 
 
 class Site(TrendSite):
@@ -42,8 +61,13 @@ class Site(TrendSite):
 
     def __init__(self, feed: Path = TECH_FEED, trends24: Path = PAGES / "trends24-worldwide.html") -> None:
         super().__init__()
-        self.route("/rss", Route(body=freshen(feed.read_text(encoding="utf-8")).encode(),
-                                 content_type="application/rss+xml; charset=utf-8"))
+        self.route(
+            "/rss",
+            Route(
+                body=freshen(feed.read_text(encoding="utf-8")).encode(),
+                content_type="application/rss+xml; charset=utf-8",
+            ),
+        )
         self.route("/trends24/", Route(body=freshen(trends24.read_text(encoding="utf-8")).encode()))
 
 
@@ -53,10 +77,12 @@ def site() -> Iterator[Site]:
         yield server
 
 
-def configure(tmp_path: Path, site: Site, policy: str = "relevant", llm: FakeOpenAI | None = None,
-              extra: str = "") -> Path:
-    config = point_trends(make_config(tmp_path), trends_section(site, policy=policy, extra=extra,
-                                                                pytrends="enabled = false"))
+def configure(
+    tmp_path: Path, site: Site, policy: str = "relevant", llm: FakeOpenAI | None = None, extra: str = ""
+) -> Path:
+    config = point_trends(
+        make_config(tmp_path), trends_section(site, policy=policy, extra=extra, pytrends="enabled = false")
+    )
     if llm is not None:
         text = config.read_text().replace('strategy = "template"', 'strategy = "llm"')
         text = text.replace('base_url = "https://api.openai.com/v1"', f'base_url = "{llm.base_url}"')
@@ -95,15 +121,38 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
 
 
 DATASETS = {  # Google feed, trends24 page -> the unsafe names each holds, and why they go
-    "tech+worldwide": (TECH_FEED, PAGES / "trends24-worldwide.html", {
-        "Chris Brown": "crime", "Ozzy Osbourne": "tragedy", "Virginia governor race": "political",
-        "Pope Leo": "religion", "Hurricane Melissa": "tragedy"}),
-    "legacy+turkey": (LEGACY, TURKEY, {
-        "Travis Scott": "crime", "Ten Commandments": "religion", "Tropical Storm Alberto": "tragedy",
-        "CDK cyberattack": "crime", "Robert Morris": "religion", "Stonehenge": "political",
-        "ROKETSAN": "war", "Netanyahu": "political", "Macron": "political", "Cumhurbaşkanı Erdoğan": "political",
-        "GAZZE'Yİ DUY": "political", "Maliye Bakanlığı": "political", "İçişleri Bakanlığı": "political",
-        "CHP'li": "political", "Yeni Partiye": "political"}),
+    "tech+worldwide": (
+        TECH_FEED,
+        PAGES / "trends24-worldwide.html",
+        {
+            "Chris Brown": "crime",
+            "Ozzy Osbourne": "tragedy",
+            "Virginia governor race": "political",
+            "Pope Leo": "religion",
+            "Hurricane Melissa": "tragedy",
+        },
+    ),
+    "legacy+turkey": (
+        LEGACY,
+        TURKEY,
+        {
+            "Travis Scott": "crime",
+            "Ten Commandments": "religion",
+            "Tropical Storm Alberto": "tragedy",
+            "CDK cyberattack": "crime",
+            "Robert Morris": "religion",
+            "Stonehenge": "political",
+            "ROKETSAN": "war",
+            "Netanyahu": "political",
+            "Macron": "political",
+            "Cumhurbaşkanı Erdoğan": "political",
+            "GAZZE'Yİ DUY": "political",
+            "Maliye Bakanlığı": "political",
+            "İçişleri Bakanlığı": "political",
+            "CHP'li": "political",
+            "Yeni Partiye": "political",
+        },
+    ),
 }
 
 
@@ -116,7 +165,8 @@ def test_no_unsafe_trend_reaches_a_pick_under_any_policy(tmp_path: Path, policy:
     config = tmp_path / "config.toml"
     rejects = dict(rows(config, "SELECT name, reason FROM trend_rejects WHERE refresh_id = ?", report.refresh_id))
     assert {name: rejects.get(name, "kept").split(" ")[0] for name in unsafe} == {
-        name: f"blacklist:{category}" for name, category in unsafe.items()}
+        name: f"blacklist:{category}" for name, category in unsafe.items()
+    }
     tags = {p.hashtag for p in picks}
     assert report.kept > 10 and not tags & UNSAFE, tags & UNSAFE
     assert "#SummerSolstice2024" not in tags and not {t for t in tags if t.startswith("#Monday")}
@@ -124,7 +174,7 @@ def test_no_unsafe_trend_reaches_a_pick_under_any_policy(tmp_path: Path, policy:
     if policy == "relevant":
         assert trends == (TECH if dataset.startswith("tech") else {"#GPT5"})
     else:
-        assert trends > {"#TaylorSwift"} and (TECH < trends or dataset.startswith("legacy"))
+        assert trends > {"#TaylorSwift"} and (trends > TECH or dataset.startswith("legacy"))
 
 
 def xworld_domain_tags() -> set[str]:
@@ -136,8 +186,10 @@ ISSUE_10_ITEM_4 = ["#CloudGPUPornography", "#P0rnGPU", "#P\u043ernHubPremium", "
 
 @pytest.mark.parametrize("policy", ["relevant", "any"])
 def test_the_names_issue_10_saw_posted_reach_no_tweet(xworld, site: Site, policy: str) -> None:  # type: ignore[no-untyped-def]
-    rows_html = "".join(f'<tr><th class="pos">{i}</th><td class="main"><a href="/t/{i}/">{name}</a></td></tr>'
-                        for i, name in enumerate([*ISSUE_10_ITEM_4, "Kubernetes"], start=1))
+    rows_html = "".join(
+        f'<tr><th class="pos">{i}</th><td class="main"><a href="/t/{i}/">{name}</a></td></tr>'
+        for i, name in enumerate([*ISSUE_10_ITEM_4, "Kubernetes"], start=1)
+    )
     site.route("/getdaytrends/", Route(body=f'<table class="trends"><tbody>{rows_html}</tbody></table>'.encode()))
     point_trends(xworld.config, trends_section(site, policy=policy, pytrends="enabled = false"))
     posted = []
@@ -150,8 +202,9 @@ def test_the_names_issue_10_saw_posted_reach_no_tweet(xworld, site: Site, policy
     assert not {tag.casefold() for tag in posted} & {tag.casefold() for tag in ISSUE_10_ITEM_4}
     # the same page's related trend may ride (composition decides which of the day's picks gets a slot)
     listed = {row["hashtag"]: row for row in json.loads(botx("trends", "--json").out)}
-    assert listed["#Kubernetes"]["used"] and any(tag.casefold() != "#blackfridayweek" and tag not in
-                                                 xworld_domain_tags() for tag in posted)
+    assert listed["#Kubernetes"]["used"] and any(
+        tag.casefold() != "#blackfridayweek" and tag not in xworld_domain_tags() for tag in posted
+    )
 
 
 def test_picks_carry_what_the_judgement_found(tmp_path: Path, site: Site) -> None:
@@ -164,7 +217,12 @@ def test_picks_carry_what_the_judgement_found(tmp_path: Path, site: Site) -> Non
     assert "Nvidia (headline)" in by_tag["#JensenHuang"].matched
     week = by_tag["#BlackFridayWeek"]  # today's occasion, from [[occasions]]
     assert (week.kind, week.display, week.holiday, week.offer, week.category) == (
-        "occasion", "Black Friday week", False, "H100 80GB", "calendar")
+        "occasion",
+        "Black Friday week",
+        False,
+        "H100 80GB",
+        "calendar",
+    )
     assert week.lines and picks[-1] is week  # occasions after the live trends
 
 
@@ -185,7 +243,7 @@ def test_trends_json_and_verbose_say_why(tmp_path: Path, site: Site, monkeypatch
     assert items["#BlackFridayWeek"]["kind"] == "occasion" and items["#BlackFridayWeek"]["context"] == []
     text = " ".join(botx("trends", "-v", "--limit", "500").out.split())
     assert "why #AWSOutage (used): relevant: AWS, outage" in text
-    assert "dropped Chris Brown (google_rss #7): blacklist:crime (arrested, headline \"Chris Brown arrested" in text
+    assert 'dropped Chris Brown (google_rss #7): blacklist:crime (arrested, headline "Chris Brown arrested' in text
     assert "dropped Virginia governor race (google_rss #9): blacklist:political (governor)" in text
     assert "dropped Ozzy Osbourne (google_rss #10): blacklist:tragedy (dies, headline" in text
 
@@ -197,8 +255,9 @@ def prompt_of(request: dict) -> str:
     return "\n".join(m["content"] for m in request["json"]["messages"])
 
 
-def test_one_batched_call_per_refresh_and_verdicts_are_reused(tmp_path: Path, site: Site, fake: FakeOpenAI,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_batched_call_per_refresh_and_verdicts_are_reused(
+    tmp_path: Path, site: Site, fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = configure(tmp_path, site, llm=fake)
     report, picks = do_refresh(config)
     [request] = fake.judge_requests  # all the kept trends in one call
@@ -231,8 +290,7 @@ def judged_by_name(body: dict) -> str:
     return verdicts(*entries).content or ""
 
 
-def test_the_model_vetoes_or_confirms_within_what_the_rules_allow(tmp_path: Path, site: Site,
-                                                                  fake: FakeOpenAI) -> None:
+def test_the_model_vetoes_or_confirms_within_what_the_rules_allow(tmp_path: Path, site: Site, fake: FakeOpenAI) -> None:
     fake.judge_default = judged_by_name  # type: ignore[method-assign]
     config = configure(tmp_path, site, llm=fake)
     report, picks = do_refresh(config)
@@ -265,11 +323,14 @@ def test_a_slow_drip_model_cannot_hold_the_refresh(tmp_path: Path, site: Site, f
     assert report.duration_ms < 60_000
 
 
-@pytest.mark.parametrize(("answer", "note"), [
-    (status(401), "llm: the server refused the key (HTTP 401); the rules alone judged"),
-    (status(500), "llm: HTTP 500 (InternalServerError); the rules alone judged"),
-    (garbage(), "llm: unusable answer"),
-])
+@pytest.mark.parametrize(
+    ("answer", "note"),
+    [
+        (status(401), "llm: the server refused the key (HTTP 401); the rules alone judged"),
+        (status(500), "llm: HTTP 500 (InternalServerError); the rules alone judged"),
+        (garbage(), "llm: unusable answer"),
+    ],
+)
 def test_a_failing_model_leaves_the_rules_alone(tmp_path: Path, site: Site, fake: FakeOpenAI, answer, note) -> None:  # type: ignore[no-untyped-def]
     fake.script_judge(answer)
     report, picks = do_refresh(configure(tmp_path, site, llm=fake))
@@ -280,9 +341,13 @@ def test_a_failing_model_leaves_the_rules_alone(tmp_path: Path, site: Site, fake
 def test_answers_that_are_not_verdicts_are_left_out(tmp_path: Path, site: Site, fake: FakeOpenAI) -> None:
     from fakes.fake_openai import copy
 
-    fake.script_judge(copy('Sure! ```json\n{"verdicts": [{"id": 1, "safe": "no", "related": true}, '
-                           '{"id": 2, "safe": false, "related": false, "why": "x"}, {"id": 2, "safe": true, '
-                           '"related": true}, {"id": 999, "safe": false, "related": false}]}\n```'))
+    fake.script_judge(
+        copy(
+            'Sure! ```json\n{"verdicts": [{"id": 1, "safe": "no", "related": true}, '
+            '{"id": 2, "safe": false, "related": false, "why": "x"}, {"id": 2, "safe": true, '
+            '"related": true}, {"id": 999, "safe": false, "related": false}]}\n```'
+        )
+    )
     report, _picks = do_refresh(configure(tmp_path, site, llm=fake))
     assert report.judge.startswith("llm: judged 1 trend(s) in one call,") and "without a usable verdict" in report.judge
 
@@ -295,15 +360,19 @@ def test_a_warm_post_never_judges_and_imports_nothing_new(tmp_path: Path, site: 
     warm = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert warm.returncode == 0, warm.stderr[-2000:]
     assert set(json.loads(warm.stdout)["hashtags"]) & TECH
-    imported = {line.split("|")[-1].strip().split(".")[0] for line in warm.stderr.splitlines()
-                if line.startswith("import time:")}
+    imported = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in warm.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     assert not imported & {"sklearn", "bs4", "httpx", "pytrends", "pandas", "openai", "rich"}
     assert rows(config, "SELECT COUNT(*) FROM trend_refreshes") == [(1,)]
 
 
 @pytest.mark.timeout(60)
-def test_a_refresh_a_post_runs_gives_the_model_only_what_is_left_of_its_budget(tmp_path: Path, site: Site,
-                                                                                fake: FakeOpenAI) -> None:
+def test_a_refresh_a_post_runs_gives_the_model_only_what_is_left_of_its_budget(
+    tmp_path: Path, site: Site, fake: FakeOpenAI
+) -> None:
     import re
 
     from botx_cli.trends.refresh import refresh_if_stale

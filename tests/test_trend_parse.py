@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
+from fakes.static_server import Route, StaticServer, unquote_attributes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,8 +26,6 @@ from botx_cli.trends.parse import (
     parse_volume,
     parse_x_trends,
 )
-from fakes.static_server import Route, StaticServer
-from fakes.static_server import unquote_attributes
 
 PAGES = Path(__file__).parent / "fixtures" / "trend-pages"
 LEGACY_RSS = PAGES / "google-trends-legacy-daily-rss-US-2024-06-20.xml"
@@ -147,7 +146,7 @@ def test_trends24_reads_only_the_first_hour() -> None:
 def test_trends24_minified_unquoted_variant_parses_the_same(page: Path) -> None:
     html = page.read_text(encoding="utf-8")
     minified = unquote_attributes(html)
-    for served in ("<ol class=trend-card__list>", 'class=trend-link>', "<h3 class=title data-timestamp="):
+    for served in ("<ol class=trend-card__list>", "class=trend-link>", "<h3 class=title data-timestamp="):
         assert served in minified
     assert parse_trends24(minified) == parse_trends24(html)
     assert parse_trends24(minified.encode("utf-8")) == parse_trends24(html)
@@ -264,11 +263,25 @@ def test_x_trends_errors(body: object, message: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("12K", 12_000), ("1.2M", 1_200_000), ("45,678", 45_678), ("", None), (None, None),
-        ("2000+", 2_000), ("20K+", 20_000), ("200,000+", 200_000), ("125K tweets", 125_000),
-        ("Under 10K tweets", None), ("1,2 M", 1_200_000), ("10 000", 10_000), ("3.4k", 3_400),
-        ("1.234.567", 1_234_567), ("1,234.5", 1_234), ("2B", 2_000_000_000), ("n/a", None),
-        ("12 Kilos", 12), ("9" * 40, None),
+        ("12K", 12_000),
+        ("1.2M", 1_200_000),
+        ("45,678", 45_678),
+        ("", None),
+        (None, None),
+        ("2000+", 2_000),
+        ("20K+", 20_000),
+        ("200,000+", 200_000),
+        ("125K tweets", 125_000),
+        ("Under 10K tweets", None),
+        ("1,2 M", 1_200_000),
+        ("10 000", 10_000),
+        ("3.4k", 3_400),
+        ("1.234.567", 1_234_567),
+        ("1,234.5", 1_234),
+        ("2B", 2_000_000_000),
+        ("n/a", None),
+        ("12 Kilos", 12),
+        ("9" * 40, None),
     ],
 )
 def test_parse_volume(text: str | None, expected: int | None) -> None:
@@ -392,20 +405,31 @@ def test_static_server_hostile_options() -> None:
 from botx_cli.trends.charset import charset_of, decode_page  # noqa: E402
 
 
-@pytest.mark.parametrize(("body", "header", "markup", "text"), [
-    ("Yavaş".encode(), None, "html", "Yavaş"),  # UTF-8 by default
-    ("Yavaş".encode("iso-8859-9"), "iso-8859-9", "html", "Yavaş"),  # the HTTP header decides
-    (b'<meta charset="windows-1254">Yava\xfe', None, "html", '<meta charset="windows-1254">Yavaş'),
-    (b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-9">\xdd', None, "html",
-     '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-9">İ'),
-    ('<?xml version="1.0" encoding="ISO-8859-9"?><a>ş</a>'.encode("iso-8859-9"), None, "xml",
-     '<?xml version="1.0" encoding="ISO-8859-9"?><a>ş</a>'),
-    ("\ufeffYavaş".encode(), "iso-8859-9", "html", "Yavaş"),  # a byte-order mark beats the header
-    ("Yavaş".encode("iso-8859-9"), "no-such-charset", "html", "Yava\ufffd"),  # unknown: UTF-8
-    ("Yavaş".encode(), "rot13", "html", "Yavaş"),  # not a text encoding: UTF-8
-    (b"Mansur Yava\xc5\x9f and Bahar Fey\xffzan", None, "html", "Mansur Yavaş and Bahar Fey\ufffdzan"),
-    (b"caf\xe9", "ISO-8859-1", "html", "café"),  # Latin-1 labels read as windows-1252, like browsers
-])
+@pytest.mark.parametrize(
+    ("body", "header", "markup", "text"),
+    [
+        ("Yavaş".encode(), None, "html", "Yavaş"),  # UTF-8 by default
+        ("Yavaş".encode("iso-8859-9"), "iso-8859-9", "html", "Yavaş"),  # the HTTP header decides
+        (b'<meta charset="windows-1254">Yava\xfe', None, "html", '<meta charset="windows-1254">Yavaş'),
+        (
+            b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-9">\xdd',
+            None,
+            "html",
+            '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-9">İ',
+        ),
+        (
+            '<?xml version="1.0" encoding="ISO-8859-9"?><a>ş</a>'.encode("iso-8859-9"),
+            None,
+            "xml",
+            '<?xml version="1.0" encoding="ISO-8859-9"?><a>ş</a>',
+        ),
+        ("\ufeffYavaş".encode(), "iso-8859-9", "html", "Yavaş"),  # a byte-order mark beats the header
+        ("Yavaş".encode("iso-8859-9"), "no-such-charset", "html", "Yava\ufffd"),  # unknown: UTF-8
+        ("Yavaş".encode(), "rot13", "html", "Yavaş"),  # not a text encoding: UTF-8
+        (b"Mansur Yava\xc5\x9f and Bahar Fey\xffzan", None, "html", "Mansur Yavaş and Bahar Fey\ufffdzan"),
+        (b"caf\xe9", "ISO-8859-1", "html", "café"),  # Latin-1 labels read as windows-1252, like browsers
+    ],
+)
 def test_pages_decode_by_their_declared_charset(body: bytes, header: str | None, markup: str, text: str) -> None:
     assert decode_page(body, header, markup) == text
 
@@ -430,5 +454,8 @@ def test_google_feeds_give_their_headlines() -> None:
     assert sum(len(t.news) for t in legacy) == 39  # every ht:news_item of the capture
     current = parse_google_rss(CURRENT_RSS.read_bytes())
     assert [(h.title, h.snippet, h.source) for h in current[1].news] == [
-        ("news Item 1", "", "CNN"), ("news Item 2", "", "Live Science"), ("news Item 3", "", "The Washington Post")]
+        ("news Item 1", "", "CNN"),
+        ("news Item 2", "", "Live Science"),
+        ("news Item 3", "", "The Washington Post"),
+    ]
     assert parse_google_rss(_feed("<item><title>Bare</title></item>"))[0].news == ()  # names only

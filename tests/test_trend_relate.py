@@ -19,8 +19,9 @@ EXAMPLE = ROOT / "botx_cli" / "example_config.toml"
 TECH_FEED = ROOT / "tests" / "fixtures" / "trend-pages" / "google-trends-trending-rss-tech-HANDMADE.xml"
 CFG = load_config(str(EXAMPLE))
 CONF = trend_settings(CFG)
-VOCABULARY = Vocabulary.of(CFG.product.name, CFG.product.keywords, [o.item for o in CFG.content.offers],
-                           CFG.hashtags.domain, CONF.related)
+VOCABULARY = Vocabulary.of(
+    CFG.product.name, CFG.product.keywords, [o.item for o in CFG.content.offers], CFG.hashtags.domain, CONF.related
+)
 FLOOR = CFG.trends.min_relevance
 
 
@@ -30,39 +31,45 @@ def judge(name: str, *headlines: str, hashtag: str = "") -> tuple[float, tuple[s
 
 
 # The measurements: TF-IDF scored these 0.11, 0.07, 0.03, 0.03 (spelling overlap).
-@pytest.mark.parametrize(("name", "headline", "why"), [
-    ("AWS outage", "", "AWS"),
-    ("GPT-6", "", "GPT"),
-    ("Jensen Huang", "", "Jensen Huang"),
-    ("Blackwell Ultra", "", "Blackwell Ultra"),
-    ("us-east-1", "AWS outage takes down thousands of sites", "AWS (headline)"),
-    ("Downdetector", "Downdetector spikes as AWS problems ripple across the web", "AWS (headline)"),
-    ("The keynote", "Nvidia CEO Jensen Huang unveils Rubin at GTC", "Nvidia (headline)"),
-    ("Stargate", "OpenAI and Oracle expand Stargate with two more data centers", "OpenAI (headline)"),
-    ("#NvidiaEarnings", "", "Nvidia"),
-    ("#GPUShortage", "", "GPU"),
-    ("#H100s", "", "H100"),
-    ("ChatGPT down", "", "ChatGPT"),
-    ("Cloud outage", "", "outage"),  # two field words in the name: cloud and outage
-])
+@pytest.mark.parametrize(
+    ("name", "headline", "why"),
+    [
+        ("AWS outage", "", "AWS"),
+        ("GPT-6", "", "GPT"),
+        ("Jensen Huang", "", "Jensen Huang"),
+        ("Blackwell Ultra", "", "Blackwell Ultra"),
+        ("us-east-1", "AWS outage takes down thousands of sites", "AWS (headline)"),
+        ("Downdetector", "Downdetector spikes as AWS problems ripple across the web", "AWS (headline)"),
+        ("The keynote", "Nvidia CEO Jensen Huang unveils Rubin at GTC", "Nvidia (headline)"),
+        ("Stargate", "OpenAI and Oracle expand Stargate with two more data centers", "OpenAI (headline)"),
+        ("#NvidiaEarnings", "", "Nvidia"),
+        ("#GPUShortage", "", "GPU"),
+        ("#H100s", "", "H100"),
+        ("ChatGPT down", "", "ChatGPT"),
+        ("Cloud outage", "", "outage"),  # two field words in the name: cloud and outage
+    ],
+)
 def test_the_field_qualifies_by_name_or_headline(name: str, headline: str, why: str) -> None:
     score, matched, reason = judge(name, *([headline] if headline else []))
     assert score > FLOOR and why in matched and reason.startswith("relevant: "), (score, matched, reason)
 
 
-@pytest.mark.parametrize(("name", "headline"), [
-    ("Taylor Swift", "Taylor Swift announces new album and tour dates"),
-    ("Lakers vs Warriors", "Lakers beat Warriors 118-112 as LeBron James scores 30"),
-    ("Mystics vs Fever", "FINAL: Indiana Fever take down Washington Mystics, Caitlin Clark ..."),
-    ("Kendrick Lamar", "After Drake battle, Kendrick Lamar turns victory lap concert into LA ..."),
-    ("Pope Leo", "Pope Leo XIV celebrates Mass for the feast of Christ the King"),
-    ("Virginia governor race", "Election results: Virginia governor race too close to call"),
-    ("Gemini horoscope", "Gemini horoscope today: love, career and money"),  # "gemini" is written as a field word
-    ("Cloud9", "Cloud9 sweeps Sentinels to reach the Valorant Champions final"),  # one field word: cloud
-    ("Power outage", "Storm leaves 200,000 without power"),  # one field word: outage
-    ("Top model", ""),  # one field word: model
-    ("Black Friday deals", "The best early Black Friday deals on TVs, laptops and AirPods"),
-])
+@pytest.mark.parametrize(
+    ("name", "headline"),
+    [
+        ("Taylor Swift", "Taylor Swift announces new album and tour dates"),
+        ("Lakers vs Warriors", "Lakers beat Warriors 118-112 as LeBron James scores 30"),
+        ("Mystics vs Fever", "FINAL: Indiana Fever take down Washington Mystics, Caitlin Clark ..."),
+        ("Kendrick Lamar", "After Drake battle, Kendrick Lamar turns victory lap concert into LA ..."),
+        ("Pope Leo", "Pope Leo XIV celebrates Mass for the feast of Christ the King"),
+        ("Virginia governor race", "Election results: Virginia governor race too close to call"),
+        ("Gemini horoscope", "Gemini horoscope today: love, career and money"),  # "gemini" is written as a field word
+        ("Cloud9", "Cloud9 sweeps Sentinels to reach the Valorant Champions final"),  # one field word: cloud
+        ("Power outage", "Storm leaves 200,000 without power"),  # one field word: outage
+        ("Top model", ""),  # one field word: model
+        ("Black Friday deals", "The best early Black Friday deals on TVs, laptops and AirPods"),
+    ],
+)
 def test_celebrities_sports_religion_politics_and_lone_field_words_do_not(name: str, headline: str) -> None:
     score, matched, reason = judge(name, *([headline] if headline else []))
     assert score <= FLOOR and reason.startswith("not relevant: "), (score, matched, reason)
@@ -78,9 +85,11 @@ def test_weights_say_where_and_what() -> None:
     assert matched[0] == "AWS" and "outage" in matched and score == 1.0  # each term counted once, where it weighs most
     assert reason == "relevant: " + ", ".join(matched)
     assert judge("Taylor Swift", "A concert")[2] == (
-        "not relevant: no term of the product's field in its name or 1 headline(s)")
-    assert judge("Juliet")[2] == "not relevant: no term of the product's field in its name or 0 headline(s)" or \
-        judge("Juliet")[2].endswith("(the source gives no headlines)")
+        "not relevant: no term of the product's field in its name or 1 headline(s)"
+    )
+    assert judge("Juliet")[2] == "not relevant: no term of the product's field in its name or 0 headline(s)" or judge(
+        "Juliet"
+    )[2].endswith("(the source gives no headlines)")
     assert "needs a second term" in judge("Outage")[2]
 
 
@@ -111,7 +120,13 @@ def test_the_tech_feed_on_the_example_config() -> None:
         found = VOCABULARY.judge(trend.name, "#" + trend.name, trend.news, FLOOR)
         relevant[trend.name] = found.score > FLOOR
     assert {name for name, yes in relevant.items() if yes} == {
-        "AWS outage", "Downdetector", "GPT-6", "Jensen Huang", "Blackwell Ultra", "Stargate"}
+        "AWS outage",
+        "Downdetector",
+        "GPT-6",
+        "Jensen Huang",
+        "Blackwell Ultra",
+        "Stargate",
+    }
 
 
 WORDS = st.text(st.characters(categories=("Lu", "Ll", "Nd", "Zs", "Pd")), max_size=40)
@@ -127,8 +142,10 @@ def test_relevance_is_bounded_and_more_context_never_lowers_it(name: str, headli
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from(["AWS outage", "Jensen Huang keynote", "Blackwell Ultra", "GPT-6 launch", "Taylor Swift"]),
-       st.sampled_from([str.upper, str.lower, str.title, lambda s: s.replace(" ", "")]))
+@given(
+    st.sampled_from(["AWS outage", "Jensen Huang keynote", "Blackwell Ultra", "GPT-6 launch", "Taylor Swift"]),
+    st.sampled_from([str.upper, str.lower, str.title, lambda s: s.replace(" ", "")]),
+)
 def test_case_and_spacing_do_not_change_the_verdict(name: str, spell: object) -> None:
     written = spell(name)  # type: ignore[operator]
-    assert (judge(written)[0] > FLOOR) == (judge(name)[0] > FLOOR) or " " in name and written == name.replace(" ", "")
+    assert (judge(written)[0] > FLOOR) == (judge(name)[0] > FLOOR) or (" " in name and written == name.replace(" ", ""))

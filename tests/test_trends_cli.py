@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import XWorld, botx, make_config
-from fakes.trend_site import gpu_trend_site, NOW, TrendSite, point_trends, trends_section
+from fakes.trend_site import NOW, TrendSite, gpu_trend_site, point_trends, trends_section
 
 from botx_cli.config import load_config
 from botx_cli.drafting import trend_picks
@@ -50,7 +50,7 @@ def test_every_source_down_post_still_posts_with_its_domain_tag(xworld: XWorld, 
     # from [[occasions]] (Black Friday week on this date), never calendar filler
     filler = {"#MondayMotivation", "#November2026", "#Autumn2026", "#TechTuesday"}
     assert not filler & set(doc["hashtags"]) and set(doc["hashtags"]) - CALENDAR
-    assert len(set(doc["hashtags"]) - CALENDAR) == 1 and CALENDAR == {"#BlackFridayWeek"}
+    assert len(set(doc["hashtags"]) - CALENDAR) == 1 and {"#BlackFridayWeek"} == CALENDAR
     [(failed,)] = xworld.rows("SELECT sources_failed FROM trend_refreshes")
     assert sorted(json.loads(failed)) == ["getdaytrends", "google_rss", "pytrends", "trends24"]
 
@@ -69,8 +69,9 @@ def test_post_refreshes_only_a_stale_cache(xworld: XWorld, site: TrendSite) -> N
     assert [t for (t,) in xworld.rows("SELECT trigger FROM trend_refreshes ORDER BY id")] == ["post", "post"]
 
 
-def test_policy_decides_which_trends_posts_may_use(tmp_path: Path, site: TrendSite,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_policy_decides_which_trends_posts_may_use(
+    tmp_path: Path, site: TrendSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = make_config(tmp_path)
     monkeypatch.setenv("BOTX_NOW", NOW.isoformat())
     picks = {}
@@ -105,8 +106,9 @@ def test_an_account_does_not_reuse_a_trend_within_reuse_hours(xworld: XWorld, si
     assert trends[("A", 180)] == first  # after reuse_hours it is the best pick again
 
 
-def test_trends_table_says_what_was_dropped_and_why(tmp_path: Path, site: TrendSite,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_trends_table_says_what_was_dropped_and_why(
+    tmp_path: Path, site: TrendSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site.options("/getdaytrends/", status=503)
     config = point_trends(make_config(tmp_path), trends_section(site))
     monkeypatch.setenv("BOTX_CONFIG", str(config))
@@ -125,8 +127,9 @@ def test_trends_table_says_what_was_dropped_and_why(tmp_path: Path, site: TrendS
     assert (quiet.code, quiet.out, quiet.err) == (0, "", "")
 
 
-def test_doctor_shows_the_cache_and_failing_sources(tmp_path: Path, site: TrendSite,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doctor_shows_the_cache_and_failing_sources(
+    tmp_path: Path, site: TrendSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site.options("/trends24/", status=502)
     config = point_trends(make_config(tmp_path), trends_section(site, x_base_url="http://127.0.0.1:9"))
     monkeypatch.setenv("BOTX_NOW", NOW.isoformat())
@@ -138,8 +141,9 @@ def test_doctor_shows_the_cache_and_failing_sources(tmp_path: Path, site: TrendS
     assert "trend source x: BOTX_X_BEARER_TOKEN is not set" in text
 
 
-def test_every_source_down_is_a_warning_not_an_error(tmp_path: Path, site: TrendSite,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_source_down_is_a_warning_not_an_error(
+    tmp_path: Path, site: TrendSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for path in ("/rss", "/trends24/", "/getdaytrends/", "/trends/api/dailytrends"):
         site.options(path, status=500)
     config = point_trends(make_config(tmp_path), trends_section(site))
@@ -172,22 +176,25 @@ def test_cron_prints_the_refresh_line(tmp_path: Path) -> None:
     assert " trends " not in off.out
 
 
-@pytest.mark.parametrize(("section", "key"), [
-    ("[trends.sources.trends24]\nurll = \"https://trends24.in/\"\n", "[trends.sources.trends24] urll"),
-    ("[trends.sources.google_rss]\ntimeout_seconds = 0\n", "[trends.sources.google_rss] timeout_seconds"),
-    ("[trends.sources.x]\nwoeid = 0\n", "[trends.sources.x] woeid"),
-    ("[trends.sources.calendar]\nurl = \"https://example.com/\"\n", "[trends.sources.calendar] url"),
-    ("[trends.categories]\nweather = [\"rain\"]\n", "[trends.categories] weather"),
-    ("[trends.blacklist]\npolitical = \"election\"\n", "[trends.blacklist] political"),
-    ("cach_minutes = 5\n", "[trends] cach_minutes"),
-    ("script = \"klingon\"\n", "[trends] script"),
-    ("max_age_hours = 0\n", "[trends] max_age_hours"),
-    ("refresh_budget_seconds = -1\n", "[trends] refresh_budget_seconds"),
-    ("related = [\"AWS | \", \" | \"]\n", "[trends] related"),  # an alias with no letters
-    ("related = \"AWS\"\n", "[trends] related"),
-    ("related = [\"" + "x" * 81 + "\"]\n", "[trends] related"),
-    ("blacklist_allow = [1]\n", "[trends] blacklist_allow"),
-])
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ('[trends.sources.trends24]\nurll = "https://trends24.in/"\n', "[trends.sources.trends24] urll"),
+        ("[trends.sources.google_rss]\ntimeout_seconds = 0\n", "[trends.sources.google_rss] timeout_seconds"),
+        ("[trends.sources.x]\nwoeid = 0\n", "[trends.sources.x] woeid"),
+        ('[trends.sources.calendar]\nurl = "https://example.com/"\n', "[trends.sources.calendar] url"),
+        ('[trends.categories]\nweather = ["rain"]\n', "[trends.categories] weather"),
+        ('[trends.blacklist]\npolitical = "election"\n', "[trends.blacklist] political"),
+        ("cach_minutes = 5\n", "[trends] cach_minutes"),
+        ('script = "klingon"\n', "[trends] script"),
+        ("max_age_hours = 0\n", "[trends] max_age_hours"),
+        ("refresh_budget_seconds = -1\n", "[trends] refresh_budget_seconds"),
+        ('related = ["AWS | ", " | "]\n', "[trends] related"),  # an alias with no letters
+        ('related = "AWS"\n', "[trends] related"),
+        ('related = ["' + "x" * 81 + '"]\n', "[trends] related"),
+        ("blacklist_allow = [1]\n", "[trends] blacklist_allow"),
+    ],
+)
 def test_bad_trend_keys_are_one_line_exit_2(tmp_path: Path, section: str, key: str) -> None:
     config = point_trends(make_config(tmp_path), "[trends]\n" + section + "\n")
     run = botx("--config", str(config), "cron")

@@ -71,8 +71,9 @@ class World:
             return conn.execute(sql, args).fetchall()
 
     def source(self, name: str) -> dict:
-        [row] = self.rows("SELECT failures, open_until, last_error, last_count FROM trend_sources WHERE source = ?",
-                          name)
+        [row] = self.rows(
+            "SELECT failures, open_until, last_error, last_count FROM trend_sources WHERE source = ?", name
+        )
         return dict(zip(("failures", "open_until", "last_error", "last_count"), row))
 
 
@@ -107,12 +108,17 @@ def test_every_source_from_loopback_named_by_config_name(world: World) -> None:
 
 def test_both_google_feed_formats(world: World) -> None:
     assert world.refresh().sources[0].count == 20  # the legacy daily feed, bare &nbsp; and all
-    world.site.route("/rss", Route(body=current_feed("Nvidia earnings", "Cloud GPU prices"),
-                                   content_type="application/rss+xml"))
+    world.site.route(
+        "/rss", Route(body=current_feed("Nvidia earnings", "Cloud GPU prices"), content_type="application/rss+xml")
+    )
     report = world.refresh(minutes=1)
     assert (report.sources[0].name, report.sources[0].count) == ("google_rss", 2)
-    found = {h: (rel, cat) for h, rel, cat in world.rows(
-        "SELECT hashtag, relevance, category FROM trends WHERE refresh_id = ?", report.refresh_id)}
+    found = {
+        h: (rel, cat)
+        for h, rel, cat in world.rows(
+            "SELECT hashtag, relevance, category FROM trends WHERE refresh_id = ?", report.refresh_id
+        )
+    }
     assert found["#NvidiaEarnings"][0] > 0.2 and found["#NvidiaEarnings"][1] == "tech"
     assert found["#CloudGPUPrices"][0] > 0.2
     assert found["#TaylorSwift"][0] < 0.2
@@ -143,18 +149,21 @@ def test_sources_are_fetched_at_the_same_time(world: World) -> None:
     assert statuses(report) == {"google_rss": "ok", "trends24": "ok", "getdaytrends": "ok"}
 
 
-@pytest.mark.parametrize(("behaviour", "error"), [
-    ({"hang": True}, "no answer within 0.5 s"),
-    ({"delay": 3.0}, "no answer within 0.5 s"),
-    ({"status": 500}, "HTTP 500"),
-    ({"status": 404}, "HTTP 404"),
-    ({"reset": True}, "connection"),
-    ({"redirect_loop": True}, "more than 5 redirects"),
-    ({"huge_mb": 6}, "over the 5,000,000 byte limit"),
-    ({"huge_mb": 6, "huge_content_length": False}, "over the 5,000,000 byte limit"),
-    ({"body": b"<html><body><p>Just a moment...</p></body></html>"}, "no ol.trend-card__list"),
-    ({"body": b""}, "empty body"),
-])
+@pytest.mark.parametrize(
+    ("behaviour", "error"),
+    [
+        ({"hang": True}, "no answer within 0.5 s"),
+        ({"delay": 3.0}, "no answer within 0.5 s"),
+        ({"status": 500}, "HTTP 500"),
+        ({"status": 404}, "HTTP 404"),
+        ({"reset": True}, "connection"),
+        ({"redirect_loop": True}, "more than 5 redirects"),
+        ({"huge_mb": 6}, "over the 5,000,000 byte limit"),
+        ({"huge_mb": 6, "huge_content_length": False}, "over the 5,000,000 byte limit"),
+        ({"body": b"<html><body><p>Just a moment...</p></body></html>"}, "no ol.trend-card__list"),
+        ({"body": b""}, "empty body"),
+    ],
+)
 def test_a_failing_source_is_recorded_and_the_rest_still_count(world: World, behaviour: dict, error: str) -> None:
     world.configure(trends24="timeout_seconds = 0.5")
     world.site.options("/trends24/", **behaviour)
@@ -165,7 +174,8 @@ def test_a_failing_source_is_recorded_and_the_rest_still_count(world: World, beh
     assert state["open_until"] == iso(NOW + timedelta(minutes=5))
     assert report.kept > 0 and not report.all_down
     assert world.rows("SELECT sources_failed FROM trend_refreshes WHERE id = ?", report.refresh_id) == [
-        ('["trends24"]',)]
+        ('["trends24"]',)
+    ]
 
 
 def test_breaker_cools_off_exponentially_then_closes(world: World) -> None:
@@ -177,7 +187,11 @@ def test_breaker_cools_off_exponentially_then_closes(world: World) -> None:
     world.refresh(minutes=6)  # cool-off over: one more try, which fails: twice as long
     assert world.site.hits("trends24") == 2
     assert world.source("trends24") | {"last_error": ""} == {
-        "failures": 2, "open_until": iso(NOW + timedelta(minutes=16)), "last_error": "", "last_count": 0}
+        "failures": 2,
+        "open_until": iso(NOW + timedelta(minutes=16)),
+        "last_error": "",
+        "last_count": 0,
+    }
     world.site.options("/trends24/", status=200)
     report = world.refresh(minutes=17)
     assert statuses(report)["trends24"] == "ok"
@@ -202,8 +216,9 @@ def fake_x() -> Iterator[FakeX]:
         yield fake
 
 
-def test_x_trends_endpoint_with_bearer_token_and_cost(world: World, fake_x: FakeX,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_x_trends_endpoint_with_bearer_token_and_cost(
+    world: World, fake_x: FakeX, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BOTX_X_BEARER_TOKEN", "test-bearer")
     world.configure(x_base_url=fake_x.base_url)
     report = world.refresh()
@@ -211,15 +226,20 @@ def test_x_trends_endpoint_with_bearer_token_and_cost(world: World, fake_x: Fake
     [request] = fake_x.requests
     assert (request["path"], request["auth"]) == ("/2/trends/by/woeid/1", "bearer")
     assert world.rows("SELECT account, method, endpoint, http_status, cost_usd FROM api_calls") == [
-        (None, "GET", "GET /2/trends/by/woeid/:id", 200, 0.01)]
+        (None, "GET", "GET /2/trends/by/woeid/:id", 200, 0.01)
+    ]
     rows = dict(world.rows("SELECT hashtag, volume FROM trends"))
     assert rows["#Nvidia"] == 125_000 and "#GPUShortage" in rows
     assert json.loads(world.rows("SELECT sources FROM trends WHERE hashtag = '#TaylorSwift'")[0][0]) == [
-        "x", "getdaytrends", "pytrends"]
+        "x",
+        "getdaytrends",
+        "pytrends",
+    ]
 
 
-def test_x_refuses_a_wrong_token_and_nothing_is_billed(world: World, fake_x: FakeX,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_x_refuses_a_wrong_token_and_nothing_is_billed(
+    world: World, fake_x: FakeX, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BOTX_X_BEARER_TOKEN", "not-the-token")
     world.configure(x_base_url=fake_x.base_url)
     assert statuses(world.refresh())["x"] == "failed"
@@ -294,7 +314,10 @@ def test_pages_are_decoded_by_their_declared_charset_and_a_stray_byte_costs_one_
     # header and guessed, so a Latin-5 Turkish page read "Hande Er\ufffdel", "Ba\ufffd\ufffdms\ufffdz".
     # One byte that is not UTF-8 cost the whole Google feed ("cannot decode"); now it costs one name.
     turkey = freshen((Path(__file__).parent / "fixtures" / "trend-pages" / "trends24-turkey.html").read_text())
-    world.site.route("/trends24/", Route(body=turkey.encode("iso-8859-9", "xmlcharrefreplace"), content_type="text/html; charset=iso-8859-9"))
+    world.site.route(
+        "/trends24/",
+        Route(body=turkey.encode("iso-8859-9", "xmlcharrefreplace"), content_type="text/html; charset=iso-8859-9"),
+    )
     feed = current_feed("Nvidia earnings", "Cloud GPU prices").replace(b"<title>Cloud GPU", b"<title>Cloud G\xffPU", 1)
     world.site.route("/rss", Route(body=feed, content_type="application/rss+xml"))
     report = world.refresh()
@@ -308,8 +331,9 @@ def test_pages_are_decoded_by_their_declared_charset_and_a_stray_byte_costs_one_
 
 def test_a_stray_byte_in_an_undeclared_html_page_garbles_one_name(world: World) -> None:
     page = freshen((Path(__file__).parent / "fixtures" / "trend-pages" / "trends24-turkey.html").read_text()).encode()
-    world.site.route("/trends24/", Route(body=page.replace(b"Bahar Feyzan", b"Bahar Fey\xffzan", 1),
-                                         content_type="text/html"))
+    world.site.route(
+        "/trends24/", Route(body=page.replace(b"Bahar Feyzan", b"Bahar Fey\xffzan", 1), content_type="text/html")
+    )
     report = world.refresh()
     names = {n for (n,) in world.rows("SELECT name FROM trends WHERE refresh_id = ?", report.refresh_id)}
     assert {"Kemal Türkyılmaz", "Hande Erçel", "Fırat İnanır", "Bağımsız"} <= names, names

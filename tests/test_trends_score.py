@@ -19,17 +19,34 @@ from botx_cli.trends.settings import DEFAULT_CATEGORIES
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
 
-def trend(name: str, rank: int = 1, volume: int | None = None, sources: tuple[str, ...] = ("x",),
-          published_at: datetime | None = None) -> Trend:
+def trend(
+    name: str,
+    rank: int = 1,
+    volume: int | None = None,
+    sources: tuple[str, ...] = ("x",),
+    published_at: datetime | None = None,
+) -> Trend:
     return Trend(name, to_hashtag(name) or "#x", sources, rank, volume, published_at)
 
 
-@pytest.mark.parametrize(("name", "category"), [
-    ("NBA Finals", "sports"), ("Lakers vs Celtics", "sports"), ("#WorldCup2026", "sports"),
-    ("NBA2K26", "sports"), ("Nvidia earnings", "tech"), ("#iPhone17", "tech"), ("OpenAI DevDay", "tech"),
-    ("Stranger Things finale", "entertainment"), ("Breaking News", "news"), ("Taylor Swift", "generic"),
-    ("Sussex", "generic"), ("Classic", "generic"), ("Gameday", "sports"),
-])
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("NBA Finals", "sports"),
+        ("Lakers vs Celtics", "sports"),
+        ("#WorldCup2026", "sports"),
+        ("NBA2K26", "sports"),
+        ("Nvidia earnings", "tech"),
+        ("#iPhone17", "tech"),
+        ("OpenAI DevDay", "tech"),
+        ("Stranger Things finale", "entertainment"),
+        ("Breaking News", "news"),
+        ("Taylor Swift", "generic"),
+        ("Sussex", "generic"),
+        ("Classic", "generic"),
+        ("Gameday", "sports"),
+    ],
+)
 def test_categories_by_whole_words_and_camel_case_pieces(name: str, category: str) -> None:
     assert category_of(categorizer(DEFAULT_CATEGORIES), trend(name)) == category
 
@@ -40,23 +57,43 @@ def test_categories_come_from_config_lists() -> None:
     assert category_of(matcher, trend("Nvidia")) == "generic" and category_of(matcher, trend("NBA")) == "generic"
 
 
-@given(st.lists(st.tuples(st.integers(1, 500), st.none() | st.integers(0, 10**12), st.integers(1, 5),
-                          st.none() | st.integers(-100, 100), st.floats(0, 1)), min_size=1, max_size=30),
-       st.integers(0, 5))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 500),
+            st.none() | st.integers(0, 10**12),
+            st.integers(1, 5),
+            st.none() | st.integers(-100, 100),
+            st.floats(0, 1),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 5),
+)
 def test_scores_stay_within_0_and_1(items: list, sources_ok: int) -> None:
-    trends = [trend(f"Name{i}", rank, volume, tuple(f"s{k}" for k in range(n)),
-                    None if hours is None else NOW - timedelta(hours=hours))
-              for i, (rank, volume, n, hours, _rel) in enumerate(items)]
+    trends = [
+        trend(
+            f"Name{i}",
+            rank,
+            volume,
+            tuple(f"s{k}" for k in range(n)),
+            None if hours is None else NOW - timedelta(hours=hours),
+        )
+        for i, (rank, volume, n, hours, _rel) in enumerate(items)
+    ]
     out = scores(trends, [rel for *_rest, rel in items], NOW, 24, sources_ok)
     assert all(0.0 <= value <= 1.0 for value in out)
 
 
 def test_score_prefers_relevant_agreed_fresh_high_trends() -> None:
     base = trend("A", rank=5, volume=1000, published_at=NOW - timedelta(hours=12))
-    better = [trend("B", rank=1, volume=1000, published_at=NOW - timedelta(hours=12)),
-              trend("C", rank=5, volume=100_000, published_at=NOW - timedelta(hours=12)),
-              trend("D", rank=5, volume=1000, sources=("x", "trends24"), published_at=NOW - timedelta(hours=12)),
-              trend("E", rank=5, volume=1000, published_at=NOW - timedelta(hours=1))]
+    better = [
+        trend("B", rank=1, volume=1000, published_at=NOW - timedelta(hours=12)),
+        trend("C", rank=5, volume=100_000, published_at=NOW - timedelta(hours=12)),
+        trend("D", rank=5, volume=1000, sources=("x", "trends24"), published_at=NOW - timedelta(hours=12)),
+        trend("E", rank=5, volume=1000, published_at=NOW - timedelta(hours=1)),
+    ]
     out = scores([base, *better], [0.1] * 5, NOW, 24, 3)
     assert all(value > out[0] for value in out[1:])
     assert scores([base], [0.9], NOW, 24, 3)[0] > out[0]

@@ -46,8 +46,10 @@ def test_bleu_by_hand() -> None:
     assert math.isclose(bleu(hyp, [tokens("the gpu was fast")]), expected)
     # brevity penalty: a hypothesis shorter than its reference
     short = tokens("the gpu")
-    assert math.isclose(bleu(short, [hyp]), math.exp(1 - 4 / 2) * math.exp(
-        (math.log(1) + math.log(1) + math.log(0.1) + math.log(0.1)) / 4))
+    assert math.isclose(
+        bleu(short, [hyp]),
+        math.exp(1 - 4 / 2) * math.exp((math.log(1) + math.log(1) + math.log(0.1) + math.log(0.1)) / 4),
+    )
     assert tokens("H100 80GB from $2.10/hr, billed.") == ["h100", "80gb", "from", "$2.10/hr", ",", "billed", "."]
 
 

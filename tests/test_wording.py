@@ -96,8 +96,13 @@ def test_pieces_that_contradict_never_stand_together(tmp_path: Path) -> None:
         assert not ("Serving soon?" in text and "Fine-tune" in text), text
         assert not ("soon?" in text and "Works anywhere" in text), text  # a topical hook opens a topical line
         seen[plan.angle_line] += 1
-    assert set(seen) == {"Billed by the second.", "Paid per token.", "Fine-tune it overnight.", "Serve it fast.",
-                         "Works anywhere."}  # every line still gets used
+    assert set(seen) == {
+        "Billed by the second.",
+        "Paid per token.",
+        "Fine-tune it overnight.",
+        "Serve it fast.",
+        "Works anywhere.",
+    }  # every line still gets used
 
 
 SHARES = st.fixed_dictionaries({k: st.integers(0, 5) for k in KINDS}).filter(lambda d: sum(d.values()) > 0)
@@ -130,11 +135,28 @@ def test_example_shares_over_a_day() -> None:
 
 
 TREND = TrendPick("#OpenAI", "OpenAI", "tech", 0.8, ("google_rss",), display="OpenAI")
-OCCASION = TrendPick("#BlackFriday", "Black Friday", "calendar", 0.0, ("occasions",), display="Black Friday",
-                     kind="occasion", lines=("Our {Black Friday|weekend} price holds until Monday.",),
-                     offer="A100 80GB")
-HOLIDAY = TrendPick("#NewYear", "New Year", "calendar", 0.0, ("occasions",), display="New Year", kind="occasion",
-                    holiday=True, lines=("Start the year with a run, not a hardware order.",))
+OCCASION = TrendPick(
+    "#BlackFriday",
+    "Black Friday",
+    "calendar",
+    0.0,
+    ("occasions",),
+    display="Black Friday",
+    kind="occasion",
+    lines=("Our {Black Friday|weekend} price holds until Monday.",),
+    offer="A100 80GB",
+)
+HOLIDAY = TrendPick(
+    "#NewYear",
+    "New Year",
+    "calendar",
+    0.0,
+    ("occasions",),
+    display="New Year",
+    kind="occasion",
+    holiday=True,
+    lines=("Start the year with a run, not a hardware order.",),
+)
 
 
 def compose(pick: TrendPick | None, seed: int, account: str, kinds: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]

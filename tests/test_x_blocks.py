@@ -47,8 +47,9 @@ def test_reset_years_ahead_is_capped_said_and_cleared_by_resume(xworld: XWorld) 
     run = xworld.post("A", "--quiet")
     assert run.code == 75 and len(run.err.splitlines()) == 1, run.err  # said even under -q: cron mails it
     assert "capped at 24 h" in run.err and "2090" in run.err
-    [(reset, note)] = xworld.rows("SELECT reset_at, note FROM rate_limits WHERE endpoint = 'POST /2/tweets'"
-                                  " AND kind = 'window'")
+    [(reset, note)] = xworld.rows(
+        "SELECT reset_at, note FROM rate_limits WHERE endpoint = 'POST /2/tweets' AND kind = 'window'"
+    )
     now = datetime.fromisoformat(SLOT)
     assert now < datetime.fromisoformat(reset.replace("Z", "+00:00")) <= now + timedelta(hours=24, minutes=15)
     assert "2090" in note
@@ -77,8 +78,9 @@ def test_limit_headers_in_milliseconds_are_read_as_seconds(xworld: XWorld) -> No
     xworld.at(SLOT)
     xworld.fake.enqueue("POST", "/2/tweets", headers={"x-rate-limit-reset": str(reset_ms)})
     assert xworld.post("A").code == 0
-    assert xworld.rows("SELECT reset_at, note FROM rate_limits WHERE endpoint = 'POST /2/tweets'"
-                       " AND kind = 'window'") == [("2026-11-23T08:15:00Z", None)]
+    assert xworld.rows(
+        "SELECT reset_at, note FROM rate_limits WHERE endpoint = 'POST /2/tweets' AND kind = 'window'"
+    ) == [("2026-11-23T08:15:00Z", None)]
 
 
 # -- item 24 --------------------------------------------------------------------------------------
@@ -110,8 +112,7 @@ def test_402_is_not_retried_alerts_once_and_later_slots_skip(xworld: XWorld) -> 
 
 def test_usage_capped_problem_blocks_like_credits_and_resume_lifts_it(xworld: XWorld) -> None:
     xworld.at(SLOT)
-    xworld.fake.enqueue("POST", "/2/tweets", status=429, body=USAGE_CAPPED,
-                        headers={"x-rate-limit-remaining": "99"})
+    xworld.fake.enqueue("POST", "/2/tweets", status=429, body=USAGE_CAPPED, headers={"x-rate-limit-remaining": "99"})
     run = xworld.post("A")
     assert run.code == 75 and "credits" in run.err
     assert json.loads(xworld.post("A", "--json", when=MISFIRE).out)["reason"] == "credits"

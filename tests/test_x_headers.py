@@ -6,19 +6,25 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from botx_cli.xapi import MAX_RESET_AHEAD, limits_from_headers, parse_reset
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 HEADER_VALUES = st.one_of(
-    st.text(max_size=30), st.integers(min_value=-10**30, max_value=10**30).map(str),
+    st.text(max_size=30),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.sampled_from(["1e999", "-1e999", "nan", "inf", "1.79e12", "0x10", " 12 ", "", "١٢٣"]))
+    st.sampled_from(["1e999", "-1e999", "nan", "inf", "1.79e12", "0x10", " 12 ", "", "١٢٣"]),
+)
 # the machine is shared: a slow draw is load, not a slow strategy
 LENIENT = settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-NAMES = [f"{prefix}{part}" for prefix in ("x-rate-limit-", "x-user-limit-24hour-", "x-app-limit-24hour-")
-         for part in ("limit", "remaining", "reset")]
+NAMES = [
+    f"{prefix}{part}"
+    for prefix in ("x-rate-limit-", "x-user-limit-24hour-", "x-app-limit-24hour-")
+    for part in ("limit", "remaining", "reset")
+]
 
 
 @LENIENT

@@ -37,8 +37,14 @@ def build() -> bytes:
     factory.load_json_profile(profiles)
     words = sorted(factory.word_lang_prob_map)
     names = "\x00".join(words).encode("utf-8")
-    header = {"format": 1, "langdetect": version("langdetect"), "langs": factory.langlist, "words": len(words),
-              "names_bytes": len(names), "source": "langdetect profiles, Apache-2.0"}
+    header = {
+        "format": 1,
+        "langdetect": version("langdetect"),
+        "langs": factory.langlist,
+        "words": len(words),
+        "names_bytes": len(names),
+        "source": "langdetect profiles, Apache-2.0",
+    }
     head = json.dumps(header).encode() + b"\n"
     pad = (-(len(head) + len(names))) % 4  # float32 rows start 4-byte aligned
     floats = b"".join(struct.pack(f"<{len(factory.langlist)}f", *factory.word_lang_prob_map[w]) for w in words)

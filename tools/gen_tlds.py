@@ -51,7 +51,7 @@ def load(source: Path = SOURCE) -> dict[str, list[str]]:
             text = case["text"]
             if not text.startswith(PREFIX) or case["expected"] != [text]:
                 raise ValueError(f"unexpected tlds.yml case: {case!r}")
-            tld = text[len(PREFIX):]
+            tld = text[len(PREFIX) :]
             if not tld or tld != tld.lower() or META & set(tld):
                 raise ValueError(f"TLD unusable in an alternation: {tld!r}")
             tlds.append(tld)
@@ -73,17 +73,18 @@ def _tuple(name: str, items: list[str], width: int = 96) -> str:
 
 
 def render(tables: dict[str, list[str]]) -> str:
-    return "\n".join([
-        HEADER,
-        _tuple("GTLDS", tables["generic"]),
-        _tuple("CCTLDS", tables["country"]),
-    ])
+    return "\n".join(
+        [
+            HEADER,
+            _tuple("GTLDS", tables["generic"]),
+            _tuple("CCTLDS", tables["country"]),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only report whether the module is stale")
+    parser.add_argument("--check", action="store_true", help="only report whether the module is stale")
     args = parser.parse_args(argv)
     text = render(load())
     if args.check:

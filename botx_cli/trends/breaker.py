@@ -34,7 +34,8 @@ class SourceState:
 def states(store: Store) -> dict[str, SourceState]:
     rows = store.conn.execute(
         "SELECT source, last_ok_at, last_error, last_error_at, failures, open_until, last_count,"
-        " last_duration_ms FROM trend_sources")
+        " last_duration_ms FROM trend_sources"
+    )
     return {row[0]: SourceState(*row) for row in rows}
 
 
@@ -50,11 +51,21 @@ def record_success(store: Store, source: str, now: datetime, count: int, duratio
             "INSERT INTO trend_sources (source, last_ok_at, failures, open_until, last_count, last_duration_ms)"
             " VALUES (?, ?, 0, NULL, ?, ?) ON CONFLICT(source) DO UPDATE SET last_ok_at = excluded.last_ok_at,"
             " failures = 0, open_until = NULL, last_count = excluded.last_count,"
-            " last_duration_ms = excluded.last_duration_ms", (source, iso(now), count, duration_ms))
+            " last_duration_ms = excluded.last_duration_ms",
+            (source, iso(now), count, duration_ms),
+        )
 
 
-def record_failure(store: Store, source: str, now: datetime, error: str, duration_ms: int,
-                   base_minutes: float, max_minutes: float, retry_at: datetime | None = None) -> str:
+def record_failure(
+    store: Store,
+    source: str,
+    now: datetime,
+    error: str,
+    duration_ms: int,
+    base_minutes: float,
+    max_minutes: float,
+    retry_at: datetime | None = None,
+) -> str:
     """Count the failure and open the circuit; returns the moment it closes again (ISO)."""
     with store.write() as conn:
         row = conn.execute("SELECT failures FROM trend_sources WHERE source = ?", (source,)).fetchone()
@@ -68,5 +79,6 @@ def record_failure(store: Store, source: str, now: datetime, error: str, duratio
             " last_error = excluded.last_error, last_error_at = excluded.last_error_at,"
             " failures = excluded.failures, open_until = excluded.open_until, last_count = 0,"
             " last_duration_ms = excluded.last_duration_ms",
-            (source, error[:300], iso(now), failures, iso(until), duration_ms))
+            (source, error[:300], iso(now), failures, iso(until), duration_ms),
+        )
     return iso(until)

@@ -33,7 +33,7 @@ def display_name(hashtag: str) -> str:
     """'#BlackFriday' -> 'Black Friday' for hooks that name the trend in words."""
     words, current = [], ""
     for char in hashtag.lstrip("#"):
-        if current and (char.isupper() and not current[-1].isupper() or char.isdigit() != current[-1].isdigit()):
+        if current and ((char.isupper() and not current[-1].isupper()) or char.isdigit() != current[-1].isdigit()):
             words.append(current)
             current = ""
         current += char

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -76,9 +76,7 @@ _INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u3164\uffa0") | frozenset(
     map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
 )
 # twitter-text's hashtagSpecialChars, minus ZWNJ/ZWJ which are stripped first.
-_HASHTAG_SPECIAL = frozenset(
-    "_\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7"
-)
+_HASHTAG_SPECIAL = frozenset("_\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7")
 _APOSTROPHES = frozenset("'\u2019`\u00b4")  # joined within words: CHP'li -> CHPli
 
 
@@ -156,7 +154,12 @@ _NOISE_WORDS = frozenset(
     _terms(
         "collapsible collapse expand undefined null none nil nan true false object loading more"
         " trending trends trend tweets posts javascript void function error untitled placeholder",
-        "[object object]", "see more", "show more", "read more", "lorem ipsum", "loading...",
+        "[object object]",
+        "see more",
+        "show more",
+        "read more",
+        "lorem ipsum",
+        "loading...",
     )
 )
 _DOM_ID = re.compile(
@@ -230,7 +233,7 @@ def _check(raw: RawTrend, rules: CleanRules, safety: SafetyMatcher, now: datetim
 
     def unsafe() -> str | None:
         hit = safety.check(name) or safety.check(hashtag or "")
-        return hit.reason()[len("blacklist:"):] if hit else None
+        return hit.reason()[len("blacklist:") :] if hit else None
 
     checks: tuple[tuple[str, Callable[[], bool | str | None]], ...] = (
         ("empty", lambda: not name),
@@ -363,13 +366,17 @@ def clean_trends(raw: Sequence[RawTrend], rules: CleanRules, now: datetime) -> C
 
 def safety_matcher(rules: CleanRules) -> SafetyMatcher:
     """The matcher of these rules' lists, built once (it folds about a thousand terms)."""
-    return _matcher(tuple((category, tuple(terms)) for category, terms in rules.blacklist.items()),
-                    tuple(rules.extra_blacklist), tuple(rules.allow))
+    return _matcher(
+        tuple((category, tuple(terms)) for category, terms in rules.blacklist.items()),
+        tuple(rules.extra_blacklist),
+        tuple(rules.allow),
+    )
 
 
 @functools.lru_cache(maxsize=8)
-def _matcher(categories: tuple[tuple[str, tuple[str, ...]], ...], extra: tuple[str, ...],
-             allow: tuple[str, ...]) -> SafetyMatcher:
+def _matcher(
+    categories: tuple[tuple[str, tuple[str, ...]], ...], extra: tuple[str, ...], allow: tuple[str, ...]
+) -> SafetyMatcher:
     return SafetyMatcher(dict(categories), extra, allow)
 
 

@@ -16,36 +16,28 @@ from datetime import date
 
 from botx_cli.trends.words import Tokens, fold, pieces, strip_marks
 
-WEEKDAYS = frozenset((
-    "monday tuesday wednesday thursday friday saturday sunday"
-    " lunes martes miercoles jueves viernes sabado domingo"
-    " lundi mardi mercredi jeudi vendredi samedi dimanche"
-    " montag dienstag mittwoch donnerstag freitag samstag sonntag"
-    " segunda terca quarta quinta sexta feira"
-    " lunedi martedi mercoledi giovedi venerdi sabato domenica"
-    " pazartesi sali carsamba persembe cuma cumartesi pazar"
-    " senin selasa rabu kamis jumat sabtu minggu"
-    " weekend finde wochenende tbt tgif ff wcw mcm"  # tags that stand for a weekday
-).split())
-MONTHS = frozenset((
-    "january february march april may june july august september october november december"
-    " enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
-    " janvier fevrier avril juin juillet aout septembre octobre novembre decembre"
-    " januar februar marz april juni juli august september oktober november dezember"
-    " janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro"
-    " gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"
-    " ocak subat mart nisan mayis haziran temmuz agustos eylul ekim kasim aralik"
-    " januari februari maret april mei juni juli agustus september oktober november desember"
-).split())
-SEASONS = frozenset((
-    "spring summer autumn fall winter primavera verano otono invierno printemps ete automne hiver"
-    " fruhling sommer herbst verao outono inverno estate autunno ilkbahar yaz sonbahar kis"
-).split())
-FILLER_WORDS = frozenset((
-    "happy good morning night motivation motivational thoughts thought wisdom feeling feels vibes vibe"
-    " funday fun blues mood inspiration inspo tip tips tech throwback follow selfie day week month"
-    " feliz buen buenos dia bon bonne joyeux guten schonen bom boa buon buona iyi gunler selamat hari"
-).split())
+WEEKDAYS = frozenset(
+    (
+        "monday tuesday wednesday thursday friday saturday sunday"
+        " lunes martes miercoles jueves viernes sabado domingo"
+        " lundi mardi mercredi jeudi vendredi samedi dimanche"
+        " montag dienstag mittwoch donnerstag freitag samstag sonntag"
+        " segunda terca quarta quinta sexta feira"
+        " lunedi martedi mercoledi giovedi venerdi sabato domenica"
+        " pazartesi sali carsamba persembe cuma cumartesi pazar"
+        " senin selasa rabu kamis jumat sabtu minggu"
+        " weekend finde wochenende tbt tgif ff wcw mcm"  # tags that stand for a weekday
+    ).split()
+)
+MONTHS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "janvier", "fevrier", "avril", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "januar", "februar", "marz", "april", "juni", "juli", "august", "september", "oktober", "november", "dezember", "janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro", "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre", "ocak", "subat", "mart", "nisan", "mayis", "haziran", "temmuz", "agustos", "eylul", "ekim", "kasim", "aralik", "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember"]
+)
+SEASONS = frozenset(
+    ["spring", "summer", "autumn", "fall", "winter", "primavera", "verano", "otono", "invierno", "printemps", "ete", "automne", "hiver", "fruhling", "sommer", "herbst", "verao", "outono", "inverno", "estate", "autunno", "ilkbahar", "yaz", "sonbahar", "kis"]
+)
+FILLER_WORDS = frozenset(
+    ["happy", "good", "morning", "night", "motivation", "motivational", "thoughts", "thought", "wisdom", "feeling", "feels", "vibes", "vibe", "funday", "fun", "blues", "mood", "inspiration", "inspo", "tip", "tips", "tech", "throwback", "follow", "selfie", "day", "week", "month", "feliz", "buen", "buenos", "dia", "bon", "bonne", "joyeux", "guten", "schonen", "bom", "boa", "buon", "buona", "iyi", "gunler", "selamat", "hari"]
+)
 YEARS_AHEAD = 5
 
 
@@ -54,8 +46,9 @@ def is_filler(name: str) -> bool:
     words = [fold(piece) for word in strip_marks(name).replace("#", " ").split() for piece in _split(word)]
     words = [w for w in words if w]
     dated = any(w in WEEKDAYS or w in MONTHS or w in SEASONS for w in words)
-    return dated and all(w.isdigit() or w in WEEKDAYS or w in MONTHS or w in SEASONS or w in FILLER_WORDS
-                         for w in words)
+    return dated and all(
+        w.isdigit() or w in WEEKDAYS or w in MONTHS or w in SEASONS or w in FILLER_WORDS for w in words
+    )
 
 
 def _split(word: str) -> list[str]:

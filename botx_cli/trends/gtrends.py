@@ -64,7 +64,7 @@ def point_at(module: Any, base: str) -> None:
         _ORIGINAL["BASE_TRENDS_URL"] = module.BASE_TRENDS_URL
     original_base = _ORIGINAL["BASE_TRENDS_URL"]
     for name, url in _ORIGINAL.items():
-        moved = base + url[len(original_base):] if url.startswith(original_base) else url
+        moved = base + url[len(original_base) :] if url.startswith(original_base) else url
         setattr(module if name == "BASE_TRENDS_URL" else cls, name, moved)
 
 
@@ -77,15 +77,19 @@ def daily_searches(spec: SourceSpec, user_agent: str) -> list[RawTrend]:
     point_at(pytrends_request, spec.url or "")
 
     class Request(pytrends_request.TrendReq):  # type: ignore[misc]
-        def GetGoogleCookie(self) -> dict[str, str]:  # noqa: N802 - pytrends' name
-            answer = requests.get(f"{pytrends_request.BASE_TRENDS_URL}/explore/?geo={self.hl[-2:]}",
-                                  timeout=self.timeout, **self.requests_args)
+        def GetGoogleCookie(self) -> dict[str, str]:
+            answer = requests.get(
+                f"{pytrends_request.BASE_TRENDS_URL}/explore/?geo={self.hl[-2:]}",
+                timeout=self.timeout,
+                **self.requests_args,
+            )
             return {k: v or "" for k, v in answer.cookies.items() if k == "NID"}
 
     limit = (spec.timeout_seconds, spec.timeout_seconds)
     try:
-        client = Request(hl=spec.options["hl"], tz=0, timeout=limit,
-                         requests_args={"headers": {"User-Agent": user_agent}})
+        client = Request(
+            hl=spec.options["hl"], tz=0, timeout=limit, requests_args={"headers": {"User-Agent": user_agent}}
+        )
         values = client.today_searches(pn=spec.options["geo"]).tolist()
     except ResponseError as err:
         status = getattr(err.response, "status_code", None)
@@ -94,8 +98,9 @@ def daily_searches(spec: SourceSpec, user_agent: str) -> list[RawTrend]:
         raise SourceError(f"no answer within {spec.timeout_seconds:g} s") from None
     except requests.RequestException as err:  # urllib3 nests the cause: say just the errno
         errno = re.search(r"\[Errno [^\]]+\][^'\")]*", str(err))
-        raise SourceError(f"cannot connect: {errno.group(0).strip()}" if errno
-                          else f"{type(err).__name__}: {str(err)[:150]}") from None
+        raise SourceError(
+            f"cannot connect: {errno.group(0).strip()}" if errno else f"{type(err).__name__}: {str(err)[:150]}"
+        ) from None
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
         raise SourceError(f"unexpected answer from Google ({type(err).__name__}: {str(err)[:100]})") from None
     names = [_query_of(value) for value in values]

@@ -26,12 +26,25 @@ class Row(cache.CachedTrend):
     used: bool = False  # the policy lets `post` use it
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "hashtag": self.hashtag, "sources": list(self.sources), "rank": self.rank,
-                "relevance": self.relevance, "fetched_at": self.fetched_at, "volume": self.volume,
-                "score": self.score, "category": self.category, "published_at": self.published_at,
-                "used": self.used, "reason": self.reason, "context": list(self.headlines),
-                "display": self.display or self.name, "matched": list(self.matched),
-                "kind": "occasion" if self.sources == ("calendar",) else "trend", "llm": self.llm}
+        return {
+            "name": self.name,
+            "hashtag": self.hashtag,
+            "sources": list(self.sources),
+            "rank": self.rank,
+            "relevance": self.relevance,
+            "fetched_at": self.fetched_at,
+            "volume": self.volume,
+            "score": self.score,
+            "category": self.category,
+            "published_at": self.published_at,
+            "used": self.used,
+            "reason": self.reason,
+            "context": list(self.headlines),
+            "display": self.display or self.name,
+            "matched": list(self.matched),
+            "kind": "occasion" if self.sources == ("calendar",) else "trend",
+            "llm": self.llm,
+        }
 
 
 @dataclass(frozen=True)
@@ -60,14 +73,27 @@ def run_trends(cfg: Config, store: Store, now: datetime, force: bool, limit: int
     """Refresh (always with force, else only when stale), then list what the cache holds."""
     report = refresh(cfg, store, now) if force else refresh_if_stale(cfg, store, now, trigger="cli")
     conf = settings(cfg)
-    cached = [_row(t, cache.usable(t, cfg.trends.policy, cfg.trends.min_relevance))
-              for t in cache.cached_trends(store, now, conf.rules.max_age_hours)]
+    cached = [
+        _row(t, cache.usable(t, cfg.trends.policy, cfg.trends.min_relevance))
+        for t in cache.cached_trends(store, now, conf.rules.max_age_hours)
+    ]
     rows = [r for r in cached if r.used] + _occasion_rows(cfg, now) + [r for r in cached if not r.used]
     states = breaker.states(store)
-    sources = [SourceLine(spec.name, spec.enabled, states.get(spec.name)) for spec in conf.sources.values()
-               if spec.name != "calendar"]
-    return TrendsView(now, cfg.trends.policy, cfg.trends.min_relevance, rows[:limit], report,
-                      cache.last_refresh(store), sources, cache.rejects_of(store, cache.newest_refresh_id(store)))
+    sources = [
+        SourceLine(spec.name, spec.enabled, states.get(spec.name))
+        for spec in conf.sources.values()
+        if spec.name != "calendar"
+    ]
+    return TrendsView(
+        now,
+        cfg.trends.policy,
+        cfg.trends.min_relevance,
+        rows[:limit],
+        report,
+        cache.last_refresh(store),
+        sources,
+        cache.rejects_of(store, cache.newest_refresh_id(store)),
+    )
 
 
 def _row(trend: cache.CachedTrend, used: bool) -> Row:
@@ -80,8 +106,23 @@ def _occasion_rows(cfg: Config, now: datetime) -> list[Row]:
     for rank, occasion in enumerate(occasions_today(cfg, local), start=1):
         greeting = "a holiday: a greeting fits" if occasion.holiday else "not a holiday: no greeting"
         offer = f"; features {occasion.offer}" if occasion.offer else ""
-        rows.append(Row(occasion.name, occasion.hashtag, ("calendar",), rank, None, 0.0, 0.0, "calendar", None,
-                        iso(now), occasion.name, reason=f"occasion of {local.date()} ({greeting}{offer})", used=True))
+        rows.append(
+            Row(
+                occasion.name,
+                occasion.hashtag,
+                ("calendar",),
+                rank,
+                None,
+                0.0,
+                0.0,
+                "calendar",
+                None,
+                iso(now),
+                occasion.name,
+                reason=f"occasion of {local.date()} ({greeting}{offer})",
+                used=True,
+            )
+        )
     return rows
 
 
@@ -105,8 +146,13 @@ def doctor_lines(cfg: Config, store: Store, now: datetime) -> list[tuple[str, st
     if not conf.network():
         return [("info", "trends", "no network source enabled: calendar tags only")]
     if last is None:
-        out = [("warn", "trends cache",
-                ("never refreshed; run `botx trends --refresh` and add the line `botx cron` prints"))]
+        out = [
+            (
+                "warn",
+                "trends cache",
+                ("never refreshed; run `botx trends --refresh` and add the line `botx cron` prints"),
+            )
+        ]
     else:
         ago = short_duration((now - parse_iso(last["started_at"])).total_seconds())
         fresh = cache.is_fresh(last["started_at"], now, cfg.trends.cache_minutes)

@@ -125,10 +125,18 @@ def prompt(cfg: Config, rows: Sequence[cache.CachedTrend]) -> list[dict[str, str
 def _ask(openai: Any, cfg: Config, key: str, rows: Sequence[cache.CachedTrend], seconds: float) -> str:
     from botx_cli.content_config import settings
 
-    client = openai.OpenAI(api_key=key, base_url=cfg.llm.base_url, timeout=min(cfg.llm.timeout_seconds, seconds),
-                           max_retries=settings(cfg).llm.max_retries)
-    response = client.chat.completions.create(model=cfg.llm.model, messages=prompt(cfg, rows),  # type: ignore[arg-type]
-                                              temperature=0, max_tokens=min(4000, 40 * len(rows) + 100))
+    client = openai.OpenAI(
+        api_key=key,
+        base_url=cfg.llm.base_url,
+        timeout=min(cfg.llm.timeout_seconds, seconds),
+        max_retries=settings(cfg).llm.max_retries,
+    )
+    response = client.chat.completions.create(
+        model=cfg.llm.model,
+        messages=prompt(cfg, rows),  # type: ignore[arg-type]
+        temperature=0,
+        max_tokens=min(4000, 40 * len(rows) + 100),
+    )
     content = response.choices[0].message.content
     return content if isinstance(content, str) else ""
 

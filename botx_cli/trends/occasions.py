@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from botx_cli.confread import Table
 from botx_cli.config_words import pieces
+from botx_cli.confread import Table
 from botx_cli.text import extract_hashtags
 from botx_cli.trends.clean import to_hashtag
 from botx_cli.trends.filler import foreign_year
@@ -35,14 +35,25 @@ if TYPE_CHECKING:
 KEYS = ("name", "hashtag", "date", "rule", "days", "holiday", "offer", "lines")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = tuple(name.lower() for name in calendar.month_name[1:])
-ORDINALS = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3, "4th": 4, "fourth": 4,
-            "5th": 5, "fifth": 5, "last": -1}
+ORDINALS = {
+    "1st": 1,
+    "first": 1,
+    "2nd": 2,
+    "second": 2,
+    "3rd": 3,
+    "third": 3,
+    "4th": 4,
+    "fourth": 4,
+    "5th": 5,
+    "fifth": 5,
+    "last": -1,
+}
 _RULE = re.compile(
     rf"^(?P<nth>{'|'.join(ORDINALS)})\s+(?P<weekday>{'|'.join(WEEKDAYS)})\s+of\s+(?P<month>{'|'.join(MONTHS)})"
-    r"(?:\s*(?P<sign>[+-])\s*(?P<count>\d{1,3})\s*(?P<unit>days?|weeks?))?$")
+    r"(?:\s*(?P<sign>[+-])\s*(?P<count>\d{1,3})\s*(?P<unit>days?|weeks?))?$"
+)
 _DATE = re.compile(r"^(?:(?P<year>\d{4})-)?(?P<month>\d{2})-(?P<day>\d{2})$")
-RULE_HELP = ('"<nth> <weekday> of <month> [+N days]", e.g. "4th thursday of november +1 day" or '
-             '"last monday of may"')
+RULE_HELP = '"<nth> <weekday> of <month> [+N days]", e.g. "4th thursday of november +1 day" or "last monday of may"'
 
 
 @dataclass(frozen=True)
@@ -54,8 +65,11 @@ class Rule:
 
     def day_in(self, year: int) -> date | None:
         """Its date in `year`; None when the month has no such weekday (a 5th Monday)."""
-        days = [d for d in range(1, calendar.monthrange(year, self.month)[1] + 1)
-                if date(year, self.month, d).weekday() == self.weekday]
+        days = [
+            d
+            for d in range(1, calendar.monthrange(year, self.month)[1] + 1)
+            if date(year, self.month, d).weekday() == self.weekday
+        ]
         if self.nth > len(days):
             return None
         return date(year, self.month, days[self.nth - 1 if self.nth > 0 else -1]) + timedelta(days=self.offset_days)
@@ -75,7 +89,7 @@ class Occasion:
         if isinstance(self.when, Rule):
             return self.when.day_in(year)
         once, month, day = self.when
-        if once not in (None, year) or (month, day) == (2, 29) and not calendar.isleap(year):
+        if once not in (None, year) or ((month, day) == (2, 29) and not calendar.isleap(year)):
             return None
         return date(year, month, day)
 
@@ -110,8 +124,17 @@ def parse(cfg: Config, root: Table) -> tuple[Occasion, ...]:
             raise table.fail("offer", f"{offer[:80]!r} is not the item of one of [[offers]] ({', '.join(offers)})")
         # the occasion's own sentences: pieces like [[angles]] lines ({a|b} alternatives, voice tags)
         lines = pieces(table, "lines", (), sentence=True, voices=cfg.content.voices, max_len=280, max_items=20)
-        items.append(Occasion(name, _hashtag(table, name), _when(table), table.int_between("days", 1, 1, 60),
-                              table.get("holiday", bool, False), offer, lines))
+        items.append(
+            Occasion(
+                name,
+                _hashtag(table, name),
+                _when(table),
+                table.int_between("days", 1, 1, 60),
+                table.get("holiday", bool, False),
+                offer,
+                lines,
+            )
+        )
     return tuple(items)
 
 
@@ -120,16 +143,16 @@ def _hashtag(table: Table, name: str) -> str:
     if tag is None:
         tag = to_hashtag(name) or ""
         if extract_hashtags(tag) != [tag[1:]]:
-            raise table.fail("name", f"{name[:80]!r} makes no hashtag X would link; add hashtag = \"#...\"")
+            raise table.fail("name", f'{name[:80]!r} makes no hashtag X would link; add hashtag = "#..."')
         return tag
     if not tag.startswith("#") or extract_hashtags(tag) != [tag[1:]]:
-        raise table.fail("hashtag", f"{tag[:80]!r} is not a hashtag X links whole, like \"#BlackFriday\"")
+        raise table.fail("hashtag", f'{tag[:80]!r} is not a hashtag X links whole, like "#BlackFriday"')
     return tag
 
 
 def _when(table: Table) -> Rule | tuple[int | None, int, int]:
     if table.has("date") == table.has("rule"):
-        raise table.fail("date", "give either date = \"MM-DD\" (or \"YYYY-MM-DD\") or rule = " + RULE_HELP)
+        raise table.fail("date", 'give either date = "MM-DD" (or "YYYY-MM-DD") or rule = ' + RULE_HELP)
     if table.has("date"):
         text = table.get("date", str)
         found = _DATE.match(text.strip())
@@ -139,12 +162,16 @@ def _when(table: Table) -> Rule | tuple[int | None, int, int]:
             year = int(found["year"]) if found["year"] else None
             date(year or 2024, int(found["month"]), int(found["day"]))  # 2024: 02-29 is a date
         except ValueError:
-            raise table.fail("date", f"{text[:80]!r} is not \"MM-DD\" (every year) or \"YYYY-MM-DD\" (once)") from None
+            raise table.fail("date", f'{text[:80]!r} is not "MM-DD" (every year) or "YYYY-MM-DD" (once)') from None
         return year, int(found["month"]), int(found["day"])
     text = table.get("rule", str)
     found = _RULE.match(" ".join(text.lower().split()))
     if found is None:
         raise table.fail("rule", f"{text[:80]!r} is not {RULE_HELP}")
     offset = int(found["count"] or 0) * (7 if (found["unit"] or "").startswith("week") else 1)
-    return Rule(ORDINALS[found["nth"]], WEEKDAYS.index(found["weekday"]), MONTHS.index(found["month"]) + 1,
-                -offset if found["sign"] == "-" else offset)
+    return Rule(
+        ORDINALS[found["nth"]],
+        WEEKDAYS.index(found["weekday"]),
+        MONTHS.index(found["month"]) + 1,
+        -offset if found["sign"] == "-" else offset,
+    )

@@ -73,9 +73,7 @@ class ParseError(TemporaryFailure):
 
 # --- shared helpers ---------------------------------------------------------
 
-_VOLUME_RE = re.compile(
-    r"(?P<num>\d[\d.,\u00a0\u202f ]*)\s*(?P<unit>[kmb](?![a-z]))?", re.IGNORECASE
-)
+_VOLUME_RE = re.compile(r"(?P<num>\d[\d.,\u00a0\u202f ]*)\s*(?P<unit>[kmb](?![a-z]))?", re.IGNORECASE)
 _UPPER_BOUND_RE = re.compile(r"^\s*(under|less than|fewer than|<)", re.IGNORECASE)
 _UNITS = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 
@@ -395,7 +393,7 @@ def _x_problem(document: Any) -> str:
     errors = document.get("errors")
     first = errors[0] if isinstance(errors, list) and errors else document
     if isinstance(first, dict) and (first.get("detail") or first.get("message")):
-        return f'X error: {first.get("detail") or first.get("message")}'
+        return f"X error: {first.get('detail') or first.get('message')}"
     return 'no "data" in the response'
 
 

@@ -61,8 +61,9 @@ def refresh_if_stale(cfg: Config, store: Store, now: datetime, trigger: str = "p
     return refresh(cfg, store, now, trigger=trigger, force=False, budget=budget)
 
 
-def refresh(cfg: Config, store: Store, now: datetime, trigger: str = "cli", force: bool = True,
-            budget: float | None = None) -> RefreshReport | None:
+def refresh(
+    cfg: Config, store: Store, now: datetime, trigger: str = "cli", force: bool = True, budget: float | None = None
+) -> RefreshReport | None:
     """Fetch, clean, score and cache; None when another run refreshed within cache_minutes."""
     refresh_id = cache.claim_refresh(store, now, cfg.trends.cache_minutes, trigger, force)
     if refresh_id is None:
@@ -78,15 +79,23 @@ def refresh(cfg: Config, store: Store, now: datetime, trigger: str = "cli", forc
     outcome: dict[str, list[str]] = {}
     for source in report.sources:
         outcome.setdefault(source.status, []).append(source.name)
-    cache.finish_refresh(store, refresh_id, now, report.duration_ms, report.kept, report.rejected, outcome,
-                         report.error, report.judge)
+    cache.finish_refresh(
+        store, refresh_id, now, report.duration_ms, report.kept, report.rejected, outcome, report.error, report.judge
+    )
     if report.all_down:
         every_source_down(cfg, store, report, now)
     return report
 
 
-def _run(cfg: Config, store: Store, now: datetime, refresh_id: int, conf: TrendSettings,
-         budget: float | None, deadline: float | None) -> RefreshReport:
+def _run(
+    cfg: Config,
+    store: Store,
+    now: datetime,
+    refresh_id: int,
+    conf: TrendSettings,
+    budget: float | None,
+    deadline: float | None,
+) -> RefreshReport:
     states = breaker.states(store)
     due: list[SourceSpec] = []
     outcomes: list[SourceOutcome] = []
@@ -119,8 +128,9 @@ def _run(cfg: Config, store: Store, now: datetime, refresh_id: int, conf: TrendS
     return RefreshReport(refresh_id, 0, outcomes, len(rows), len(rejects), judge=note)
 
 
-def _judge_with_model(cfg: Config, store: Store, rows: list[cache.CachedTrend], now: datetime,
-                      seconds: float) -> tuple[list[cache.CachedTrend], list[tuple[str, str, int | None, str]], str]:
+def _judge_with_model(
+    cfg: Config, store: Store, rows: list[cache.CachedTrend], now: datetime, seconds: float
+) -> tuple[list[cache.CachedTrend], list[tuple[str, str, int | None, str]], str]:
     """The model's verdicts applied: unsafe ones move to the rejects, the rest carry theirs."""
     from botx_cli.trends.llm_judge import judge
 
@@ -159,8 +169,16 @@ def _record(store: Store, now: datetime, conf: TrendSettings, result: Any) -> So
     if result.error is None:
         breaker.record_success(store, result.source, now, len(result.trends), result.duration_ms)
         return SourceOutcome(result.source, "ok", len(result.trends), None, result.duration_ms)
-    until = breaker.record_failure(store, result.source, now, result.error, result.duration_ms,
-                                   conf.cooloff_minutes, conf.cooloff_max_minutes, result.retry_at)
+    until = breaker.record_failure(
+        store,
+        result.source,
+        now,
+        result.error,
+        result.duration_ms,
+        conf.cooloff_minutes,
+        conf.cooloff_max_minutes,
+        result.retry_at,
+    )
     return SourceOutcome(result.source, "failed", 0, result.error, result.duration_ms, until)
 
 
@@ -178,24 +196,40 @@ def _record_x_calls(cfg: Config, store: Store, now: datetime, calls: list[tuple[
         store.record_api_call(now, None, "GET", X_ENDPOINT, status, cost, duration_ms)
 
 
-def _rate(cfg: Config, conf: TrendSettings, kept: list[Trend], now: datetime,
-          sources_ok: int) -> list[cache.CachedTrend]:
+def _rate(
+    cfg: Config, conf: TrendSettings, kept: list[Trend], now: datetime, sources_ok: int
+) -> list[cache.CachedTrend]:
     """Category, relevance (with why) and score of every kept trend, best first."""
     if not kept:
         return []
     from botx_cli.trends import score
     from botx_cli.trends.relate import Vocabulary
 
-    vocabulary = Vocabulary.of(cfg.product.name, cfg.product.keywords, [o.item for o in cfg.content.offers],
-                               cfg.hashtags.domain, conf.related)
+    vocabulary = Vocabulary.of(
+        cfg.product.name, cfg.product.keywords, [o.item for o in cfg.content.offers], cfg.hashtags.domain, conf.related
+    )
     matcher = score.categorizer(conf.categories)
     judged = [vocabulary.judge(t.display or t.name, t.hashtag, t.news, cfg.trends.min_relevance) for t in kept]
     totals = score.scores(kept, [j.score for j in judged], now, conf.rules.max_age_hours, sources_ok)
-    rows = [cache.CachedTrend(t.name, t.hashtag, t.sources, t.rank, t.volume, j.score, total,
-                              score.category_of(matcher, t), iso(t.published_at) if t.published_at else None,
-                              iso(now), t.display or t.name, tuple((h.title, h.snippet, h.source) for h in t.news),
-                              j.matched, j.reason)
-            for t, j, total in zip(kept, judged, totals, strict=True)]
+    rows = [
+        cache.CachedTrend(
+            t.name,
+            t.hashtag,
+            t.sources,
+            t.rank,
+            t.volume,
+            j.score,
+            total,
+            score.category_of(matcher, t),
+            iso(t.published_at) if t.published_at else None,
+            iso(now),
+            t.display or t.name,
+            tuple((h.title, h.snippet, h.source) for h in t.news),
+            j.matched,
+            j.reason,
+        )
+        for t, j, total in zip(kept, judged, totals, strict=True)
+    ]
     return sorted(rows, key=lambda r: (-r.score, -r.relevance, r.hashtag.casefold()))
 
 
@@ -212,5 +246,11 @@ def every_source_down(cfg: Config, store: Store, report: RefreshReport, now: dat
     from botx_cli import notify
 
     detail = "; ".join(f"{s.name}: {s.error or s.status}" for s in report.sources)
-    notify.alert(cfg, store, "trends_down", "all", "every trend source is down; posts use calendar and "
-                 f"domain tags only ({detail})", now)
+    notify.alert(
+        cfg,
+        store,
+        "trends_down",
+        "all",
+        f"every trend source is down; posts use calendar and domain tags only ({detail})",
+        now,
+    )

@@ -50,7 +50,7 @@ def is_name(alias: str) -> bool:
 
 
 def parse_entry(entry: str) -> list[str]:
-    """"AWS | Amazon Web Services" -> ["AWS", "Amazon Web Services"]."""
+    """ "AWS | Amazon Web Services" -> ["AWS", "Amazon Web Services"]."""
     return [alias.strip() for alias in entry.split("|") if alias.strip()]
 
 
@@ -63,12 +63,22 @@ class Vocabulary:
         self.index = PhraseIndex(pairs)
 
     @classmethod
-    def of(cls, product_name: str, keywords: Sequence[str], offers: Sequence[str], domain_tags: Sequence[str],
-           related: Sequence[Sequence[str]]) -> Vocabulary:
+    def of(
+        cls,
+        product_name: str,
+        keywords: Sequence[str],
+        offers: Sequence[str],
+        domain_tags: Sequence[str],
+        related: Sequence[Sequence[str]],
+    ) -> Vocabulary:
         """The product's own words and the operator's related entries (each its aliases)."""
-        own = [[product_name], *([k] for k in keywords), *([o] for o in offers),
-               *([token] for o in offers for token in _MODEL_TOKEN.findall(o)),
-               *([tag.lstrip("#")] for tag in domain_tags)]  # "CloudGPU" reads "Cloud GPU"
+        own = [
+            [product_name],
+            *([k] for k in keywords),
+            *([o] for o in offers),
+            *([token] for o in offers for token in _MODEL_TOKEN.findall(o)),
+            *([tag.lstrip("#")] for tag in domain_tags),
+        ]  # "CloudGPU" reads "Cloud GPU"
         return cls([*related, *own])  # the same term in both: the operator's spelling names it
 
     def judge(self, name: str, hashtag: str, news: Sequence[Headline], min_relevance: float) -> Relevance:

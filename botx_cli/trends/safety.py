@@ -32,13 +32,14 @@ class Hit:
     term: str  # as the list writes it
 
     def reason(self, where: str = "") -> str:
-        """"blacklist:nsfw (porn)"; with `where`, the text it was found in."""
+        """ "blacklist:nsfw (porn)"; with `where`, the text it was found in."""
         return f"blacklist:{self.category} ({self.term}{', ' + where if where else ''})"
 
 
 class SafetyMatcher:
-    def __init__(self, categories: Mapping[str, Iterable[str]], extra: Iterable[str] = (),
-                 allow: Iterable[str] = ()) -> None:
+    def __init__(
+        self, categories: Mapping[str, Iterable[str]], extra: Iterable[str] = (), allow: Iterable[str] = ()
+    ) -> None:
         words: list[tuple[str, Hit]] = []
         self.run_together: dict[str, Hit] = {}
         exact: list[str] = []
@@ -62,8 +63,10 @@ class SafetyMatcher:
         self.pattern = _lookahead(self.run_together)
         # In a text written in leetspeak the case that marks CamelCase is the writer's to forge
         # (#GPUA53sinada): there every term of 4+ letters is looked for inside words too.
-        self.leet_hits = {**{k: h for k, h in self.words.terms.items() if len(k) >= LEET_MIN_LETTERS},
-                          **self.run_together}
+        self.leet_hits = {
+            **{k: h for k, h in self.words.terms.items() if len(k) >= LEET_MIN_LETTERS},
+            **self.run_together,
+        }
         self.leet_pattern = _lookahead(self.leet_hits)
         self.allow = tuple(dict.fromkeys(k for k in map(squash, allow) if k))
 

@@ -35,8 +35,9 @@ def category_of(matcher: PhraseIndex[str], trend: Trend) -> str:
     return "generic"
 
 
-def scores(trends: Sequence[Trend], relevances: Sequence[float], now: datetime, max_age_hours: float | None,
-           sources_ok: int) -> list[float]:
+def scores(
+    trends: Sequence[Trend], relevances: Sequence[float], now: datetime, max_age_hours: float | None, sources_ok: int
+) -> list[float]:
     """Relevance combined with rank, volume, agreement across sources and freshness."""
     top_volume = max((t.volume or 0 for t in trends), default=0)
     out = []

@@ -34,13 +34,31 @@ DEFAULT_URLS = {
 }
 # Keys each [trends.sources.NAME] table accepts, beyond enabled/url/timeout_seconds.
 SOURCE_KEYS: dict[str, tuple[str, ...]] = {
-    "google_rss": ("geo",), "trends24": (), "getdaytrends": (), "pytrends": ("geo", "hl"),
-    "x": ("woeid",), "calendar": (),
+    "google_rss": ("geo",),
+    "trends24": (),
+    "getdaytrends": (),
+    "pytrends": ("geo", "hl"),
+    "x": ("woeid",),
+    "calendar": (),
 }
 TRENDS_KEYS = (
-    "policy", "cache_minutes", "min_relevance", "reuse_hours", "sources", "max_age_hours", "script",
-    "blacklist", "blacklist_extra", "blacklist_allow", "categories", "refresh_budget_seconds", "user_agent",
-    "cooloff_minutes", "cooloff_max_minutes", "keep_refreshes", "related",
+    "policy",
+    "cache_minutes",
+    "min_relevance",
+    "reuse_hours",
+    "sources",
+    "max_age_hours",
+    "script",
+    "blacklist",
+    "blacklist_extra",
+    "blacklist_allow",
+    "categories",
+    "refresh_budget_seconds",
+    "user_agent",
+    "cooloff_minutes",
+    "cooloff_max_minutes",
+    "keep_refreshes",
+    "related",
 )
 MAX_RELATED = 2000
 USER_AGENT = "Mozilla/5.0 (compatible; botx/0.1; trend reader)"
@@ -50,33 +68,21 @@ BEARER_ENV = "BOTX_X_BEARER_TOKEN"  # X's app-only token for the trends endpoint
 # substrings. The first hit in the trend's own word order decides its category.
 DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "sports": tuple(
-        "nba nfl mlb nhl mls wnba ncaa fifa uefa epl football soccer basketball baseball hockey tennis"
-        " golf cricket rugby f1 formula1 nascar motogp ufc boxing wrestling wwe olympics olympic"
-        " worldcup superbowl playoffs playoff championsleague premierleague laliga seriea bundesliga"
-        " wimbledon marathon touchdown quarterback transfer derby grandprix gameday matchday vs"
-        " lakers warriors celtics knicks yankees dodgers cowboys chiefs eagles arsenal liverpool"
-        " chelsea barcelona realmadrid juventus messi ronaldo lebron".split()
-    ) + ("world cup", "super bowl", "champions league", "premier league", "grand prix"),
+        ["nba", "nfl", "mlb", "nhl", "mls", "wnba", "ncaa", "fifa", "uefa", "epl", "football", "soccer", "basketball", "baseball", "hockey", "tennis", "golf", "cricket", "rugby", "f1", "formula1", "nascar", "motogp", "ufc", "boxing", "wrestling", "wwe", "olympics", "olympic", "worldcup", "superbowl", "playoffs", "playoff", "championsleague", "premierleague", "laliga", "seriea", "bundesliga", "wimbledon", "marathon", "touchdown", "quarterback", "transfer", "derby", "grandprix", "gameday", "matchday", "vs", "lakers", "warriors", "celtics", "knicks", "yankees", "dodgers", "cowboys", "chiefs", "eagles", "arsenal", "liverpool", "chelsea", "barcelona", "realmadrid", "juventus", "messi", "ronaldo", "lebron"]
+    )
+    + ("world cup", "super bowl", "champions league", "premier league", "grand prix"),
     "tech": tuple(
-        "ai gpt chatgpt openai anthropic claude gemini copilot llm llama deepseek mistral nvidia gpu"
-        " gpus cuda amd intel chip chips semiconductor apple iphone ipad macbook macos ios android"
-        " pixel samsung galaxy google microsoft windows linux github aws azure cloud datacenter"
-        " software developer developers coding python javascript rust startup startups tesla spacex"
-        " starship robot robotics quantum crypto bitcoin ethereum blockchain cybersecurity hack"
-        " outage wwdc ces".split()
-    ) + ("machine learning", "deep learning", "artificial intelligence", "data center"),
+        ["ai", "gpt", "chatgpt", "openai", "anthropic", "claude", "gemini", "copilot", "llm", "llama", "deepseek", "mistral", "nvidia", "gpu", "gpus", "cuda", "amd", "intel", "chip", "chips", "semiconductor", "apple", "iphone", "ipad", "macbook", "macos", "ios", "android", "pixel", "samsung", "galaxy", "google", "microsoft", "windows", "linux", "github", "aws", "azure", "cloud", "datacenter", "software", "developer", "developers", "coding", "python", "javascript", "rust", "startup", "startups", "tesla", "spacex", "starship", "robot", "robotics", "quantum", "crypto", "bitcoin", "ethereum", "blockchain", "cybersecurity", "hack", "outage", "wwdc", "ces"]
+    )
+    + ("machine learning", "deep learning", "artificial intelligence", "data center"),
     "entertainment": tuple(
-        "movie movies film trailer netflix disney hbo hulu marvel dc pixar album song single tour"
-        " concert festival grammys grammy oscars oscar emmys emmy billboard kpop bts blackpink"
-        " anime manga series episode finale premiere season nintendo playstation xbox fortnite"
-        " minecraft pokemon gta esports twitch youtube tiktok spotify celebrity actor actress"
-        " singer rapper".split()
-    ) + ("star wars", "box office", "music video"),
+        ["movie", "movies", "film", "trailer", "netflix", "disney", "hbo", "hulu", "marvel", "dc", "pixar", "album", "song", "single", "tour", "concert", "festival", "grammys", "grammy", "oscars", "oscar", "emmys", "emmy", "billboard", "kpop", "bts", "blackpink", "anime", "manga", "series", "episode", "finale", "premiere", "season", "nintendo", "playstation", "xbox", "fortnite", "minecraft", "pokemon", "gta", "esports", "twitch", "youtube", "tiktok", "spotify", "celebrity", "actor", "actress", "singer", "rapper"]
+    )
+    + ("star wars", "box office", "music video"),
     "news": tuple(
-        "breaking news report economy stocks nasdaq inflation"
-        " recession fed rates jobs unemployment earnings ipo merger lawsuit court verdict strike"
-        " weather heatwave snow recall".split()
-    ) + ("wall street", "interest rates", "stock market", "live updates"),
+        ["breaking", "news", "report", "economy", "stocks", "nasdaq", "inflation", "recession", "fed", "rates", "jobs", "unemployment", "earnings", "ipo", "merger", "lawsuit", "court", "verdict", "strike", "weather", "heatwave", "snow", "recall"]
+    )
+    + ("wall street", "interest rates", "stock market", "live updates"),
 }
 
 
@@ -154,8 +160,9 @@ def _related(table: Table) -> tuple[tuple[str, ...], ...]:
     for entry in entries:
         aliases = parse_entry(entry)
         if not aliases or any(not any(c.isalnum() for c in alias) or len(alias) > 80 for alias in aliases):
-            raise table.fail("related", f"{entry[:80]!r}: each alias (between |) needs letters or digits, at most "
-                                        "80 characters")
+            raise table.fail(
+                "related", f"{entry[:80]!r}: each alias (between |) needs letters or digits, at most 80 characters"
+            )
         parsed.append(tuple(aliases))
     return tuple(parsed)
 
@@ -166,8 +173,9 @@ def _no_unknown(table: Table, known: tuple[str, ...]) -> None:
             raise table.fail(key, f"unknown key; [{table.name}] takes {', '.join(known)}")
 
 
-def _lists(table: Table, defaults: Mapping[str, tuple[str, ...]],
-           allowed: tuple[str, ...] | None) -> dict[str, tuple[str, ...]]:
+def _lists(
+    table: Table, defaults: Mapping[str, tuple[str, ...]], allowed: tuple[str, ...] | None
+) -> dict[str, tuple[str, ...]]:
     """Defaults with the categories the table names replaced ([] switches one off)."""
     if allowed is not None:
         _no_unknown(table, allowed)

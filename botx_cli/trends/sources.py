@@ -22,6 +22,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from botx_cli import clock
+from botx_cli.trends.charset import charset_of, decode_page
 from botx_cli.trends.parse import (
     MAX_BODY_CHARS,
     ParseError,
@@ -31,7 +32,6 @@ from botx_cli.trends.parse import (
     parse_trends24,
     parse_x_trends,
 )
-from botx_cli.trends.charset import charset_of, decode_page
 from botx_cli.trends.settings import BEARER_ENV, SourceSpec
 
 MAX_BODY_BYTES = MAX_BODY_CHARS  # 5 MB; a trend page is ~50 KB: anything this big is not one
@@ -74,8 +74,9 @@ async def get_body(client: httpx.AsyncClient, url: str, headers: dict[str, str] 
     return (await get_page(client, url, headers))[0]
 
 
-async def get_page(client: httpx.AsyncClient, url: str,
-                   headers: dict[str, str] | None = None) -> tuple[bytes, str | None]:
+async def get_page(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
+) -> tuple[bytes, str | None]:
     """get_body and the answer's Content-Type (its charset decides how the page is decoded)."""
     async with client.stream("GET", url, headers=headers) as response:
         if response.status_code >= 400:
@@ -110,6 +111,7 @@ def _retry_at(response: httpx.Response) -> datetime | None:
 def page_fetcher(parse: Callable[[str], list[RawTrend]], markup: str) -> Fetcher:
     """A source that is one page (feed, HTML) at its configured URL, read by `parse`, decoded
     by the charset the server or the page declares."""
+
     async def fetch(client: httpx.AsyncClient, spec: SourceSpec, job: Job) -> list[RawTrend]:
         body, content_type = await get_page(client, spec.url or "")
         return parse(decode_page(body, charset_of(content_type), markup))
@@ -120,8 +122,9 @@ def page_fetcher(parse: Callable[[str], list[RawTrend]], markup: str) -> Fetcher
 async def fetch_x(client: httpx.AsyncClient, spec: SourceSpec, job: Job) -> list[RawTrend]:
     """X's trends for a WOEID with the app bearer token; every answer is a billable call."""
     if not job.bearer_token:
-        raise SourceError(f"{BEARER_ENV} is not set; export the app's bearer token or set "
-                          "[trends.sources.x] enabled = false")
+        raise SourceError(
+            f"{BEARER_ENV} is not set; export the app's bearer token or set [trends.sources.x] enabled = false"
+        )
     url = f"{spec.url}/2/trends/by/woeid/{spec.options['woeid']}"
     started, status = time.monotonic(), None
     try:
@@ -130,8 +133,11 @@ async def fetch_x(client: httpx.AsyncClient, spec: SourceSpec, job: Job) -> list
     except SourceError as err:
         status = err.http_status
         if status in (401, 403):
-            raise SourceError(f"HTTP {status}: X refused the bearer token in {BEARER_ENV} for trends "
-                              "(does the plan include the trends endpoint?)", status) from None
+            raise SourceError(
+                f"HTTP {status}: X refused the bearer token in {BEARER_ENV} for trends "
+                "(does the plan include the trends endpoint?)",
+                status,
+            ) from None
         raise
     finally:
         job.x_calls.append((status, int((time.monotonic() - started) * 1000)))
@@ -161,8 +167,9 @@ def fetch_all(specs: list[SourceSpec], job: Job, budget_seconds: float | None = 
 
 async def _fetch_all(specs: list[SourceSpec], job: Job, budget: float | None) -> list[Fetched]:
     # trust_env: HTTPS_PROXY/NO_PROXY apply, as operators behind a proxy expect.
-    async with httpx.AsyncClient(follow_redirects=True, max_redirects=MAX_REDIRECTS, trust_env=True,
-                                 headers={"User-Agent": job.user_agent}) as client:
+    async with httpx.AsyncClient(
+        follow_redirects=True, max_redirects=MAX_REDIRECTS, trust_env=True, headers={"User-Agent": job.user_agent}
+    ) as client:
         return list(await asyncio.gather(*(_one(client, spec, job, budget) for spec in specs)))
 
 
@@ -192,9 +199,14 @@ async def _one(client: httpx.AsyncClient, spec: SourceSpec, job: Job, budget: fl
 
 def describe(err: Exception) -> str:
     """One short line for an httpx transport error (its str is often empty)."""
-    kinds = ((httpx.ConnectTimeout, "connect timeout"), (httpx.TimeoutException, "timeout"),
-             (httpx.ConnectError, "cannot connect"), (httpx.RemoteProtocolError, "connection dropped"),
-             (httpx.ReadError, "connection reset"), (httpx.ProxyError, "proxy error"))
+    kinds = (
+        (httpx.ConnectTimeout, "connect timeout"),
+        (httpx.TimeoutException, "timeout"),
+        (httpx.ConnectError, "cannot connect"),
+        (httpx.RemoteProtocolError, "connection dropped"),
+        (httpx.ReadError, "connection reset"),
+        (httpx.ProxyError, "proxy error"),
+    )
     label = next((name for kind, name in kinds if isinstance(err, kind)), type(err).__name__)
     detail = str(err).strip()
     return f"{label}: {detail}"[:200] if detail else label

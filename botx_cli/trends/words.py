@@ -23,20 +23,60 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 # Letters NFKD does not decompose but a reader sees as these Latin ones.
-_EXTRA = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th",
-                        "ŀ": "l", "ĸ": "k", "ſ": "s"})
+_EXTRA = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th", "ŀ": "l", "ĸ": "k", "ſ": "s"}
+)
 # Cyrillic and Greek letters drawn like Latin ones (#PоrnHub with a Cyrillic о), lower case:
 # folding lowers first.
-HOMOGLYPHS = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
-    "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w",
-    "һ": "h", "ӏ": "l", "ү": "y", "ɡ": "g", "ɑ": "a",
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v", "ο": "o", "ρ": "p",
-    "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "ς": "s", "ω": "w",
-})
+HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "ѕ": "s",
+        "і": "i",
+        "ї": "i",
+        "ј": "j",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "һ": "h",
+        "ӏ": "l",
+        "ү": "y",
+        "ɡ": "g",
+        "ɑ": "a",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "η": "n",
+        "ι": "i",
+        "κ": "k",
+        "μ": "u",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "ζ": "z",
+        "ς": "s",
+        "ω": "w",
+    }
+)
 # Digits and signs written for letters inside words (P0rn, H1tler, $ex, @ss).
-LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
-                      "!": "i", "|": "l"})
+LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i", "|": "l"}
+)
 _INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u3164\uffa0\u180e")
 _SPLIT = re.compile(r"[\W_]+")
 _LEET_WORD = re.compile(r"[\w@$!|]+")
@@ -44,15 +84,17 @@ _LEET_WORD = re.compile(r"[\w@$!|]+")
 
 def strip_invisible(text: str) -> str:
     """NFC with invisible characters removed: the text as a reader sees it, accents kept."""
-    return "".join(c for c in unicodedata.normalize("NFC", text)
-                   if unicodedata.category(c) != "Cf" and c not in _INVISIBLE_EXTRA)
+    return "".join(
+        c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf" and c not in _INVISIBLE_EXTRA
+    )
 
 
 def strip_marks(text: str) -> str:
     """NFKC, invisible characters and combining marks removed: "P\u0336orn" reads "Porn",
     "ｐｏｒｎ" reads "porn"."""
-    kept = "".join(c for c in unicodedata.normalize("NFKC", text)
-                   if unicodedata.category(c) != "Cf" and c not in _INVISIBLE_EXTRA)
+    kept = "".join(
+        c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf" and c not in _INVISIBLE_EXTRA
+    )
     decomposed = unicodedata.normalize("NFKD", kept)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
@@ -80,7 +122,7 @@ def pieces(word: str) -> list[str]:
     out: list[str] = []
     current = ""
     for i, char in enumerate(word):
-        rest = word[i + 1:]
+        rest = word[i + 1 :]
         if current and _boundary(_kind(current[-1]), _kind(char), rest):
             out.append(current)
             current = ""
@@ -135,7 +177,7 @@ class Tokens:
     def spans(self, longest: int) -> Iterator[tuple[int, int]]:
         """(start, end) of every run of whole pieces up to `longest` letters."""
         for i, start in enumerate(self.bounds):
-            for end in self.bounds[i + 1:]:
+            for end in self.bounds[i + 1 :]:
                 if end - start > longest:
                     break
                 yield start, end
@@ -149,7 +191,7 @@ def _unleet(word: str) -> str:
     for i, char in enumerate(word):
         mapped = char.translate(LEET)
         if mapped != char:  # the case of the letters around it: P0rn -> Porn, P0RN -> PORN
-            after = word[i + 1:i + 2]
+            after = word[i + 1 : i + 2]
             shouting = bool(out) and out[-1].isupper() and not after.islower()
             mapped = mapped.upper() if shouting else mapped
         out.append(mapped)
@@ -177,8 +219,11 @@ class PhraseIndex(Generic[T]):
         `plurals`: "GPUs" and "outages" also find "gpu" and "outage"."""
         for start, end in tokens.spans(self.longest + 2):
             text = tokens.squashed[start:end]
-            for form in (text, text[:-1] if plurals and text.endswith("s") else "",
-                         text[:-2] if plurals and text.endswith("es") else ""):
+            for form in (
+                text,
+                text[:-1] if plurals and text.endswith("s") else "",
+                text[:-2] if plurals and text.endswith("es") else "",
+            ):
                 if form in self.terms:
                     yield start, end, form, self.terms[form]
                     break

@@ -37,8 +37,13 @@ def crowd_config(folder: Path, base_url: str, accounts: int) -> Path:
 
 def fire_crowd(fake, folder: Path, accounts: int, when: str) -> CrowdResult:  # type: ignore[no-untyped-def]
     """Start every account's `botx post` at once, as cron does at a shared minute."""
-    env = {**os.environ, "BOTX_CONFIG": str(crowd_config(folder, fake.base_url, accounts)), "BOTX_NOW": when,
-           "HOME": str(folder), "XDG_STATE_HOME": str(folder)}
+    env = {
+        **os.environ,
+        "BOTX_CONFIG": str(crowd_config(folder, fake.base_url, accounts)),
+        "BOTX_NOW": when,
+        "HOME": str(folder),
+        "XDG_STATE_HOME": str(folder),
+    }
     for i in range(accounts):
         token = f"tok-{i:03d}"
         fake.add_user(token, 5000 + i, f"user{i:03d}")
@@ -47,9 +52,18 @@ def fire_crowd(fake, folder: Path, accounts: int, when: str) -> CrowdResult:  # 
     start = time.perf_counter()
     procs = []
     for i in range(accounts):
-        procs.append((time.perf_counter(), subprocess.Popen(
-            [sys.executable, "-m", "botx_cli", "post", "--account", f"U{i:03d}", "--quiet"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)))
+        procs.append(
+            (
+                time.perf_counter(),
+                subprocess.Popen(
+                    [sys.executable, "-m", "botx_cli", "post", "--account", f"U{i:03d}", "--quiet"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
     codes, errors, walls = [], [], []
     for began, proc in procs:
         _out, err = proc.communicate(timeout=600)

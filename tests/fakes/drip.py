@@ -32,7 +32,7 @@ class DripServer:
         self._server.server_close()
         self._thread.join(5)
 
-    def __enter__(self) -> DripServer:  # noqa: PYI034
+    def __enter__(self) -> DripServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -55,7 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
             for i in range(len(drip.body)):
                 if drip.closed.wait(drip.every):
                     return
-                self.wfile.write(drip.body[i:i + 1])
+                self.wfile.write(drip.body[i : i + 1])
                 self.wfile.flush()
         except OSError:  # the client gave up
             self.close_connection = True

@@ -43,11 +43,19 @@ class _Handler(BaseHTTPRequestHandler):
         echo: EchoServer = self.server.echo  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length") or 0)
         sent = self.rfile.read(length)[:300].decode("utf-8", "replace") if length else ""
-        quoted = (f"you sent Authorization={self.headers.get('Authorization')!s} to {self.path} with {sent!r}; "
-                  + " ".join(echo.extra))
+        quoted = (
+            f"you sent Authorization={self.headers.get('Authorization')!s} to {self.path} with {sent!r}; "
+            + " ".join(echo.extra)
+        )
         echo.requests.append(quoted)
-        body = json.dumps({"title": quoted, "detail": quoted, "error": {"message": quoted, "type": "echo"},
-                           "errors": [{"message": quoted}]}).encode()
+        body = json.dumps(
+            {
+                "title": quoted,
+                "detail": quoted,
+                "error": {"message": quoted, "type": "echo"},
+                "errors": [{"message": quoted}],
+            }
+        ).encode()
         self.send_response_only(echo.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

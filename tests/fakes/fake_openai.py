@@ -36,9 +36,10 @@ import struct
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,10 @@ def copy(text: str) -> Answer:
 
 
 def status(code: int) -> Answer:
-    return Answer(status=code, raw=json.dumps({"error": {"message": f"scripted {code}", "type": "server_error",
-                                                         "code": None}}).encode())
+    return Answer(
+        status=code,
+        raw=json.dumps({"error": {"message": f"scripted {code}", "type": "server_error", "code": None}}).encode(),
+    )
 
 
 def garbage() -> Answer:
@@ -108,13 +111,18 @@ JUDGE_MARKER = "You review trending topics"
 
 
 def is_judge(request: dict[str, Any]) -> bool:
-    return any(JUDGE_MARKER in str(m.get("content", "")) for m in request.get("messages", []) if m.get("role") == "system")
+    return any(
+        JUDGE_MARKER in str(m.get("content", "")) for m in request.get("messages", []) if m.get("role") == "system"
+    )
 
 
 def verdicts(*entries: tuple[int, bool, bool, str]) -> Answer:
     """A judge answer: (id, safe, related, why) per trend."""
-    return copy(json.dumps({"verdicts": [{"id": i, "safe": safe, "related": related, "why": why}
-                                         for i, safe, related, why in entries]}))
+    return copy(
+        json.dumps(
+            {"verdicts": [{"id": i, "safe": safe, "related": related, "why": why} for i, safe, related, why in entries]}
+        )
+    )
 
 
 def default_verdicts(request: dict[str, Any]) -> str:
@@ -129,14 +137,19 @@ def image_b64(value: str) -> Answer:
     return Answer(raw=json.dumps({"created": 0, "data": [{"b64_json": value}]}).encode())
 
 
-RETRY_OPENERS = ("Here is a calmer way to ship.", "Short version: ship faster for less.",
-                 "Good news for small teams.")
-OPENERS = ("Builders keep shipping.", "Small teams ship more when compute is simple.",
-           "Your roadmap should not wait on hardware.", "Less waiting, more training.")
-TREND_OPENERS = ("With {trend} on everyone's mind, builders keep shipping.",
-                 "{trend} has the timeline, and small teams still need compute.",
-                 "While {trend} trends, your roadmap should not wait on hardware.",
-                 "{trend} today; less waiting, more training.")
+RETRY_OPENERS = ("Here is a calmer way to ship.", "Short version: ship faster for less.", "Good news for small teams.")
+OPENERS = (
+    "Builders keep shipping.",
+    "Small teams ship more when compute is simple.",
+    "Your roadmap should not wait on hardware.",
+    "Less waiting, more training.",
+)
+TREND_OPENERS = (
+    "With {trend} on everyone's mind, builders keep shipping.",
+    "{trend} has the timeline, and small teams still need compute.",
+    "While {trend} trends, your roadmap should not wait on hardware.",
+    "{trend} today; less waiting, more training.",
+)
 
 
 def default_copy(request: dict[str, Any], index: int = 0) -> str:
@@ -149,8 +162,11 @@ def default_copy(request: dict[str, Any], index: int = 0) -> str:
     offer = re.search(r"^Offer: (.*)$", prompt, re.MULTILINE)
     trend = re.search(r"^Trend: (.*?) \(", prompt, re.MULTILINE)
     kind = re.search(r"^Kind: (\w+)", prompt, re.MULTILINE)
-    opener = (TREND_OPENERS[index % len(TREND_OPENERS)].format(trend=trend.group(1)) if trend
-              else OPENERS[index % len(OPENERS)])
+    opener = (
+        TREND_OPENERS[index % len(TREND_OPENERS)].format(trend=trend.group(1))
+        if trend
+        else OPENERS[index % len(OPENERS)]
+    )
     retries = sum(m.get("role") == "assistant" for m in messages)
     if retries:
         opener = RETRY_OPENERS[(retries - 1 + index + len(prompt)) % len(RETRY_OPENERS)]
@@ -190,26 +206,43 @@ def plan_of(request: dict[str, Any]) -> PlanSeen:
     offer = "" if offer == "none" else offer
     quote = re.search(r"\$[\d.]+(?:/M tokens|/\w+)?", offer)
     item = re.split(r" (?:from|at|for) \$", offer)[0] if offer else ""
-    return PlanSeen(line(r"^Kind: (\w+)"), line(r"^Trend: (.*?) \("), line(r"^Angle: [^.]*\. (.*)$"), offer, item,
-                    quote.group().split("/")[0] if quote else "", quote.group() if quote else "")
+    return PlanSeen(
+        line(r"^Kind: (\w+)"),
+        line(r"^Trend: (.*?) \("),
+        line(r"^Angle: [^.]*\. (.*)$"),
+        offer,
+        item,
+        quote.group().split("/")[0] if quote else "",
+        quote.group() if quote else "",
+    )
 
 
 def answer_json(request: dict[str, Any], text: str) -> str:
     """The default copy as the JSON asked for."""
     prompt = "\n".join(str(m.get("content", "")) for m in request.get("messages", []) if m.get("role") == "user")
     offer = re.search(r"^Offer: (.*)$", prompt, re.MULTILINE)
-    return json.dumps({"copy": text, "trend_mentioned": bool(re.search(r"^Trend: .* \(", prompt, re.MULTILINE)),
-                       "offer_used": offer.group(1) if offer and offer.group(1) in text else ""})
+    return json.dumps(
+        {
+            "copy": text,
+            "trend_mentioned": bool(re.search(r"^Trend: .* \(", prompt, re.MULTILINE)),
+            "offer_used": offer.group(1) if offer and offer.group(1) in text else "",
+        }
+    )
 
 
 def tiny_png() -> bytes:
     """A valid 1x1 white PNG."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
 
 
 class FakeOpenAI:
@@ -302,7 +335,7 @@ class FakeOpenAI:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "FakeOpenAI":
+    def __enter__(self) -> FakeOpenAI:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -320,7 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         fake: FakeOpenAI = self.server.fake  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length") or 0)
         try:
@@ -341,8 +374,18 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, b'{"error": {"message": "no such route"}}')
         response_format = body.get("response_format") or {}
         if fake.refuse_schema and isinstance(response_format, dict) and response_format.get("type") == "json_schema":
-            return self._send(400, json.dumps({"error": {"message": "response_format json_schema is not supported",
-                                                         "type": "invalid_request_error", "code": None}}).encode())
+            return self._send(
+                400,
+                json.dumps(
+                    {
+                        "error": {
+                            "message": "response_format json_schema is not supported",
+                            "type": "invalid_request_error",
+                            "code": None,
+                        }
+                    }
+                ).encode(),
+            )
         answers = fake.next_choices(body)
         answer = answers[0]
         if answer.delay:
@@ -358,8 +401,10 @@ class _Handler(BaseHTTPRequestHandler):
         fake: FakeOpenAI = self.server.fake  # type: ignore[attr-defined]
         if not answer.drip_headers:
             payload = b" " * max(0, answer.drip_size - len(payload)) + payload  # JSON allows leading blanks
-        head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
-                f"X-Pad: {'x' * answer.drip_size}\r\n\r\n").encode()
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+            f"X-Pad: {'x' * answer.drip_size}\r\n\r\n"
+        ).encode()
         slow, fast = (head, payload) if answer.drip_headers else (payload, head)
         try:
             if not answer.drip_headers:
@@ -368,7 +413,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if fake.closed.wait(answer.drip):
                     self.close_connection = True
                     return
-                self.wfile.write(slow[index:index + 1])
+                self.wfile.write(slow[index : index + 1])
             if answer.drip_headers:
                 self.wfile.write(fast)
         except (BrokenPipeError, ConnectionResetError):
@@ -387,19 +432,33 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
-def completion(request: dict[str, Any], contents: str | None | list[str | None],
-               usage: tuple[int, int] | None = (50, 30)) -> dict[str, Any]:
+def completion(
+    request: dict[str, Any], contents: str | list[str | None] | None, usage: tuple[int, int] | None = (50, 30)
+) -> dict[str, Any]:
     """A chat.completion body with one choice per content; usage as (prompt, completion per choice)."""
     listed = contents if isinstance(contents, list) else [contents]
     body: dict[str, Any] = {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
         "model": request.get("model", "fake"),
-        "choices": [{"index": i, "finish_reason": "stop", "logprobs": None,
-                     "message": {"role": "assistant", "content": content}} for i, content in enumerate(listed)]}
+        "choices": [
+            {
+                "index": i,
+                "finish_reason": "stop",
+                "logprobs": None,
+                "message": {"role": "assistant", "content": content},
+            }
+            for i, content in enumerate(listed)
+        ],
+    }
     if usage is not None:
         prompt, per_choice = usage
-        body["usage"] = {"prompt_tokens": prompt, "completion_tokens": per_choice * len(listed),
-                         "total_tokens": prompt + per_choice * len(listed)}
+        body["usage"] = {
+            "prompt_tokens": prompt,
+            "completion_tokens": per_choice * len(listed),
+            "total_tokens": prompt + per_choice * len(listed),
+        }
     return body
 
 

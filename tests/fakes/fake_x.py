@@ -7,6 +7,7 @@ the real X would refuse gets its 400.
 All state lives on the FakeX object behind one lock: the clients are often `botx`
 subprocesses while the server runs in a thread of the pytest process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,12 +20,13 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .openapi_check import Spec
@@ -32,27 +34,43 @@ from .openapi_check import Spec
 TWITTER_EPOCH_MS = 1288834974657  # snowflake ids: (ms since this) << 22
 DAY, WINDOW = 86400, 900
 PROBLEMS = "https://api.twitter.com/2/problems/"
-DUPLICATE = {"detail": "You are not allowed to create a Tweet with duplicate content.",
-             "type": "about:blank", "title": "Forbidden", "status": 403}
-READ_ONLY = {"title": "Forbidden", "status": 403, "detail": "Your client app is not configured"
-             " with the appropriate oauth1 app permissions for this endpoint.",
-             "type": PROBLEMS + "oauth1-permissions"}
+DUPLICATE = {
+    "detail": "You are not allowed to create a Tweet with duplicate content.",
+    "type": "about:blank",
+    "title": "Forbidden",
+    "status": 403,
+}
+READ_ONLY = {
+    "title": "Forbidden",
+    "status": 403,
+    "detail": "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.",
+    "type": PROBLEMS + "oauth1-permissions",
+}
 PAGE_NOT_FOUND = {"errors": [{"message": "Sorry, that page does not exist", "code": 34}]}
 # Pay-per-use credits spent: HTTP 402 on POST /2/tweets (seen in the wild, body not documented;
 # this shape is a guess in X's problem style). The usage-capped problem is quoted from
 # xdevplatform/xdk#25 (X answers it with HTTP 429).
-CREDITS_DEPLETED = {"title": "CreditsDepleted", "type": PROBLEMS + "credits",
-                    "detail": "Your enrolled account does not have any credits to fulfill this request."}
-USAGE_CAPPED = {"title": "UsageCapExceeded", "period": "Monthly", "scope": "Product",
-                "detail": "Usage cap exceeded: Monthly product cap", "type": PROBLEMS + "usage-capped"}
+CREDITS_DEPLETED = {
+    "title": "CreditsDepleted",
+    "type": PROBLEMS + "credits",
+    "detail": "Your enrolled account does not have any credits to fulfill this request.",
+}
+USAGE_CAPPED = {
+    "title": "UsageCapExceeded",
+    "period": "Monthly",
+    "scope": "Product",
+    "detail": "Usage cap exceeded: Monthly product cap",
+    "type": PROBLEMS + "usage-capped",
+}
 SPEC = Spec()
-PUBLIC = ("retweet_count", "reply_count", "like_count", "quote_count", "bookmark_count",
-          "impression_count")
+PUBLIC = ("retweet_count", "reply_count", "like_count", "quote_count", "bookmark_count", "impression_count")
 NON_PUBLIC = ("impression_count", "url_link_clicks", "user_profile_clicks")
-ORGANIC = ("impression_count", "like_count", "reply_count", "retweet_count", "url_link_clicks",
-           "user_profile_clicks")
-AUTH_NAMES = {"oauth1": "OAuth 1.0a User Context", "bearer": "OAuth 2.0 Application-Only",
-              "user2": "OAuth 2.0 User Context"}
+ORGANIC = ("impression_count", "like_count", "reply_count", "retweet_count", "url_link_clicks", "user_profile_clicks")
+AUTH_NAMES = {
+    "oauth1": "OAuth 1.0a User Context",
+    "bearer": "OAuth 2.0 Application-Only",
+    "user2": "OAuth 2.0 User Context",
+}
 
 
 def problem(status: int) -> dict:
@@ -62,23 +80,35 @@ def problem(status: int) -> dict:
 
 
 def invalid(param: str, value: str, message: str) -> dict:
-    return {"errors": [{"parameters": {param: [value]}, "message": message}],
-            "title": "Invalid Request", "type": PROBLEMS + "invalid-request",
-            "detail": "One or more parameters to your request was invalid."}
+    return {
+        "errors": [{"parameters": {param: [value]}, "message": message}],
+        "title": "Invalid Request",
+        "type": PROBLEMS + "invalid-request",
+        "detail": "One or more parameters to your request was invalid.",
+    }
 
 
 def not_found(kind: str, param: str, value: str) -> dict:
-    return {"value": value, "detail": f"Could not find {kind} with {param}: [{value}].",
-            "title": "Not Found Error", "resource_type": kind, "parameter": param,
-            "resource_id": value, "type": PROBLEMS + "resource-not-found"}
+    return {
+        "value": value,
+        "detail": f"Could not find {kind} with {param}: [{value}].",
+        "title": "Not Found Error",
+        "resource_type": kind,
+        "parameter": param,
+        "resource_id": value,
+        "type": PROBLEMS + "resource-not-found",
+    }
 
 
 def unsupported_auth(used: str, allowed: tuple[str, ...]) -> dict:
     names = ", ".join(AUTH_NAMES[a] for a in allowed)
-    return {"title": "Unsupported Authentication", "status": 403,
-            "detail": f"Authenticating with {AUTH_NAMES[used]} is forbidden for this endpoint."
-                      f"  Supported authentication types are [{names}].",
-            "type": PROBLEMS + "unsupported-authentication"}
+    return {
+        "title": "Unsupported Authentication",
+        "status": 403,
+        "detail": f"Authenticating with {AUTH_NAMES[used]} is forbidden for this endpoint."
+        f"  Supported authentication types are [{names}].",
+        "type": PROBLEMS + "unsupported-authentication",
+    }
 
 
 def iso(epoch: float) -> str:
@@ -133,14 +163,19 @@ class FakeX:
     """X API v2 on http://127.0.0.1:PORT. Use as a context manager or call close()."""
 
     def __init__(self, port: int = 0, *, now: Callable[[], float] = time.time):
-        self.now = now                 # epoch seconds for ids, created_at and every reset
-        self.post_limit_24h = 17       # x-user-limit-24hour-limit, per access token
-        self.app_limit_24h = 10000     # x-app-limit-24hour-limit, all users together
-        self.window_limits = {         # x-rate-limit-limit per 15-minute window, per user/app
-            "POST /2/tweets": 100, "GET /2/users/me": 75, "GET /2/users/:id/tweets": 900,
-            "GET /2/tweets": 900, "GET /2/trends/by/woeid/:id": 75, "POST /2/media/upload": 500}
+        self.now = now  # epoch seconds for ids, created_at and every reset
+        self.post_limit_24h = 17  # x-user-limit-24hour-limit, per access token
+        self.app_limit_24h = 10000  # x-app-limit-24hour-limit, all users together
+        self.window_limits = {  # x-rate-limit-limit per 15-minute window, per user/app
+            "POST /2/tweets": 100,
+            "GET /2/users/me": 75,
+            "GET /2/users/:id/tweets": 900,
+            "GET /2/tweets": 900,
+            "GET /2/trends/by/woeid/:id": 75,
+            "POST /2/media/upload": 500,
+        }
         self.bearer_tokens: set[str] = {"test-bearer"}
-        self.gzip = True               # like X, whenever the client accepts it
+        self.gzip = True  # like X, whenever the client accepts it
         self.credits_exhausted = False  # POST /2/tweets answers 402 (pay-per-use credits spent)
         self._cond = threading.Condition(threading.RLock())
         self._users: dict[str, dict] = {}
@@ -157,8 +192,9 @@ class FakeX:
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self._server.block_on_close = False  # close() must not wait for idle keep-alives
         self._server.fake = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
-                                        daemon=True, name="fake-x")  # short poll: fast close()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), daemon=True, name="fake-x"
+        )  # short poll: fast close()
         self._thread.start()
 
     @property
@@ -181,12 +217,15 @@ class FakeX:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add_user(self, access_token: str, user_id: str | int, username: str,
-                 name: str | None = None) -> None:
+    def add_user(self, access_token: str, user_id: str | int, username: str, name: str | None = None) -> None:
         with self._cond:
-            self._users[access_token] = {"id": str(user_id), "name": name or username,
-                                         "username": username, "token": access_token,
-                                         "read_only": False}
+            self._users[access_token] = {
+                "id": str(user_id),
+                "name": name or username,
+                "username": username,
+                "token": access_token,
+                "read_only": False,
+            }
 
     def set_read_only(self, access_token: str, read_only: bool = True) -> None:
         with self._cond:
@@ -206,12 +245,22 @@ class FakeX:
     def set_trends(self, woeid: int | str, trends: list[tuple[str, int | None]]) -> None:
         """[(name, tweet_count or None)]; X omits tweet_count when it has none."""
         with self._cond:
-            self._trends[str(woeid)] = [{"trend_name": n, **({} if c is None else {"tweet_count": c})}
-                                        for n, c in trends]
+            self._trends[str(woeid)] = [
+                {"trend_name": n, **({} if c is None else {"tweet_count": c})} for n, c in trends
+            ]
 
-    def enqueue(self, method: str, path_prefix: str, status: int | None = None, body: Any = None,
-                headers: dict | None = None, delay: float = 0.0, close_connection: bool = False,
-                accept_first: bool = False, drip: float = 0.0) -> None:
+    def enqueue(
+        self,
+        method: str,
+        path_prefix: str,
+        status: int | None = None,
+        body: Any = None,
+        headers: dict | None = None,
+        delay: float = 0.0,
+        close_connection: bool = False,
+        accept_first: bool = False,
+        drip: float = 0.0,
+    ) -> None:
         """Script the answer to the next request matching method + path prefix (FIFO).
 
         status None: the normal answer (with `delay`: a slow X). body: dict/list -> JSON;
@@ -226,9 +275,19 @@ class FakeX:
         processing the request (the tweet is stored).
         """
         with self._cond:
-            self._faults.append(Fault(method.upper(), path_prefix, status, body,
-                                      dict(headers or {}), delay, close_connection, accept_first or drip > 0,
-                                      drip))
+            self._faults.append(
+                Fault(
+                    method.upper(),
+                    path_prefix,
+                    status,
+                    body,
+                    dict(headers or {}),
+                    delay,
+                    close_connection,
+                    accept_first or drip > 0,
+                    drip,
+                )
+            )
 
     def hold_posts(self) -> None:
         """From now on POST /2/tweets stores the tweet, then blocks until release()/close()."""
@@ -284,12 +343,19 @@ class FakeX:
         kind, token = parse_auth(h.headers.get("Authorization"))
         ctype = h.headers.get("Content-Type", "")
         with self._cond:
-            record = {"method": h.command, "path": path, "query": query, "json": body,
-                      "token": token if kind == "oauth1" else None, "auth": kind,
-                      "time": self.now(), "status": None, "invalid": []}
+            record = {
+                "method": h.command,
+                "path": path,
+                "query": query,
+                "json": body,
+                "token": token if kind == "oauth1" else None,
+                "auth": kind,
+                "time": self.now(),
+                "status": None,
+                "invalid": [],
+            }
             self._requests.append(record)
-            fault = next((f for f in self._faults
-                          if f.method == h.command and path.startswith(f.path_prefix)), None)
+            fault = next((f for f in self._faults if f.method == h.command and path.startswith(f.path_prefix)), None)
             if fault:
                 self._faults.remove(fault)
             first = fault is None or fault.accept_first
@@ -308,26 +374,33 @@ class FakeX:
         if fault and fault.status is None:  # the normal answer, with any scripted headers on top
             answer.headers.update(fault.headers)
         if fault and fault.status is not None:
-            headers = {**answer.headers, **({"x-rate-limit-remaining": 0} if fault.status == 429
-                                            else {}), **fault.headers}
-            answer = Answer(fault.status, problem(fault.status) if fault.body is None else fault.body,
-                            headers)
+            headers = {
+                **answer.headers,
+                **({"x-rate-limit-remaining": 0} if fault.status == 429 else {}),
+                **fault.headers,
+            }
+            answer = Answer(fault.status, problem(fault.status) if fault.body is None else fault.body, headers)
         with self._cond:  # before sending: a client may look as soon as it has the answer
             record["status"] = answer.status
         self._send(h, answer, fault.drip if fault else 0.0)
 
     def _send(self, h: BaseHTTPRequestHandler, answer: Answer, drip: float = 0.0) -> None:
-        data = answer.body if isinstance(answer.body, (str, bytes)) else json.dumps(
-            answer.body, separators=(",", ":"))
+        data = answer.body if isinstance(answer.body, (str, bytes)) else json.dumps(answer.body, separators=(",", ":"))
         data = data.encode() if isinstance(data, str) else data
-        headers = {"content-type": "application/json; charset=utf-8",
-                   "cache-control": "no-cache, no-store, max-age=0",
-                   "content-disposition": "attachment; filename=json.json", "api-version": "2.150",
-                   "date": formatdate(self.now(), usegmt=True)[:-3] + "UTC",  # X's form
-                   "server": "tsa_b", "strict-transport-security": "max-age=631138519",
-                   "x-content-type-options": "nosniff", "x-frame-options": "SAMEORIGIN",
-                   "x-xss-protection": "0", "x-response-time": "42",
-                   "x-transaction-id": os.urandom(8).hex()}
+        headers = {
+            "content-type": "application/json; charset=utf-8",
+            "cache-control": "no-cache, no-store, max-age=0",
+            "content-disposition": "attachment; filename=json.json",
+            "api-version": "2.150",
+            "date": formatdate(self.now(), usegmt=True)[:-3] + "UTC",  # X's form
+            "server": "tsa_b",
+            "strict-transport-security": "max-age=631138519",
+            "x-content-type-options": "nosniff",
+            "x-frame-options": "SAMEORIGIN",
+            "x-xss-protection": "0",
+            "x-response-time": "42",
+            "x-transaction-id": os.urandom(8).hex(),
+        }
         if self.gzip and not drip and "gzip" in h.headers.get("Accept-Encoding", ""):
             data, headers["content-encoding"] = gzip.compress(data), "gzip"
         headers.update(answer.headers, **{"content-length": len(data)})
@@ -347,7 +420,7 @@ class FakeX:
         """One byte at a time, `every` seconds apart, until done or close()."""
         h.wfile.flush()
         for i in range(len(data)):
-            h.wfile.write(data[i:i + 1])
+            h.wfile.write(data[i : i + 1])
             h.wfile.flush()
             with self._cond:
                 if self._cond.wait_for(lambda: self._closed, every):
@@ -361,8 +434,18 @@ class FakeX:
             w = self._windows[key] = [now + span, 0]
         return w
 
-    def _dispatch(self, method: str, path: str, query: dict, body: Any, raw: bytes,
-                  kind: str | None, token: str | None, run: bool, ctype: str = "") -> Answer:
+    def _dispatch(
+        self,
+        method: str,
+        path: str,
+        query: dict,
+        body: Any,
+        raw: bytes,
+        kind: str | None,
+        token: str | None,
+        run: bool,
+        ctype: str = "",
+    ) -> Answer:
         for m, pattern, key, allowed, fn, template in ROUTES:
             match = re.fullmatch(pattern, path) if m == method else None
             if match:
@@ -381,22 +464,31 @@ class FakeX:
             w[1] += 1
             req = Req(user, kind, match.groups(), query, body, raw, ctype)
             try:
-                answer = (Answer(403, unsupported_auth(kind, allowed)) if kind not in allowed
-                          else self._refuse_invalid(method, template, req) or fn(self, req) if run
-                          else Answer(200, {}))
+                answer = (
+                    Answer(403, unsupported_auth(kind, allowed))
+                    if kind not in allowed
+                    else self._refuse_invalid(method, template, req) or fn(self, req)
+                    if run
+                    else Answer(200, {})
+                )
             except ValueError as e:  # e.g. since_id=abc, start_time=yesterday
                 answer = Answer(400, invalid("query", str(query), f"Invalid Request: {e}"))
-        answer.headers.update({"x-rate-limit-limit": limit, "x-rate-limit-remaining": limit - w[1],
-                               "x-rate-limit-reset": w[0]})
+        answer.headers.update(
+            {"x-rate-limit-limit": limit, "x-rate-limit-remaining": limit - w[1], "x-rate-limit-reset": w[0]}
+        )
         if user or app_ok:
             answer.headers["x-access-level"] = "read-write" if user and not user["read_only"] else "read"
         if key == "POST /2/tweets":
             scopes = [("user", self.post_limit_24h, who)] if user else []
             for scope, lim, owner in scopes + [("app", self.app_limit_24h, "app")]:
                 day = self._window(("24h", owner), DAY)
-                answer.headers.update({f"x-{scope}-limit-24hour-limit": lim,
-                                       f"x-{scope}-limit-24hour-remaining": max(lim - day[1], 0),
-                                       f"x-{scope}-limit-24hour-reset": day[0]})
+                answer.headers.update(
+                    {
+                        f"x-{scope}-limit-24hour-limit": lim,
+                        f"x-{scope}-limit-24hour-remaining": max(lim - day[1], 0),
+                        f"x-{scope}-limit-24hour-reset": day[0],
+                    }
+                )
         return answer
 
     def _refuse_invalid(self, method: str, template: str, r: Req) -> Answer | None:
@@ -404,15 +496,22 @@ class FakeX:
         parameters, bad enum values, wrong types); the messages go to requests[i]["invalid"]."""
         found = [(name, value, message) for name, value, message in SPEC.query_problems(method, template, r.query)]
         if method == "POST":
-            found += [("body", "", message) for message in SPEC.body_problems(method, template, r.content_type,
-                                                                             _body_value(r))]
+            found += [
+                ("body", "", message)
+                for message in SPEC.body_problems(method, template, r.content_type, _body_value(r))
+            ]
         if not found:
             return None
-        return Answer(400, {"errors": [{"parameters": {name: [value]}, "message": message}
-                                       for name, value, message in found],
-                            "title": "Invalid Request", "type": PROBLEMS + "invalid-request",
-                            "detail": "One or more parameters to your request was invalid.",
-                            "spec": [message for _n, _v, message in found]})
+        return Answer(
+            400,
+            {
+                "errors": [{"parameters": {name: [value]}, "message": message} for name, value, message in found],
+                "title": "Invalid Request",
+                "type": PROBLEMS + "invalid-request",
+                "detail": "One or more parameters to your request was invalid.",
+                "spec": [message for _n, _v, message in found],
+            },
+        )
 
     def _next_id(self, at: float) -> str:
         self._last_id = max(self._last_id + 1, int(at * 1000 - TWITTER_EPOCH_MS) << 22)
@@ -420,8 +519,13 @@ class FakeX:
 
     def _store(self, user: dict, text: str, media_ids: list[str], at: float | None) -> dict:
         at = self.now() if at is None else at
-        tweet = {"id": self._next_id(at), "text": text, "author_id": user["id"],
-                 "created_at": iso(at), "media_ids": media_ids}
+        tweet = {
+            "id": self._next_id(at),
+            "text": text,
+            "author_id": user["id"],
+            "created_at": iso(at),
+            "media_ids": media_ids,
+        }
         self._tweets.append(tweet)
         self._cond.notify_all()
         return tweet
@@ -447,8 +551,12 @@ class FakeX:
         user_day[1] += 1
         app_day[1] += 1
         tweet = self._store(user, text or "", media_ids, None)
-        return Answer(201, {"data": {"id": tweet["id"], "text": tweet["text"]}},
-                      {"location": f"https://api.twitter.com/2/tweets/{tweet['id']}"}, stored=True)
+        return Answer(
+            201,
+            {"data": {"id": tweet["id"], "text": tweet["text"]}},
+            {"location": f"https://api.twitter.com/2/tweets/{tweet['id']}"},
+            stored=True,
+        )
 
     def _get_me(self, r: Req) -> Answer:
         return Answer(200, {"data": {k: (r.user or {})[k] for k in ("id", "name", "username")}})
@@ -457,9 +565,11 @@ class FakeX:
         out = {"edit_history_tweet_ids": [tweet["id"]], "id": tweet["id"], "text": tweet["text"]}
         metrics = self._metrics.get(tweet["id"], dict.fromkeys(PUBLIC + NON_PUBLIC, 0))
         own = user is not None and user["id"] == tweet["author_id"]
-        for name, keys, owner_only in (("public_metrics", PUBLIC, False),
-                                       ("non_public_metrics", NON_PUBLIC, True),
-                                       ("organic_metrics", ORGANIC, True)):
+        for name, keys, owner_only in (
+            ("public_metrics", PUBLIC, False),
+            ("non_public_metrics", NON_PUBLIC, True),
+            ("organic_metrics", ORGANIC, True),
+        ):
             if name in fields and (own or not owner_only):
                 out[name] = {k: metrics[k] for k in keys}
         out.update({k: tweet[k] for k in ("created_at", "author_id") if k in fields})
@@ -482,20 +592,34 @@ class FakeX:
         if not any(u["id"] == uid for u in self._users.values()):
             return Answer(200, {"errors": [not_found("user", "id", uid)]})
         if not size.isdigit() or not 5 <= int(size) <= 100:
-            return Answer(400, invalid("max_results", size,
-                                       f"The `max_results` query parameter value [{size}] is not between 5 and 100"))
+            return Answer(
+                400,
+                invalid(
+                    "max_results", size, f"The `max_results` query parameter value [{size}] is not between 5 and 100"
+                ),
+            )
         token = r.query.get("pagination_token", "7140dk")
         if not re.fullmatch(r"7140dk[0-9a-f]*", token):
-            return Answer(400, invalid("pagination_token", token,
-                                       f"The `pagination_token` query parameter value [{token}] is not valid"))
+            return Answer(
+                400,
+                invalid(
+                    "pagination_token", token, f"The `pagination_token` query parameter value [{token}] is not valid"
+                ),
+            )
         q = r.query  # bounds parsed up front: a bad value is a 400 even with no tweets
         since, until = int(q.get("since_id") or 0), int(q.get("until_id") or 1 << 63)
         until = min(until, int(token[6:], 16)) if len(token) > 6 else until
         start = parse_iso(q.get("start_time") or "1970-01-01T00:00:00Z")
         end = parse_iso(q.get("end_time") or "9999-01-01T00:00:00Z")
-        tweets = sorted((t for t in self._tweets if t["author_id"] == uid and since < int(t["id"]) < until
-                         and start <= parse_iso(t["created_at"]) < end), key=lambda t: -int(t["id"]))
-        page, fields = tweets[:int(size)], set(r.query.get("tweet.fields", "").split(","))
+        tweets = sorted(
+            (
+                t
+                for t in self._tweets
+                if t["author_id"] == uid and since < int(t["id"]) < until and start <= parse_iso(t["created_at"]) < end
+            ),
+            key=lambda t: -int(t["id"]),
+        )
+        page, fields = tweets[: int(size)], set(r.query.get("tweet.fields", "").split(","))
         meta: dict[str, Any] = {"result_count": len(page)}
         if page:
             meta.update(newest_id=page[0]["id"], oldest_id=page[-1]["id"])
@@ -522,12 +646,19 @@ class FakeX:
         if not form.get("media"):
             return Answer(400, invalid("media", "", "The `media` parameter is required."))
         media_id = self._next_id(self.now())
-        self._media[media_id] = {"id": media_id, "media_key": f"3_{media_id}", "size": len(form["media"]),
-                                 "expires_after_secs": DAY}
-        self._uploads[media_id] = {"media_category": form.get("media_category", b"").decode(),
-                                   "media_type": types.get("media", ""),  # the part's Content-Type
-                                   "media": form["media"], "token": (r.user or {}).get("token"),
-                                   "fields": sorted(form)}
+        self._media[media_id] = {
+            "id": media_id,
+            "media_key": f"3_{media_id}",
+            "size": len(form["media"]),
+            "expires_after_secs": DAY,
+        }
+        self._uploads[media_id] = {
+            "media_category": form.get("media_category", b"").decode(),
+            "media_type": types.get("media", ""),  # the part's Content-Type
+            "media": form["media"],
+            "token": (r.user or {}).get("token"),
+            "fields": sorted(form),
+        }
         return Answer(200, {"data": self._media[media_id]})
 
 
@@ -537,10 +668,22 @@ ROUTES: list[tuple[str, str, str, tuple[str, ...], Callable[[FakeX, Req], Answer
     ("POST", r"/2/tweets", "POST /2/tweets", USER_CONTEXT, FakeX._post_tweet, "/2/tweets"),
     ("GET", r"/2/tweets", "GET /2/tweets", ("oauth1", "bearer"), FakeX._get_tweets, "/2/tweets"),
     ("GET", r"/2/users/me", "GET /2/users/me", USER_CONTEXT, FakeX._get_me, "/2/users/me"),
-    ("GET", r"/2/users/(\d+)/tweets", "GET /2/users/:id/tweets", ("oauth1", "bearer"),
-     FakeX._get_user_tweets, "/2/users/{id}/tweets"),
-    ("GET", r"/2/trends/by/woeid/(\d+)", "GET /2/trends/by/woeid/:id", ("bearer",), FakeX._get_trends,
-     "/2/trends/by/woeid/{woeid}"),
+    (
+        "GET",
+        r"/2/users/(\d+)/tweets",
+        "GET /2/users/:id/tweets",
+        ("oauth1", "bearer"),
+        FakeX._get_user_tweets,
+        "/2/users/{id}/tweets",
+    ),
+    (
+        "GET",
+        r"/2/trends/by/woeid/(\d+)",
+        "GET /2/trends/by/woeid/:id",
+        ("bearer",),
+        FakeX._get_trends,
+        "/2/trends/by/woeid/{woeid}",
+    ),
     ("POST", r"/2/media/upload", "POST /2/media/upload", USER_CONTEXT, FakeX._upload_media, "/2/media/upload"),
 ]
 
@@ -549,8 +692,10 @@ def _body_value(r: Req) -> Any:
     """The request body as the spec describes it: JSON, or the multipart form's fields (the
     `media` part as bytes), or None when there is none."""
     if "multipart/form-data" in r.content_type:
-        return {name: body if name == "media" else body.decode("utf-8", "replace")
-                for name, (_type, body) in _form_parts(r.raw).items()}
+        return {
+            name: body if name == "media" else body.decode("utf-8", "replace")
+            for name, (_type, body) in _form_parts(r.raw).items()
+        }
     if not r.raw:
         return None
     return r.json if r.json is not None else "<not JSON>"
@@ -569,8 +714,10 @@ def _form_parts(raw: bytes) -> dict[str, tuple[str, bytes]]:
         name = re.search(rb'name="([^"]+)"', head)
         kind = re.search(rb"(?i)content-type:\s*([^\r\n;]+)", head)
         if name:
-            parts[name.group(1).decode()] = (kind.group(1).decode().strip() if kind else "",
-                                             body[:-2] if body.endswith(b"\r\n") else body)
+            parts[name.group(1).decode()] = (
+                kind.group(1).decode().strip() if kind else "",
+                body[:-2] if body.endswith(b"\r\n") else body,
+            )
     return parts
 
 
@@ -596,13 +743,19 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m tests.fakes.fake_x",
-                                 description="Serve a fake X API v2 on 127.0.0.1 until Ctrl-C.")
+    ap = argparse.ArgumentParser(
+        prog="python -m tests.fakes.fake_x", description="Serve a fake X API v2 on 127.0.0.1 until Ctrl-C."
+    )
     ap.add_argument("--port", type=int, default=8099, help="0 picks a free port")
     ap.add_argument("--user", action="append", default=[], metavar="LABEL:TOKEN:ID:USERNAME")
     ap.add_argument("--read-only", action="append", default=[], metavar="TOKEN")
-    ap.add_argument("--bearer", action="append", default=[], metavar="TOKEN",
-                    help="accepted app bearer tokens (besides test-bearer)")
+    ap.add_argument(
+        "--bearer",
+        action="append",
+        default=[],
+        metavar="TOKEN",
+        help="accepted app bearer tokens (besides test-bearer)",
+    )
     ap.add_argument("--trend", action="append", default=[], metavar="WOEID:NAME:COUNT")
     ap.add_argument("--post-limit-24h", type=int, default=17)
     args = ap.parse_args(argv)

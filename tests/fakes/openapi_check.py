@@ -17,13 +17,44 @@ from pathlib import Path
 from typing import Any
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "x-api" / "openapi-v2.167-subset.json"
-CHECKED = {"type", "properties", "required", "additionalProperties", "enum", "pattern", "minLength", "maxLength",
-           "minimum", "maximum", "items", "minItems", "maxItems", "uniqueItems", "$ref", "anyOf", "format"}
+CHECKED = {
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "$ref",
+    "anyOf",
+    "format",
+}
 IGNORED = {"default", "description", "example", "discriminator"}
-_TYPES = {"string": (str, bytes), "integer": int, "number": (int, float), "boolean": bool, "array": list,
-          "object": dict}
-_NAMES = {str: "string", bytes: "string", int: "integer", float: "number", bool: "boolean", list: "array",
-          dict: "object", type(None): "null"}
+_TYPES = {
+    "string": (str, bytes),
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+}
+_NAMES = {
+    str: "string",
+    bytes: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "array",
+    dict: "object",
+    type(None): "null",
+}
 
 
 class Spec:
@@ -80,14 +111,16 @@ class Spec:
 
     def _object(self, schema: dict, value: dict, where: str) -> list[str]:
         props = schema.get("properties", {})
-        out = [f"{where}.{key}: is missing but it is required" for key in schema.get("required", ())
-               if key not in value]
+        out = [
+            f"{where}.{key}: is missing but it is required" for key in schema.get("required", ()) if key not in value
+        ]
         for key, item in value.items():
             if key in props:
                 out += self.problems(props[key], item, f"{where}.{key}")
             elif schema.get("additionalProperties") is False:
-                out.append(f"{where}.{key}: is not defined in the schema and the schema does not allow additional "
-                           "properties")
+                out.append(
+                    f"{where}.{key}: is not defined in the schema and the schema does not allow additional properties"
+                )
         return out
 
     def _array(self, schema: dict, value: list, where: str) -> list[str]:
@@ -124,8 +157,9 @@ class Spec:
                 continue
             schema = self.resolve(params[name]["schema"])
             for item in value.split(",") if schema.get("type") == "array" else [value]:
-                problem = self._query_value(name, schema.get("items", {}) if schema.get("type") == "array" else schema,
-                                            item)
+                problem = self._query_value(
+                    name, schema.get("items", {}) if schema.get("type") == "array" else schema, item
+                )
                 if problem:
                     out.append((name, item, problem))
         for name, param in params.items():

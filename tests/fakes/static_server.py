@@ -59,9 +59,7 @@ def _as_route(spec: RouteSpec) -> Route:
 
 
 class StaticServer:
-    def __init__(
-        self, routes: Mapping[str, RouteSpec] | None = None, folder: str | Path | None = None
-    ) -> None:
+    def __init__(self, routes: Mapping[str, RouteSpec] | None = None, folder: str | Path | None = None) -> None:
         self.routes: dict[str, Route] = {p: _as_route(s) for p, s in (routes or {}).items()}
         self.folder = Path(folder).resolve() if folder else None
         self.requests: list[str] = []
@@ -94,9 +92,7 @@ class StaticServer:
     def start(self) -> StaticServer:
         self.closing.clear()
         self._httpd = _Server(("127.0.0.1", 0), _Handler, self)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
@@ -172,9 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(route.status, route.content_type, route.body, route.headers)
 
-    def _send(
-        self, status: int, kind: str, body: bytes, headers: Mapping[str, str] | None = None
-    ) -> None:
+    def _send(self, status: int, kind: str, body: bytes, headers: Mapping[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -208,7 +202,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         try:
             for index in range(len(route.body)):
-                self.wfile.write(route.body[index:index + 1])
+                self.wfile.write(route.body[index : index + 1])
                 self.wfile.flush()
                 if self.server.owner.closing.wait(route.drip):
                     break

@@ -21,8 +21,12 @@ WORLDWIDE = PAGES / "trends24-worldwide.html"
 GETDAYTRENDS = PAGES / "getdaytrends-HANDMADE.html"
 DAILYTRENDS = PAGES / "pytrends-dailytrends-HANDMADE.json"
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+01:00")  # a Monday, inside the posting window
-PATHS = {"google_rss": "/rss", "trends24": "/trends24/", "getdaytrends": "/getdaytrends/",
-         "pytrends": "/trends/api/dailytrends"}
+PATHS = {
+    "google_rss": "/rss",
+    "trends24": "/trends24/",
+    "getdaytrends": "/getdaytrends/",
+    "pytrends": "/trends/api/dailytrends",
+}
 
 
 def freshen(text: str, now: datetime = NOW) -> str:
@@ -45,13 +49,15 @@ class TrendSite(StaticServer):
         serve = freshen if fresh else (lambda text: text)
         rss = serve(LEGACY_RSS.read_text(encoding="utf-8"))
         page = unquote_attributes(serve(WORLDWIDE.read_text(encoding="utf-8")))
-        super().__init__({
-            PATHS["google_rss"]: Route(body=rss.encode(), content_type="application/rss+xml; charset=utf-8"),
-            PATHS["trends24"]: Route(body=page.encode()),
-            PATHS["getdaytrends"]: Route(body=GETDAYTRENDS.read_bytes()),
-            "/trends/explore/": Route(body=b"<html></html>", headers={"Set-Cookie": "NID=511=test; Path=/"}),
-            PATHS["pytrends"]: Route(body=DAILYTRENDS.read_bytes(), content_type="application/json; charset=utf-8"),
-        })
+        super().__init__(
+            {
+                PATHS["google_rss"]: Route(body=rss.encode(), content_type="application/rss+xml; charset=utf-8"),
+                PATHS["trends24"]: Route(body=page.encode()),
+                PATHS["getdaytrends"]: Route(body=GETDAYTRENDS.read_bytes()),
+                "/trends/explore/": Route(body=b"<html></html>", headers={"Set-Cookie": "NID=511=test; Path=/"}),
+                PATHS["pytrends"]: Route(body=DAILYTRENDS.read_bytes(), content_type="application/json; charset=utf-8"),
+            }
+        )
 
     def source_url(self, name: str) -> str:
         return self.url("/trends").rstrip("/") if name == "pytrends" else self.url(PATHS[name])
@@ -69,12 +75,19 @@ def example_related() -> str:
     return "related = " + json.dumps(read_toml(BUNDLED_EXAMPLE)["trends"]["related"])
 
 
-def trends_section(site: TrendSite, x_base_url: str | None = None, policy: str = "relevant",
-                   timeout: float = 5, extra: str = "", **sources: str) -> str:
+def trends_section(
+    site: TrendSite,
+    x_base_url: str | None = None,
+    policy: str = "relevant",
+    timeout: float = 5,
+    extra: str = "",
+    **sources: str,
+) -> str:
     """A [trends] section with every network source on `site` (X on x_base_url when given) and
     the example's `related` list. `sources` adds lines to one source's table, e.g.
     trends24="timeout_seconds = 0.2"."""
     lines = [f'[trends]\npolicy = "{policy}"\ncache_minutes = 30\nmin_relevance = 0.2\n{example_related()}\n{extra}']
+
     def own(name: str) -> str:  # the source's extra lines; they may set their own timeout
         extra_lines = sources.get(name, "")
         return extra_lines + ("" if "timeout_seconds" in extra_lines else f"\ntimeout_seconds = {timeout}") + "\n"
@@ -100,6 +113,7 @@ def gpu_trend_site() -> TrendSite:
     """The trend site with a current Google feed of two GPU-related trends (relevant to the
     example product), the rest as captured."""
     site = TrendSite()
-    site.route("/rss", Route(body=current_feed("Nvidia earnings", "Cloud GPU prices"),
-                             content_type="application/rss+xml"))
+    site.route(
+        "/rss", Route(body=current_feed("Nvidia earnings", "Cloud GPU prices"), content_type="application/rss+xml")
+    )
     return site

@@ -37,7 +37,7 @@ class WebhookReceiver:
         self._server.server_close()
         self._thread.join(5)
 
-    def __enter__(self) -> WebhookReceiver:  # noqa: PYI034
+    def __enter__(self) -> WebhookReceiver:
         return self
 
     def __exit__(self, *exc: object) -> None:
