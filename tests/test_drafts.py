@@ -263,12 +263,11 @@ def test_a_failed_send_puts_the_draft_back_in_the_queue(queue: XWorld) -> None:
     made = generate("A", 1)
     assert botx("drafts", "approve", "1").code == 0
     queue.at(SLOTS[0])
-    for _ in range(3):
-        queue.fake.enqueue("POST", "/2/tweets", status=500)
+    queue.fake.enqueue("POST", "/2/tweets", status=429)  # X refused it: nothing was created
     assert queue.post("A").code == 75
     status, reason, attempt_id, _ = by_id(queue)[1]
     assert (status, attempt_id) == ("approved", None) and "TemporaryFailure" in reason
-    run = queue.post("A", "--json", when="2026-11-23T09:10:00+01:00")  # cron retries within the slot
+    run = queue.post("A", "--json", when="2026-11-23T09:20:00+01:00")  # after X's 15-minute window, same slot
     assert json.loads(run.out)["text"] == made[0]["text"] and by_id(queue)[1][0] == "posted"
 
 
