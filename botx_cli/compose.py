@@ -356,6 +356,8 @@ def _wordings(
         return []
     lines = line_pool(angle, kind, voice, pick) or list(angle.lines)
     found = choose(cfg, kind, voice, hooks, lines, offers, pick.words if pick else "", history, rng, start)
+    if pick is not None:  # a trend or occasion whose few pieces were all said today sits this post out
+        found = [w for w in found if w.score[0] == 0]
     if not found and pick is None:  # no hook fits these lines: the post opens with its line
         found = choose(cfg, kind, voice, [], lines, offers, "", history, rng, start)
     return found
