@@ -30,9 +30,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fakes.static_server import Route  # noqa: E402
 from fakes.trend_site import NOW, PAGES, TrendSite, freshen, point_trends, trends_section  # noqa: E402
 
-from botx_cli.config import load_config  # noqa: E402
-from botx_cli.drafting import trend_picks  # noqa: E402
-from botx_cli.preview import run_preview  # noqa: E402
+from botx_cli.config.core import load_config  # noqa: E402
+from botx_cli.posting.context import trend_picks  # noqa: E402
+from botx_cli.posting.preview import run_preview  # noqa: E402
 from botx_cli.store import open_store  # noqa: E402
 from botx_cli.trends.clean import to_hashtag  # noqa: E402
 from botx_cli.trends.refresh import refresh  # noqa: E402

@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from fakes.trend_site import NOW, PATHS, TrendSite, point_trends, trends_section  # noqa: E402
 
-from botx_cli.config import load_config  # noqa: E402
+from botx_cli.config.core import load_config  # noqa: E402
 from botx_cli.store import open_store  # noqa: E402
 from botx_cli.trends.refresh import refresh  # noqa: E402
 

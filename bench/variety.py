@@ -32,14 +32,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from botx_cli.compose import TrendPick  # noqa: E402
-from botx_cli.config import Config, load_config  # noqa: E402
-from botx_cli.config_words import Piece  # noqa: E402
-from botx_cli.drafting import context_from  # noqa: E402
-from botx_cli.preview import first_valid, run_preview  # noqa: E402
+from botx_cli.config.core import Config, load_config  # noqa: E402
+from botx_cli.config.words import Piece  # noqa: E402
+from botx_cli.content.compose import TrendPick  # noqa: E402
+from botx_cli.content.validate import rules_from  # noqa: E402
+from botx_cli.content.variety import report  # noqa: E402
+from botx_cli.posting.context import context_from  # noqa: E402
+from botx_cli.posting.preview import first_valid, run_preview  # noqa: E402
 from botx_cli.store import open_store  # noqa: E402
-from botx_cli.validate import rules_from  # noqa: E402
-from botx_cli.variety import report  # noqa: E402
 
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 LIMITS = {"self_bleu_day_max": 0.35, "distinct_3_min": 0.20}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
 if TYPE_CHECKING:
-    from botx_cli.config import Config
+    from botx_cli.config.core import Config
 
 MASK = "***"
 MIN_LENGTH = 4  # shorter values would mask ordinary words

@@ -81,7 +81,7 @@ def set_credentials(env: dict[str, str] | pytest.MonkeyPatch, account: str, toke
 
 def botx(*args: str) -> Run:
     """Run the CLI in-process through its real entry point and error boundary."""
-    from botx_cli import cli
+    from botx_cli.cli import main as cli
 
     out, err = io.StringIO(), io.StringIO()
     old_argv = sys.argv

@@ -10,14 +10,15 @@ from conftest import EXAMPLE
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli import claims, grammar
-from botx_cli.claims import PlanFacts, offer_fact, problems, score
-from botx_cli.compose import offer_text
-from botx_cli.config import parse_config, read_toml
-from botx_cli.content_config import DEFAULT_HYPE_WORDS
-from botx_cli.content_config import settings as content_settings
-from botx_cli.llm_call import CallTimeout, run_within
-from botx_cli.llm_prompt import clean_copy, fact_sheet, parse_answer
+from botx_cli.config import grammar
+from botx_cli.config.core import parse_config, read_toml
+from botx_cli.content import claims
+from botx_cli.content.claims import PlanFacts, offer_fact, problems, score
+from botx_cli.content.compose import offer_text
+from botx_cli.content.prompt import clean_copy, fact_sheet, parse_answer
+from botx_cli.content.settings import DEFAULT_HYPE_WORDS
+from botx_cli.content.settings import settings as content_settings
+from botx_cli.llm.chat import CallTimeout, run_within
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 SHEET = fact_sheet(CFG)

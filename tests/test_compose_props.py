@@ -10,13 +10,13 @@ from conftest import EXAMPLE
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli.affinity import Affinity
-from botx_cli.compose import History, TrendPick, offer_text, plan_tweet, rank_domains, render_template
-from botx_cli.config import parse_config, read_toml
-from botx_cli.drafting import for_plan
-from botx_cli.grammar import expand
+from botx_cli.config.core import parse_config, read_toml
+from botx_cli.config.grammar import expand
+from botx_cli.content.compose import History, TrendPick, offer_text, plan_tweet, rank_domains, render_template
+from botx_cli.content.validate import CHECKS, caps_ratio, normalize, prose, rules_from, similarity, validate
+from botx_cli.posting.context import for_plan
 from botx_cli.text import extract_hashtags, weighted_length
-from botx_cli.validate import CHECKS, caps_ratio, normalize, prose, rules_from, similarity, validate
+from botx_cli.trends.affinity import Affinity
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 RULES = rules_from(CFG)

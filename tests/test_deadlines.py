@@ -202,7 +202,7 @@ def test_dripping_webhook_cannot_hold_the_run(xworld: XWorld) -> None:
 
 
 def test_post_notify_webhook_gives_up_within_its_timeout() -> None:
-    from botx_cli.notify import post_webhook
+    from botx_cli.notify.alerts import post_webhook
 
     with DripServer(every=0.5) as hook:
         assert post_webhook(hook.base_url, "hello", 0.5) == "no answer within 0.5 s"

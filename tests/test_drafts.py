@@ -16,9 +16,9 @@ import pytest
 from conftest import XWorld, botx, botx_proc
 from fakes.trend_site import TrendSite, gpu_trend_site, point_trends, trends_section
 
-from botx_cli.config import load_config
+from botx_cli.config.core import load_config
+from botx_cli.content.validate import CHECKS
 from botx_cli.trends.calendar import calendar_tags
-from botx_cli.validate import CHECKS
 
 BEFORE = "2026-11-23T08:50:00+01:00"  # Monday, before A's first slot (09:00)
 SLOTS = ["2026-11-23T09:00:00+01:00", "2026-11-23T10:30:00+01:00", "2026-11-23T12:00:00+01:00"]

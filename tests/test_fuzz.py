@@ -30,15 +30,15 @@ from conftest import EXAMPLE, Run, botx, make_config
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli.compose import Plan, utm_link
-from botx_cli.config import parse_config, read_toml
-from botx_cli.content_config import settings as content_settings
-from botx_cli.llm import assemble, clean_copy, copy_budget, copy_problem, verdict_problem
+from botx_cli.config.core import parse_config, read_toml
+from botx_cli.content.compose import Plan, utm_link
+from botx_cli.content.llm_copy import assemble, clean_copy, copy_budget, copy_problem, verdict_problem
+from botx_cli.content.settings import settings as content_settings
+from botx_cli.content.validate import clean_characters, rules_from, validate
 from botx_cli.text import extract_hashtags, extract_urls, is_valid_hashtag, weighted_length
 from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
 from botx_cli.trends.clean import CleanRules, clean_trends
-from botx_cli.trends.parse import RawTrend
-from botx_cli.validate import clean_characters, rules_from, validate
+from botx_cli.trends.sources.parsing import RawTrend
 
 if sys.version_info >= (3, 11):
     import tomllib

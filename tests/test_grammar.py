@@ -13,9 +13,9 @@ from conftest import botx, make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli import grammar
-from botx_cli.config_words import Piece, pieces
-from botx_cli.confread import Table
+from botx_cli.config import grammar
+from botx_cli.config.table import Table
+from botx_cli.config.words import Piece, pieces
 from botx_cli.errors import ConfigError
 
 lenient = settings(deadline=None, max_examples=300)

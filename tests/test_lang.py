@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from botx_cli import lang
+from botx_cli.content import lang
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = [

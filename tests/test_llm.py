@@ -34,10 +34,10 @@ from fakes.fake_openai import (
 )
 from ops_helpers import set_key
 
-from botx_cli.claims import problems as claims_problems
-from botx_cli.compose import History, TrendPick, plan_tweet
-from botx_cli.config import parse_config, read_toml
-from botx_cli.llm_prompt import fact_sheet, plan_facts, user_prompt
+from botx_cli.config.core import parse_config, read_toml
+from botx_cli.content.claims import problems as claims_problems
+from botx_cli.content.compose import History, TrendPick, plan_tweet
+from botx_cli.content.prompt import fact_sheet, plan_facts, user_prompt
 
 SLOT = "2026-11-23T09:00:00+01:00"  # the Monday of Black Friday week: an occasion of the example config
 LATER = "2026-11-23T09:45:00+01:00"  # account B's slot
@@ -529,17 +529,17 @@ def test_the_llm_path_loads_only_with_the_llm_strategy(xworld: XWorld, llm: Fake
     env = {**xworld.env, "BOTX_NOW": SLOT, "PYTHONPROFILEIMPORTTIME": "1", "OPENAI_API_KEY": KEY}
     with_llm = botx_proc("post", "--account", "A", "--dry-run", env=env)
     assert with_llm.code == 0, with_llm.err[-2000:]
-    assert {"openai", "botx_cli.llm_writer", "botx_cli.claims"} <= imported_modules(with_llm.err)
+    assert {"openai", "botx_cli.content.writer", "botx_cli.content.claims"} <= imported_modules(with_llm.err)
     set_key(xworld.config, "compose", "strategy", '"template"')
     warm = botx_proc("post", "--account", "A", "--dry-run", env=env)
     assert warm.code == 0, warm.err[-2000:]
     modules = imported_modules(warm.err)
-    assert "botx_cli.llm" in modules and not modules & {
+    assert "botx_cli.content.llm_copy" in modules and not modules & {
         "openai",
-        "botx_cli.llm_writer",
-        "botx_cli.claims",
-        "botx_cli.llm_call",
-        "botx_cli.llm_prompt",
+        "botx_cli.content.writer",
+        "botx_cli.content.claims",
+        "botx_cli.llm.chat",
+        "botx_cli.content.prompt",
     }
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import XWorld, botx, botx_proc, make_config
 
+from botx_cli.content.validate import CHECKS
 from botx_cli.text import extract_hashtags, weighted_length
-from botx_cli.validate import CHECKS
 
 NOW = "2026-11-23T09:00:00+01:00"
 DOMAIN = {"gpucompute", "cloudgpu", "aiinference", "llm", "mlops", "hpc"}
@@ -162,9 +162,9 @@ def test_one_run_computes_the_affinities_the_others_rotate_without(tmp_path: Pat
     """A cron minute on a cold DB: one run holds the claim, the others neither wait nor load sklearn."""
     from datetime import datetime, timedelta
 
-    from botx_cli import affinity
-    from botx_cli.config import load_config
+    from botx_cli.config.core import load_config
     from botx_cli.store import open_store
+    from botx_cli.trends import affinity
 
     cfg = load_config(str(make_config(tmp_path)))
     store = open_store(tmp_path / "botx.db")

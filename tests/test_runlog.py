@@ -46,7 +46,7 @@ def test_no_log_path_writes_no_file(xworld: XWorld) -> None:
 
 
 def test_rotation_keeps_the_configured_backups(tmp_path: Path) -> None:
-    from botx_cli.runlog import append
+    from botx_cli.notify.runlog import append
 
     tmp_path = tmp_path / "logs"
     log = tmp_path / "botx.log"
@@ -62,7 +62,7 @@ def test_rotation_keeps_the_configured_backups(tmp_path: Path) -> None:
 
 
 def test_concurrent_writers_never_split_or_lose_lines(tmp_path: Path) -> None:
-    from botx_cli.runlog import append
+    from botx_cli.notify.runlog import append
 
     tmp_path = tmp_path / "logs"
     log = tmp_path / "botx.log"

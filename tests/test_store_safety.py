@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import botx, make_config
 
-from botx_cli.migrations import MIGRATIONS
 from botx_cli.store import _statements
+from botx_cli.store.migrations import MIGRATIONS
 
 
 def digest(path: Path) -> str:

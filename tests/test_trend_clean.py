@@ -18,7 +18,7 @@ from botx_cli.trends.clean import (
     merge_key,
     to_hashtag,
 )
-from botx_cli.trends.parse import RawTrend, parse_getdaytrends, parse_trends24
+from botx_cli.trends.sources.parsing import RawTrend, parse_getdaytrends, parse_trends24
 from botx_cli.trends.words import pieces as split_pieces
 
 PAGES = Path(__file__).parent / "fixtures" / "trend-pages"

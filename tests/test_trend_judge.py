@@ -19,8 +19,8 @@ from fakes.fake_openai import FakeOpenAI, drip, garbage, status, verdicts
 from fakes.static_server import Route
 from fakes.trend_site import NOW, PAGES, TrendSite, freshen, point_trends, trends_section
 
-from botx_cli.config import load_config
-from botx_cli.drafting import trend_picks
+from botx_cli.config.core import load_config
+from botx_cli.posting.context import trend_picks
 from botx_cli.store import open_store
 from botx_cli.trends.refresh import refresh
 

@@ -12,14 +12,14 @@ from conftest import botx, make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli.config import load_config
-from botx_cli.drafting import trend_picks
+from botx_cli.config.core import load_config
+from botx_cli.posting.context import trend_picks
 from botx_cli.store import open_store
 from botx_cli.trends.calendar import calendar_tags
 from botx_cli.trends.clean import CleanRules, clean_trends
 from botx_cli.trends.filler import foreign_year, is_filler
 from botx_cli.trends.occasions import Occasion, Rule
-from botx_cli.trends.parse import RawTrend
+from botx_cli.trends.sources.parsing import RawTrend
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "botx_cli" / "example_config.toml"
 

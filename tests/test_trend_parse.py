@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from botx_cli.errors import BotxError
-from botx_cli.trends.parse import (
+from botx_cli.trends.sources.parsing import (
     ParseError,
     RawTrend,
     parse_getdaytrends,
@@ -402,7 +402,7 @@ def test_static_server_hostile_options() -> None:
 
 # --- charsets and headlines (issues 10 item 13, 11) -------------------------------------------
 
-from botx_cli.trends.charset import charset_of, decode_page  # noqa: E402
+from botx_cli.trends.sources.charset import charset_of, decode_page  # noqa: E402
 
 
 @pytest.mark.parametrize(

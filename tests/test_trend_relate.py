@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli.config import load_config
-from botx_cli.trends.parse import Headline, parse_google_rss
+from botx_cli.config.core import load_config
 from botx_cli.trends.relate import Vocabulary
 from botx_cli.trends.settings import settings as trend_settings
+from botx_cli.trends.sources.parsing import Headline, parse_google_rss
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "botx_cli" / "example_config.toml"

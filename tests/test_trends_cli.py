@@ -16,8 +16,8 @@ import pytest
 from conftest import XWorld, botx, make_config
 from fakes.trend_site import NOW, TrendSite, gpu_trend_site, point_trends, trends_section
 
-from botx_cli.config import load_config
-from botx_cli.drafting import trend_picks
+from botx_cli.config.core import load_config
+from botx_cli.posting.context import trend_picks
 from botx_cli.store import open_store
 from botx_cli.trends import cache
 from botx_cli.trends.calendar import calendar_tags

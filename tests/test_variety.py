@@ -12,11 +12,11 @@ from conftest import make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli.config import load_config
-from botx_cli.preview import run_preview
+from botx_cli.config.core import load_config
+from botx_cli.content.validate import rules_from
+from botx_cli.content.variety import bleu, distinct, repeated_phrase, report, self_bleu, sentences, tokens
+from botx_cli.posting.preview import run_preview
 from botx_cli.store import open_store
-from botx_cli.validate import rules_from
-from botx_cli.variety import bleu, distinct, repeated_phrase, report, self_bleu, sentences, tokens
 
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 

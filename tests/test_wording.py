@@ -13,13 +13,13 @@ from conftest import EXAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli import grammar
-from botx_cli.compose import History, TrendPick, plan_tweet, render_template
-from botx_cli.config import parse_config, read_toml
-from botx_cli.config_words import KINDS, OFFER_UNITS, Offer, Piece
-from botx_cli.validate import rules_from
-from botx_cli.variety import sentences
-from botx_cli.wording import compatible, next_kind
+from botx_cli.config import grammar
+from botx_cli.config.core import parse_config, read_toml
+from botx_cli.config.words import KINDS, OFFER_UNITS, Offer, Piece
+from botx_cli.content.compose import History, TrendPick, plan_tweet, render_template
+from botx_cli.content.validate import rules_from
+from botx_cli.content.variety import sentences
+from botx_cli.content.wording import compatible, next_kind
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 RULES = rules_from(CFG)

@@ -14,7 +14,7 @@ from botx_cli.trends.clean import (
     clean_trends,
     to_hashtag,
 )
-from botx_cli.trends.parse import (
+from botx_cli.trends.sources.parsing import (
     ParseError,
     RawTrend,
     parse_getdaytrends,

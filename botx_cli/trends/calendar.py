@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from botx_cli.config import Config
+    from botx_cli.config.core import Config
     from botx_cli.trends.occasions import Occasion
 
 

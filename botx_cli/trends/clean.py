@@ -21,8 +21,8 @@ from botx_cli.text import extract_hashtags
 from botx_cli.trends.blacklist import DEFAULT_ALLOW, DEFAULT_BLACKLIST
 from botx_cli.trends.blacklist import terms as _terms
 from botx_cli.trends.filler import foreign_year, is_filler
-from botx_cli.trends.parse import Headline, RawTrend
 from botx_cli.trends.safety import SafetyMatcher
+from botx_cli.trends.sources.parsing import Headline, RawTrend
 
 # Sources in the order a merged trend lists them: most dependable first.
 SOURCE_ORDER = ("google_rss", "x", "trends24", "getdaytrends", "pytrends", "calendar")

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from botx_cli.clock import iso, parse_iso
-from botx_cli.config import Config
+from botx_cli.config.core import Config
 from botx_cli.store import Store
 from botx_cli.trends import breaker, cache
 from botx_cli.trends.calendar import occasions_today

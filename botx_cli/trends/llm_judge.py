@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from botx_cli.config import Config
+from botx_cli.config.core import Config
 from botx_cli.store import Store
 from botx_cli.trends import cache
 
@@ -75,7 +75,7 @@ def judge(cfg: Config, store: Store, rows: Sequence[cache.CachedTrend], now: dat
     except TimeoutError:
         return Judged(found, f"llm: no answer within {seconds:g} s; the rules alone judged{reused}")
     except Exception as err:  # noqa: BLE001 - openai errors and transport failures alike
-        from botx_cli.llm import describe
+        from botx_cli.content.llm_copy import describe
 
         return Judged(found, f"llm: {describe(err)}; the rules alone judged{reused}")
     new = parse_verdicts(answer, len(ask))
@@ -123,7 +123,7 @@ def prompt(cfg: Config, rows: Sequence[cache.CachedTrend]) -> list[dict[str, str
 
 
 def _ask(openai: Any, cfg: Config, key: str, rows: Sequence[cache.CachedTrend], seconds: float) -> str:
-    from botx_cli.content_config import settings
+    from botx_cli.content.settings import settings
 
     client = openai.OpenAI(
         api_key=key,

@@ -17,12 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from botx_cli.clock import iso
-from botx_cli.config import Config
+from botx_cli.config.core import Config
 from botx_cli.store import Store
 from botx_cli.trends import breaker, cache
 from botx_cli.trends.clean import Trend, clean_trends
-from botx_cli.trends.parse import RawTrend
 from botx_cli.trends.settings import SourceSpec, TrendSettings, settings
+from botx_cli.trends.sources.parsing import RawTrend
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def _with_verdict(row: cache.CachedTrend, verdict: dict[str, Any], min_relevance
 
 
 def _fetch(due: list[SourceSpec], conf: TrendSettings, budget: float | None) -> tuple[list[Any], list[Any]]:
-    from botx_cli.trends.sources import Job, bearer_token, fetch_all
+    from botx_cli.trends.sources.fetch import Job, bearer_token, fetch_all
 
     job = Job(conf.user_agent, bearer_token() if any(s.name == "x" for s in due) else None)
     return fetch_all(due, job, budget), job.x_calls
@@ -186,9 +186,9 @@ def _record_x_calls(cfg: Config, store: Store, now: datetime, calls: list[tuple[
     """X bills the trends endpoint per request: every call goes to api_calls with its cost."""
     if not calls:
         return
-    from botx_cli.costs import call_cost
-    from botx_cli.costs import settings as cost_settings
-    from botx_cli.trends.sources import X_ENDPOINT
+    from botx_cli.trends.sources.fetch import X_ENDPOINT
+    from botx_cli.x.costs import call_cost
+    from botx_cli.x.costs import settings as cost_settings
 
     prices = cost_settings(cfg).prices
     for status, duration_ms in calls:
@@ -236,14 +236,14 @@ def _rate(
 def _store_affinities(cfg: Config, store: Store, rows: list[cache.CachedTrend], now: datetime) -> None:
     """Domain-tag affinities of the new trends (affinity.py), while scikit-learn is loaded,
     so that `botx post` finds them computed."""
-    from botx_cli import affinity
+    from botx_cli.trends import affinity
 
     affinity.refresh_trends(cfg, store, [(r.hashtag, r.name) for r in rows], now)
 
 
 def every_source_down(cfg: Config, store: Store, report: RefreshReport, now: datetime) -> None:
     """Tell the operator (webhook, rate-limited by notify) that no network source answers."""
-    from botx_cli import notify
+    from botx_cli.notify import alerts as notify
 
     detail = "; ".join(f"{s.name}: {s.error or s.status}" for s in report.sources)
     notify.alert(

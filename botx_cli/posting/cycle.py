@@ -1,0 +1,485 @@
+"""One cron cycle for one account: reconcile, gates, claim, compose, validate, post, record.
+
+Crash safety: the attempt row exists before the API call ('sending', with its text) and
+is completed after it. A run killed in between leaves a row that the next run of that
+account reconciles against the account's timeline, so a slot never gets two tweets. Only an
+error status X itself sent frees a slot ('failed'): an answer that may have created the
+tweet (timeout, reset, garbled) leaves the attempt 'unknown' until the timeline says.
+
+Time: the run has one deadline ([x] run_deadline_seconds); every X call gets the smaller of
+[x] timeout_seconds and what is left, and nothing is sent without time for a whole call.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from botx_cli.clock import iso, parse_iso
+from botx_cli.config.core import Account, Config
+from botx_cli.content import images as media
+from botx_cli.content.link_policy import due
+from botx_cli.content.validate import Verdict, normalize
+from botx_cli.deadline import Deadline
+from botx_cli.errors import BotxError, NoValidTweet, TemporaryFailure
+from botx_cli.notify import runlog
+from botx_cli.posting import review as drafts
+from botx_cli.posting.context import Context, candidates, load_context, manual
+from botx_cli.posting.reconcile import find_on_x, reconcile_open
+from botx_cli.report.spend import month_bounds, spent_since
+from botx_cli.schedule.gates import AccountState, Decision, decide
+from botx_cli.schedule.slots import current_slot, local_midnight
+from botx_cli.store import FOREVER, Store
+from botx_cli.text import extract_urls
+from botx_cli.trends.refresh import refresh_if_stale
+from botx_cli.x import api as xapi
+from botx_cli.x.account import XAccount
+from botx_cli.x.costs import settings as cost_settings
+
+RECORD_TRIES = 3  # writes of X's answer while another process holds the database lock
+
+
+@dataclass(frozen=True)
+class PostOptions:
+    dry_run: bool = False
+    force: bool = False
+    text: str | None = None
+    queue: drafts.Queue | None = None  # set by _cycle under [review] require_approval: send approved drafts
+
+
+@dataclass(frozen=True)
+class PostResult:
+    account: str
+    status: str  # posted | skipped | dry_run | failed
+    reason: str | None = None
+    tweet_id: str | None = None
+    text: str | None = None
+    hashtags: tuple[str, ...] = ()
+    detail: str = ""
+    checks: dict[str, bool] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    media: str = ""  # [media]: the image attached, why none, or (dry run) that one would be
+    attempt_id: int | None = None  # the attempt this run made, for the run row
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "status": self.status,
+            "reason": self.reason,
+            "tweet_id": self.tweet_id,
+            "text": self.text,
+            "hashtags": list(self.hashtags),
+            "detail": self.detail,
+            "checks": self.checks,
+            "media": self.media or None,
+        }
+
+
+def account_state(cfg: Config, store: Store, account: Account, now: datetime, text: str | None = None) -> AccountState:
+    """The gates' view of the account; `text`: a manual post's text (priced by its own link)."""
+    slot = current_slot(now, cfg.schedule, cfg.timezone, account.index)
+    paused = store.paused_until(account.name)
+    last = store.last_post_at(account.name)
+    blocked, kind, note = _blocked(store, account.name, now)
+    costs = cost_settings(cfg)
+    spent = spent_since(store, month_bounds(now, cfg.timezone)[0])[1] if costs.monthly_budget_usd else 0.0
+    return AccountState(
+        paused_until=parse_iso(paused) if paused else None,
+        posts_today=store.posts_since(account.name, local_midnight(now, cfg.timezone)),
+        last_post_at=parse_iso(last) if last else None,
+        slot_taken=bool(slot and store.slot_taken(account.name, slot.key)),
+        blocked_until=blocked,
+        blocked_kind=kind,
+        blocked_note=note,
+        spend_month_usd=spent,
+        budget_usd=costs.monthly_budget_usd,
+        next_post_usd=next_post_usd(cfg, store, account, now, text, costs.prices),
+        enabled=account.enabled,
+    )
+
+
+def _blocked(store: Store, account: str, now: datetime) -> tuple[datetime | None, str | None, str | None]:
+    """(until, kind, note) of the stored block on posting, if any: credits first, else the latest reset."""
+    blocks = []
+    for limit in store.rate_limits(account):
+        reset = parse_iso(limit["reset_at"]) if limit["reset_at"] else None
+        if limit["endpoint"] == "POST /2/tweets" and limit["remaining"] == 0 and reset and reset > now:
+            blocks.append((limit["kind"] == "credits", reset, limit["kind"], limit["note"]))
+    if not blocks:
+        return None, None, None
+    _credits, reset, kind, note = max(blocks, key=lambda block: block[:2])
+    return reset, kind, note
+
+
+def next_post_usd(
+    cfg: Config, store: Store, account: Account, now: datetime, text: str | None, prices: dict[str, float]
+) -> float:
+    """What X bills for the post this run would make: with a link when the text has one, or
+    (composed) when [compose] link_every puts the link in this account's next post."""
+    if text is not None:
+        carries = bool(extract_urls(text))
+    else:
+        every = cfg.content.link_every
+        recent = (
+            store.recent_posts(
+                now - timedelta(days=cfg.validation.duplicate_days), account.name, limit=max(1, every - 1)
+            )
+            if every > 1
+            else []
+        )
+        host = urlsplit(cfg.product.url).netloc.casefold()
+        carries = due(every, [host in p["text"].casefold() for p in recent])
+    return prices["post_with_url"] if carries else prices["post"]
+
+
+def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOptions) -> PostResult:
+    """The whole cycle; records one run row whatever happens (unless the database refuses)."""
+    started = time.monotonic()
+    account = cfg.account(name)
+    command = "post --dry-run" if opts.dry_run else "post"
+    deadline = Deadline(cfg.x.run_deadline_seconds)
+    # credentials checked first (exit 2), except for a disabled account: its run is a recorded skip
+    x = None if opts.dry_run or not account.enabled else XAccount(cfg, store, account, now, deadline)
+    try:
+        result = _cycle(cfg, store, account, now, opts, x)
+    except BotxError as err:
+        _record_run(
+            store,
+            account.name,
+            command,
+            now,
+            started,
+            "failed",
+            type(err).__name__,
+            getattr(err, "attempt_id", None),
+            None,
+            x,
+        )
+        _after_run(cfg, store, account.name, command, now, started, x, "failed", type(err).__name__, None, str(err))
+        raise
+    _record_run(
+        store, account.name, command, now, started, result.status, result.reason, result.attempt_id, result.tweet_id, x
+    )
+    _after_run(
+        cfg,
+        store,
+        account.name,
+        command,
+        now,
+        started,
+        x,
+        result.status,
+        result.reason,
+        result.tweet_id,
+        "; ".join(part for part in (result.detail, result.media) if part),
+    )
+    return result
+
+
+def _record_run(
+    store: Store,
+    account: str,
+    command: str,
+    now: datetime,
+    started: float,
+    status: str,
+    reason: str | None,
+    attempt_id: int | None,
+    tweet_id: str | None,
+    x: XAccount | None,
+) -> None:
+    """The run row, and X answers still unrecorded: bookkeeping, so a database locked past its
+    busy timeout costs the row (the run log still has the line), never the run's outcome."""
+    try:
+        if x:
+            x.flush()
+        store.record_run(account, command, now, _ms(started), status, reason, attempt_id, tweet_id)
+    except sqlite3.Error:
+        pass
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _after_run(
+    cfg: Config,
+    store: Store,
+    account: str,
+    command: str,
+    now: datetime,
+    started: float,
+    x: XAccount | None,
+    status: str,
+    reason: str | None,
+    tweet_id: str | None,
+    detail: str,
+) -> None:
+    """The run's JSON log line; webhook alerts on failures and budget skips (notify's
+    sending code loads only then). Neither can fail the run."""
+    runlog.record(
+        cfg,
+        now,
+        {
+            "account": account,
+            "command": command,
+            "status": status,
+            "reason": reason,
+            "detail": detail,
+            "tweet_id": tweet_id,
+            "duration_ms": _ms(started),
+            "api_ms": x.api_ms if x else 0,
+        },
+    )
+    if command == "post" and (status == "failed" or reason == "budget"):
+        from botx_cli.notify.alerts import after_post
+
+        try:
+            after_post(cfg, store, account, status, reason, detail, now)
+        except Exception:  # noqa: BLE001 - e.g. the DB locked past its timeout: the run's own outcome wins
+            pass
+
+
+def _cycle(
+    cfg: Config, store: Store, account: Account, now: datetime, opts: PostOptions, x: XAccount | None
+) -> PostResult:
+    notes = reconcile_open(store, x, account, now) if x else []
+    if x:  # drafts bound to attempts that were just completed follow them (one indexed read)
+        drafts.settle(store, now, account.name)
+    decision = decide(
+        now,
+        cfg.schedule,
+        cfg.timezone,
+        account.index,
+        account_state(cfg, store, account, now, opts.text),
+        force=opts.force,
+        manual=opts.text is not None,
+    )
+    if not decision.allowed:
+        return PostResult(account.name, "skipped", decision.reason, detail=decision.detail, notes=notes)
+    if opts.text is None:  # a stale trend cache is refreshed here, within [trends] refresh_budget_seconds
+        refresh_if_stale(cfg, store, now)
+    queue = drafts.queue_for(cfg, store, account.name, now, opts.dry_run, notes) if opts.text is None else None
+    ctx = load_context(cfg, store, account.name, now, notes, compose=opts.text is None and queue is None)
+    if queue is not None:  # review queue: the oldest approved draft still fresh and valid, or a skip
+        if not queue.take(ctx):
+            return PostResult(account.name, "skipped", "no_approved_draft", detail=queue.detail, notes=notes)
+        opts = replace(opts, queue=queue)
+    if opts.dry_run:
+        tweet, verdict = _first_valid(cfg, account, ctx, opts, decision, now, set())
+        return PostResult(
+            account.name,
+            "dry_run",
+            None,
+            None,
+            tweet.text,
+            tweet.hashtags,
+            decision.detail,
+            verdict.checks,
+            notes,
+            media.dry_run_note(cfg, store, account.name) if opts.text is None else "",
+        )
+    assert x is not None
+    kind = "manual" if opts.text is not None else "forced" if decision.slot is None else "slot"
+    attempt_id = store.claim(account.name, decision.slot.key if decision.slot else None, kind, now)
+    if attempt_id is None:
+        return PostResult(account.name, "skipped", "slot_taken", detail="another run holds this slot", notes=notes)
+    if opts.queue is not None:
+        opts.queue.attempt_id = attempt_id  # the draft is bound to it before the API call
+    try:
+        return _send(cfg, store, x, account, now, opts, decision, ctx, attempt_id, notes)
+    except BaseException as err:
+        if isinstance(err, BotxError):
+            err.attempt_id = attempt_id  # type: ignore[attr-defined]
+        # Nothing sent yet: free the slot. A 'sending' row is left for reconciliation,
+        # because only X knows whether that request went through.
+        if store.one("SELECT status FROM attempts WHERE id = ?", attempt_id) == "claimed":
+            store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))
+        raise
+    finally:
+        if opts.queue is not None:  # the draft follows its attempt; a locked database leaves that to the next run
+            try:
+                opts.queue.settle()
+            except sqlite3.Error:
+                pass
+
+
+def _first_valid(
+    cfg: Config, account: Account, ctx: Context, opts: PostOptions, decision: Decision, now: datetime, exclude: set[str]
+) -> tuple[Any, Verdict]:
+    if opts.text is not None:
+        tweet, verdict = manual(opts.text, ctx)
+        if not verdict.valid:
+            raise NoValidTweet(f"the text fails checks: {', '.join(verdict.failed)} (nothing was sent)")
+        return tweet, verdict
+    if opts.queue is not None:
+        return opts.queue.next(ctx, exclude)
+    seed = f"{account.name}|{decision.slot.key if decision.slot else iso(now)}"
+    failed: dict[str, int] = {}
+    for tweet, verdict in candidates(cfg, account.name, ctx, seed):
+        if verdict.valid and normalize(tweet.text) not in exclude:
+            return tweet, verdict
+        for check in verdict.failed:
+            failed[check] = failed.get(check, 0) + 1
+    summary = ", ".join(f"{name} x{count}" for name, count in sorted(failed.items()))
+    raise NoValidTweet(
+        f"no valid tweet for account {account.name} after {cfg.content.candidates} tries "
+        f"(failed checks: {summary or 'duplicate content at X'}); widen [[angles]], [[offers]] or hooks"
+    )
+
+
+def _send(
+    cfg: Config,
+    store: Store,
+    x: XAccount,
+    account: Account,
+    now: datetime,
+    opts: PostOptions,
+    decision: Decision,
+    ctx: Context,
+    attempt_id: int,
+    notes: list[str],
+) -> PostResult:
+    refused: set[str] = set()
+    images = media.for_run(cfg, store, x, account, attempt_id, now) if opts.text is None else None
+    while True:
+        tweet, verdict = _first_valid(cfg, account, ctx, opts, decision, now, refused)
+        if images:  # generated and uploaded while the attempt is only claimed: a crash here sends nothing
+            images.prepare(tweet)
+        _time_to_send(x, account)
+        store.mark_sending(
+            attempt_id,
+            now,
+            {
+                "text": tweet.text,
+                "text_norm": normalize(tweet.text),
+                "hashtags": list(tweet.hashtags),
+                "trend": tweet.trend,
+                "angle": tweet.angle,
+                "offer": tweet.offer,
+                "strategy": tweet.strategy,
+                "variant": getattr(tweet, "variant", None),
+                "post_kind": getattr(tweet, "kind", None),
+            },
+        )
+        try:
+            tweet_id = images.post(tweet) if images else x.create_tweet(tweet.text)
+        except xapi.DuplicateContent as err:
+            if getattr(err, "retried", 0):  # our own earlier try went through: find it
+                return _after_lost_answer(store, x, account, now, attempt_id, tweet, notes)
+            refused.add(normalize(tweet.text))
+            if len(refused) > 1 or opts.text is not None:
+                store.mark_done(attempt_id, now, "failed", "DuplicateContent", str(err), 403)
+                raise xapi.DuplicateContent(
+                    f"X refused the text as a duplicate for account {account.name}; nothing posted"
+                ) from None
+            notes.append("X refused a duplicate; composed a different tweet")
+            continue
+        except BotxError as err:
+            if not xapi.nothing_created(err):  # neither X's refusal nor unsent: the tweet may exist
+                return _after_lost_answer(store, x, account, now, attempt_id, tweet, notes, str(err))
+            store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))  # X said no: nothing created
+            raise
+        _record_posted(store, x, account, now, attempt_id, tweet_id, images)
+        return PostResult(
+            account.name,
+            "posted",
+            None,
+            tweet_id,
+            tweet.text,
+            tweet.hashtags,
+            decision.detail,
+            verdict.checks,
+            notes,
+            images.outcome if images else "",
+            attempt_id,
+        )
+
+
+def _time_to_send(x: XAccount, account: Account) -> None:
+    """Never start a send the run's deadline would cut short: that would make an unknown."""
+    if x.deadline.remaining() < x.cfg.x.timeout_seconds:
+        raise TemporaryFailure(
+            f"account {account.name}: the run reached its deadline ([x] run_deadline_seconds = "
+            f"{x.cfg.x.run_deadline_seconds:g}) before sending; nothing was sent"
+        )
+
+
+def _record_posted(
+    store: Store,
+    x: XAccount,
+    account: Account,
+    now: datetime,
+    attempt_id: int,
+    tweet_id: str,
+    images: media.Images | None,
+) -> None:
+    """X created the tweet: record it. While another process holds the database lock past the
+    busy timeout, the id stays in memory and the write is retried (bounded); if it never goes
+    through, the row stays 'sending' (holding the slot) and the next run finds the tweet on
+    the timeline. Never 'failed': that would free the slot for a second tweet."""
+    problem: Exception | None = None
+    for _ in range(RECORD_TRIES):
+        try:
+            with store.write():
+                store.mark_posted(attempt_id, now, tweet_id)
+                if images:
+                    images.record_attached()
+            return
+        except sqlite3.OperationalError as err:
+            problem = err
+            if x.deadline.expired():
+                break
+    raise TemporaryFailure(
+        f"account {account.name} posted tweet {tweet_id} but the database refused the record "
+        f"({problem}); the next run finds it on the timeline and records it"
+    )
+
+
+def _after_lost_answer(
+    store: Store,
+    x: XAccount,
+    account: Account,
+    now: datetime,
+    attempt_id: int,
+    tweet: Any,
+    notes: list[str],
+    why: str = "",
+) -> PostResult:
+    """X may hold the tweet: look for it before anything else is sent. Not found (yet), or X
+    cannot be read now: the attempt is 'unknown' and the account's next runs look again."""
+    try:
+        found = find_on_x(store, x, account, now, attempt_id, tweet.text)
+    except BotxError as err:
+        store.mark_done(attempt_id, now, "unknown", "lost_answer", f"cannot check X yet: {err}")
+        found = None
+    if found:
+        return PostResult(
+            account.name,
+            "posted",
+            None,
+            found,
+            tweet.text,
+            tweet.hashtags,
+            "answer lost, found on the timeline",
+            notes=notes,
+            attempt_id=attempt_id,
+        )
+    what = (
+        f"{why.split(';')[0]}, and X may have stored the tweet"
+        if why
+        else f"X's answer to the post of account {account.name} was lost"
+    )
+    raise xapi.AmbiguousSend(
+        f"{what}; the attempt stays unknown "
+        "(it holds its slot and counts toward cap and gap) until the timeline shows the tweet; "
+        "nothing is sent again for this slot"
+    )
+
+
+def pause_until(minutes: int | None, now: datetime) -> str:
+    return FOREVER if minutes is None else iso(now + timedelta(minutes=minutes))

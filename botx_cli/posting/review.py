@@ -1,0 +1,519 @@
+"""The review queue: drafts composed like previews, approved by a person, sent by `botx post`.
+
+With [review] require_approval = true, `botx post` sends only approved drafts of its account,
+oldest first, after the usual gates. At post time each draft is checked again: its trend must
+still be in the trend cache (a calendar tag only on its day), and it passes the same validate()
+call as composed tweets against recent posts (duplicates included). A stale draft is expired,
+a failing one marked invalid, each with its reason.
+
+Crash safety: the draft is bound to the slot's attempt (status 'sending') before the API call,
+and afterwards, and at the start of every later run, a bound draft follows its attempt (posted;
+back to approved when nothing was created; invalid when X refused a duplicate). Reconciling
+attempts stays the one source of truth for what reached X.
+
+Stdlib only at import time: config parsing loads this module on every run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from botx_cli.clock import iso
+from botx_cli.errors import NoValidTweet, TemporaryFailure, UsageError
+
+if TYPE_CHECKING:
+    from botx_cli.config.core import Config
+    from botx_cli.content.compose import Tweet
+    from botx_cli.content.validate import Rules, Verdict
+    from botx_cli.posting.context import Context
+    from botx_cli.posting.preview import PreviewItem
+    from botx_cli.store import Store
+
+STATUSES = ("pending", "approved", "rejected", "sending", "posted", "unknown", "expired", "invalid")
+QUEUED = ("pending", "approved", "sending")  # count as coming posts when new drafts are composed
+REVIEW_KEYS = ("require_approval",)
+_COLUMNS = (
+    "id, account, status, text, hashtags, trend, trend_day, angle, offer, strategy, slot, weighted_length,"
+    " checks, notes, reason, attempt_id, tweet_id, created_at, updated_at, approved_at"
+)
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    require_approval: bool
+
+
+def settings(cfg: Config) -> ReviewSettings:
+    """[review]; registered in config.SECTION_PARSERS. A misspelt key is an error rather than
+    a silently unreviewed account."""
+    table = cfg.section("review")
+    for key in table.data:
+        if key not in REVIEW_KEYS:
+            raise table.fail(key, f"unknown key; [review] takes {', '.join(REVIEW_KEYS)}")
+    return ReviewSettings(table.get("require_approval", bool, False))
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    account: str
+    status: str
+    text: str
+    hashtags: tuple[str, ...]
+    trend: str | None
+    trend_day: str | None  # a calendar tag's local day; None for a cached trend or no trend
+    angle: str
+    offer: str
+    strategy: str
+    slot: str | None
+    weighted_length: int
+    checks: dict[str, bool]
+    notes: dict[str, str]
+    reason: str | None
+    attempt_id: int | None
+    tweet_id: str | None
+    created_at: str
+    updated_at: str
+    approved_at: str | None
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.checks) and all(self.checks.values())
+
+    def to_json(self) -> dict[str, Any]:
+        """The preview fields plus the draft's id and state."""
+        return {
+            "id": self.id,
+            "account": self.account,
+            "status": self.status,
+            "text": self.text,
+            "hashtags": list(self.hashtags),
+            "trend": self.trend,
+            "angle": self.angle,
+            "weighted_length": self.weighted_length,
+            "checks": self.checks,
+            "valid": self.valid,
+            "strategy": self.strategy,
+            "slot": self.slot,
+            "reason": self.reason,
+            "tweet_id": self.tweet_id,
+            "created_at": self.created_at,
+            "approved_at": self.approved_at,
+        }
+
+
+def _draft(row: tuple[Any, ...]) -> Draft:
+    (
+        id_,
+        account,
+        status,
+        text,
+        tags,
+        trend,
+        day,
+        angle,
+        offer,
+        strategy,
+        slot,
+        length,
+        checks,
+        notes,
+        reason,
+        attempt_id,
+        tweet_id,
+        created,
+        updated,
+        approved,
+    ) = row
+    return Draft(
+        id_,
+        account,
+        status,
+        text,
+        tuple(json.loads(tags)),
+        trend,
+        day,
+        angle or "",
+        offer or "",
+        strategy or "",
+        slot,
+        length,
+        json.loads(checks),
+        json.loads(notes or "{}"),
+        reason,
+        attempt_id,
+        tweet_id,
+        created,
+        updated,
+        approved,
+    )
+
+
+def listing(store: Store, now: datetime, account: str | None = None, status: str | None = None) -> list[Draft]:
+    """`botx drafts list`: bound drafts settled first, so a post completed by reconciliation shows."""
+    settle(store, now)
+    return list_drafts(store, account, status)
+
+
+def list_drafts(store: Store, account: str | None = None, status: str | None = None) -> list[Draft]:
+    """Drafts in queue order (oldest first), optionally of one account and/or one status."""
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"unknown draft status {status!r}; use one of {', '.join(STATUSES)}")
+    sql, args = f"SELECT {_COLUMNS} FROM drafts WHERE 1 = 1", list[Any]()
+    if account:
+        sql, args = sql + " AND account = ?", [*args, account]
+    if status:
+        sql, args = sql + " AND status = ?", [*args, status]
+    return [_draft(row) for row in store.conn.execute(sql + " ORDER BY id", args)]
+
+
+def get(store: Store, draft_id: int) -> Draft:
+    row = store.conn.execute(f"SELECT {_COLUMNS} FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+    if row is None:
+        raise UsageError(f"unknown draft id {draft_id}; `botx drafts list` shows the drafts")
+    return _draft(row)
+
+
+# -- generate -----------------------------------------------------------------------------
+def generate(
+    cfg: Config, store: Store, account: str, count: int, now: datetime, notes: list[str] | None = None
+) -> tuple[list[Draft], list[PreviewItem]]:
+    """Compose `count` tweets for the account's next slots exactly as preview does, counting
+    the drafts already queued (any account) as posted so new drafts never repeat them; store
+    the valid ones as pending. Returns (stored drafts, compositions that failed checks)."""
+    from botx_cli.content.validate import normalize
+    from botx_cli.posting.preview import run_preview
+    from botx_cli.trends.calendar import calendar_tags
+
+    name = cfg.account(account).name
+    items = run_preview(cfg, store, [name], count, now, notes, queued=_queued(store, now))
+    valid, invalid = [i for i in items if i.valid], [i for i in items if not i.valid]
+    if not valid:
+        raise NoValidTweet(
+            f"no valid draft for account {name} in {count} composition(s) (failed checks: "
+            f"{failed_summary(invalid)}); widen [[angles]], [[offers]] or hooks"
+        )
+    ids = []
+    with store.write() as conn:
+        for item in valid:
+            slot = datetime.fromisoformat(item.slot).astimezone(cfg.timezone)
+            calendar = {t.casefold() for t in calendar_tags(cfg, slot)}
+            day = slot.date().isoformat() if item.trend and item.trend.casefold() in calendar else None
+            cur = conn.execute(
+                "INSERT INTO drafts (account, status, text, text_norm, hashtags, trend, trend_day, angle, offer,"
+                " strategy, slot, weighted_length, checks, notes, created_at, updated_at)"
+                " VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    item.text,
+                    normalize(item.text),
+                    json.dumps(list(item.hashtags)),
+                    item.trend,
+                    day,
+                    item.angle,
+                    item.offer,
+                    item.strategy,
+                    item.slot,
+                    item.weighted_length,
+                    json.dumps(item.checks),
+                    json.dumps(item.notes),
+                    iso(now),
+                    iso(now),
+                ),
+            )
+            ids.append(int(cur.lastrowid or 0))
+    return [get(store, i) for i in ids], invalid
+
+
+def failed_summary(items: Collection[Any]) -> str:
+    failed: dict[str, int] = {}
+    for item in items:
+        for check, ok in item.checks.items():
+            failed[check] = failed.get(check, 0) + (not ok)
+    return ", ".join(f"{name} x{n}" for name, n in sorted(failed.items()) if n) or "none"
+
+
+def _queued(store: Store, now: datetime) -> list[dict[str, Any]]:
+    """Drafts that may still be posted, as the post rows composition reads, newest first."""
+    marks = ",".join("?" * len(QUEUED))
+    rows = store.conn.execute(
+        f"SELECT account, text, text_norm, hashtags, trend, angle FROM drafts"
+        f" WHERE status IN ({marks}) ORDER BY id DESC",
+        QUEUED,
+    )
+    keys = ("account", "text", "text_norm", "hashtags", "trend", "angle")
+    return [{**dict(zip(keys, row)), "created_at": iso(now)} for row in rows]
+
+
+# -- review: approve, reject, edit ---------------------------------------------------------
+_CAN = {"approve": ("pending", "rejected"), "reject": ("pending", "approved", "expired", "invalid")}
+
+
+def review(store: Store, ids: list[int], verb: str, now: datetime) -> list[Draft]:
+    """Approve or reject drafts, all or none: an unknown id or a draft already sent changes nothing."""
+    status = {"approve": "approved", "reject": "rejected"}[verb]
+    with store.write() as conn:
+        for draft_id in dict.fromkeys(ids):
+            current = conn.execute("SELECT status FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+            if current is None:
+                raise UsageError(f"unknown draft id {draft_id}; nothing changed (`botx drafts list` shows the drafts)")
+            if current[0] == status:
+                continue
+            if current[0] not in _CAN[verb]:
+                raise UsageError(
+                    f"draft {draft_id} is {current[0]}: only {', '.join(_CAN[verb])} drafts can be "
+                    f"{status}; nothing changed"
+                )
+            conn.execute(
+                "UPDATE drafts SET status = ?, reason = NULL, updated_at = ?, approved_at = ? WHERE id = ?",
+                (status, iso(now), iso(now) if verb == "approve" else None, draft_id),
+            )
+    return [get(store, i) for i in dict.fromkeys(ids)]
+
+
+def edit(cfg: Config, store: Store, draft_id: int, text: str, now: datetime) -> Draft:
+    """Replace a draft's text after the same checks as any tweet (against recent posts); an
+    invalid text leaves the draft unchanged (exit 3). The new text needs a new approval."""
+    from botx_cli.content.validate import normalize
+    from botx_cli.posting.context import load_context
+
+    draft = get(store, draft_id)
+    if draft.status in ("sending", "posted", "unknown"):
+        raise UsageError(f"draft {draft_id} is {draft.status}: it can no longer be edited")
+    verdict = check(text, load_context(cfg, store, draft.account, now, compose=False))
+    if not verdict.valid:
+        raise NoValidTweet(
+            f"draft {draft_id}: the new text fails checks: {', '.join(verdict.failed)}; the draft is unchanged"
+        )
+    tags = tuple(f"#{t}" for t in verdict.hashtags)
+    keep = bool(draft.trend) and draft.trend.casefold() in {t.casefold() for t in tags}  # type: ignore[union-attr]
+    with store.write() as conn:
+        done = conn.execute(
+            "UPDATE drafts SET text = ?, text_norm = ?, hashtags = ?, trend = ?, trend_day = ?, strategy = 'edited',"
+            " weighted_length = ?, checks = ?, notes = ?, status = 'pending', reason = NULL, approved_at = NULL,"
+            " updated_at = ? WHERE id = ? AND status = ?",
+            (
+                text,
+                normalize(text),
+                json.dumps(list(tags)),
+                draft.trend if keep else None,
+                draft.trend_day if keep else None,
+                verdict.weighted_length,
+                json.dumps(verdict.checks),
+                json.dumps(verdict.notes),
+                iso(now),
+                draft_id,
+                draft.status,
+            ),
+        ).rowcount
+    if not done:
+        raise TemporaryFailure(f"draft {draft_id} changed while it was being edited; run the edit again")
+    return get(store, draft_id)
+
+
+def check(text: str, ctx: Context) -> Verdict:
+    """The validate() call composed tweets get (drafting.candidates), against recent posts."""
+    from botx_cli.content.validate import validate
+
+    return validate(text, ctx.rules, ctx.history.recent_texts, ctx.recent_proses)
+
+
+# -- post time ------------------------------------------------------------------------------
+def queue_for(cfg: Config, store: Store, account: str, now: datetime, dry_run: bool, notes: list[str]) -> Queue | None:
+    """The approved-draft queue of a `botx post` run, or None when [review] does not ask for one."""
+    return Queue(cfg, store, account, now, dry_run, notes) if settings(cfg).require_approval else None
+
+
+class Queue:
+    """Approved drafts of one account for one `botx post` run. `take` picks the oldest postable
+    draft before the slot is claimed; `next` hands it to the send loop, bound to the attempt."""
+
+    def __init__(self, cfg: Config, store: Store, account: str, now: datetime, dry_run: bool, notes: list[str]) -> None:
+        self.cfg, self.store, self.account, self.now, self.dry_run, self.notes = (
+            cfg,
+            store,
+            account,
+            now,
+            dry_run,
+            notes,
+        )
+        self.today = now.astimezone(cfg.timezone).date()
+        self.attempt_id: int | None = None  # set by post once the slot is claimed
+        self.current: tuple[Draft, Verdict] | None = None
+        self.detail = ""
+
+    def take(self, ctx: Context, exclude: Collection[str] = ()) -> bool:
+        """Find the oldest approved draft that is fresh and valid; expire or invalidate those
+        that are not (a dry run only notes them). False: nothing to post (detail says why);
+        NoValidTweet when approved drafts were there but all failed their checks."""
+        from botx_cli.content.validate import normalize
+
+        if not self.dry_run:
+            settle(self.store, self.now, self.account)
+        waiting, closed, refused = [], [], []
+        for draft in list_drafts(self.store, self.account, "approved"):
+            if normalize(draft.text) in exclude:
+                continue
+            stale = self._staleness(draft, ctx)
+            if stale == "wait":
+                waiting.append(f"draft {draft.id} waits for {draft.trend_day}")
+                continue
+            if stale:
+                self._close(draft, "expired", stale)
+                closed.append(f"draft {draft.id} expired: {stale}")
+                continue
+            verdict = check(draft.text, ctx)
+            if not verdict.valid:
+                reason = "fails checks at post time: " + ", ".join(verdict.failed)
+                self._close(draft, "invalid", reason, verdict)
+                refused.append(f"draft {draft.id} {reason}")
+                continue
+            self.current = (draft, verdict)
+            self.notes.extend([*closed, *refused, f"posting draft {draft.id}"])
+            return True
+        self.notes.extend([*closed, *refused, *waiting])
+        marked = "" if self.dry_run else " (marked invalid)"
+        if refused:
+            raise NoValidTweet(
+                f"no approved draft of account {self.account} passes its checks: "
+                f"{'; '.join(refused)}{marked}; nothing was sent"
+            )
+        self.detail = "; ".join([*closed, *waiting]) or "approve drafts with `botx drafts approve`"
+        return False
+
+    def next(self, ctx: Context, exclude: Collection[str]) -> tuple[Tweet, Verdict]:
+        """The draft to send (post._first_valid), bound to the claimed attempt. After X refused
+        it as a duplicate (its text in `exclude`), it is marked invalid and the next one is taken."""
+        from botx_cli.content.validate import normalize
+
+        assert self.current is not None
+        draft = self.current[0]
+        if normalize(draft.text) in exclude:
+            self._set(draft.id, "sending", status="invalid", reason="X refused it as a duplicate")
+            try:
+                found = self.take(ctx, exclude)
+            except NoValidTweet:
+                found = False
+            if not found:
+                if self.attempt_id is not None:
+                    self.store.mark_done(
+                        self.attempt_id,
+                        self.now,
+                        "failed",
+                        "DuplicateContent",
+                        f"X refused draft {draft.id} as a duplicate",
+                        403,
+                    )
+                raise NoValidTweet(
+                    f"X refused draft {draft.id} of account {self.account} as a duplicate and no "
+                    "other approved draft is valid; nothing posted"
+                )
+            draft = self.current[0]
+        bind = self.attempt_id is not None and not self.dry_run
+        if bind and not self._set(draft.id, "approved", status="sending", attempt_id=self.attempt_id, reason=None):
+            raise TemporaryFailure(f"draft {draft.id} of account {self.account} was taken by another run")
+        return _tweet(draft, ctx.rules), self.current[1]
+
+    def settle(self) -> None:
+        settle(self.store, self.now, self.account)
+
+    def _staleness(self, draft: Draft, ctx: Context) -> str | None:
+        """None when fresh, "wait" for a calendar tag of a later day, else why it is stale."""
+        if not draft.trend:
+            return None
+        if draft.trend_day:  # a calendar tag: fine while it is one of today's (a conference all week)
+            if draft.trend.casefold() in self._calendar_today():
+                return None
+            return (
+                "wait"
+                if date.fromisoformat(draft.trend_day) > self.today
+                else (f"calendar tag {draft.trend} was for {draft.trend_day}")
+            )
+        if self.cfg.trends.policy == "off":
+            return f"trend {draft.trend}: trend tags are off ([trends] policy)"
+        cached = {p.hashtag.casefold() for p in ctx.picks if p.category != "calendar"}
+        if draft.trend.casefold() in cached:
+            return None
+        return f"trend {draft.trend} is no longer in the trend cache (within max_age_hours, allowed by the policy)"
+
+    def _calendar_today(self) -> set[str]:
+        from botx_cli.trends.calendar import calendar_tags
+
+        return {t.casefold() for t in calendar_tags(self.cfg, self.now.astimezone(self.cfg.timezone))}
+
+    def _close(self, draft: Draft, status: str, reason: str, verdict: Verdict | None = None) -> None:
+        if self.dry_run:
+            return
+        extra = {"checks": json.dumps(verdict.checks), "notes": json.dumps(verdict.notes)} if verdict else {}
+        self._set(draft.id, "approved", status=status, reason=reason, **extra)
+
+    def _set(self, draft_id: int, expected: str, **fields: Any) -> bool:
+        return _update(self.store, draft_id, expected, self.now, **fields)
+
+
+def _update(store: Store, draft_id: int, expected: str, now: datetime, **fields: Any) -> bool:
+    """Change a draft still in the `expected` status; False when another run changed it first."""
+    fields["updated_at"] = iso(now)
+    columns = ", ".join(f"{name} = ?" for name in fields)
+    with store.write() as conn:
+        return bool(
+            conn.execute(
+                f"UPDATE drafts SET {columns} WHERE id = ? AND status = ?", (*fields.values(), draft_id, expected)
+            ).rowcount
+        )
+
+
+def _tweet(draft: Draft, rules: Rules) -> Tweet:
+    from botx_cli.content.compose import Tweet
+
+    domain = next((t for t in draft.hashtags if t.lstrip("#").casefold() in rules.domain_tags), "")
+    return Tweet(
+        text=draft.text,
+        hashtags=draft.hashtags,
+        domain_tag=domain,
+        trend=draft.trend,
+        category="draft",
+        angle=draft.angle,
+        offer=draft.offer,
+        layout=-1,
+        strategy=draft.strategy,
+    )
+
+
+def settle(store: Store, now: datetime, account: str | None = None) -> None:
+    """Bound drafts follow their attempt once it is complete (after the send, or after the next
+    run reconciled an attempt whose run died). A lost answer leaves the draft 'unknown' while the
+    timeline is checked; it then follows the attempt to posted, or back to the queue."""
+    sql = (
+        "SELECT d.id, d.status, a.status, a.tweet_id, a.error_kind FROM drafts d"
+        " JOIN attempts a ON a.id = d.attempt_id WHERE d.status IN ('sending', 'unknown')"
+    )
+    rows = store.conn.execute(sql + (" AND d.account = ?" if account else ""), (account,) if account else ()).fetchall()
+    for draft_id, was, status, tweet_id, error_kind in rows:
+        if status == "posted":
+            _update(store, draft_id, was, now, status="posted", tweet_id=tweet_id, reason=None)
+        elif status == "unknown" and was == "sending":
+            _update(
+                store,
+                draft_id,
+                was,
+                now,
+                status="unknown",
+                reason="X's answer was lost: not sent again; botx looks for it on the timeline",
+            )
+        elif status == "failed" and error_kind == "DuplicateContent":
+            _update(store, draft_id, was, now, status="invalid", reason="X refused it as a duplicate")
+        elif status in ("failed", "not_posted"):
+            _update(
+                store,
+                draft_id,
+                was,
+                now,
+                status="approved",
+                attempt_id=None,
+                reason=f"the last try did not post ({error_kind or status}); it stays in the queue",
+            )
