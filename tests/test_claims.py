@@ -18,7 +18,7 @@ from botx_cli.content.compose import offer_text
 from botx_cli.content.prompt import clean_copy, fact_sheet, parse_answer
 from botx_cli.content.settings import DEFAULT_HYPE_WORDS
 from botx_cli.content.settings import settings as content_settings
-from botx_cli.llm.chat import CallTimeout, run_within
+from botx_cli.deadline import DeadlineExceeded, within_all
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 SHEET = fact_sheet(CFG)
@@ -312,7 +312,7 @@ def test_a_json_object_without_a_copy_is_not_taken_for_one() -> None:
 # -- the whole-call deadline --------------------------------------------------------------------
 
 
-def test_run_within_returns_results_errors_and_timeouts_in_order() -> None:
+def test_within_all_returns_results_errors_and_timeouts_in_order() -> None:
     release = threading.Event()
 
     def hang() -> str:
@@ -322,14 +322,14 @@ def test_run_within_returns_results_errors_and_timeouts_in_order() -> None:
     def fail() -> str:
         raise ValueError("no")
 
-    results = run_within(0.3, [lambda: "ok", fail, hang])
+    results = within_all(0.3, [lambda: "ok", fail, hang], "chat call")
     release.set()
     assert results[0] == ("ok", None) and isinstance(results[1][1], ValueError)
-    assert results[2][0] is None and isinstance(results[2][1], CallTimeout)  # returned before `hang` could end
+    assert results[2][0] is None and isinstance(results[2][1], DeadlineExceeded)  # returned before `hang` could end
 
 
-def test_run_within_leaves_only_daemon_threads() -> None:
+def test_within_all_leaves_only_daemon_threads() -> None:
     release = threading.Event()
-    run_within(0.05, [lambda: release.wait(30)])
-    assert all(t.daemon for t in threading.enumerate() if t.name == "botx-llm-call")
+    within_all(0.05, [lambda: release.wait(30)], "chat call")
+    assert all(t.daemon for t in threading.enumerate() if t.name == "botx call: chat call")
     release.set()

@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover
 
 from botx_cli import redact
 from botx_cli.cli import render
-from botx_cli.errors import BotxError, Interrupted, OutputClosed, OutputFailed
+from botx_cli.errors import BotxError, ExitCode, Interrupted, OutputClosed, OutputFailed
 
 if TYPE_CHECKING:
     from botx_cli.config.core import Config
@@ -166,7 +166,7 @@ def _hard_stop(cfg: Config, account: str):  # type: ignore[no-untyped-def]
             f"post of account {account} still running {seconds + _grace(seconds):g} s after it "
             f"started ([x] run_deadline_seconds = {seconds:g}); stopped, the next run reconciles it"
         )
-        os._exit(75)
+        os._exit(ExitCode.TEMPORARY)
 
     return HardStop(seconds + _grace(seconds), stop)
 
@@ -222,7 +222,7 @@ def check(
     else:
         render.check(verdict)
     if not verdict.valid:
-        raise typer.Exit(3)
+        raise typer.Exit(ExitCode.NO_VALID_TWEET)
 
 
 @app.command()
@@ -455,7 +455,7 @@ def _run() -> int:
         try:
             result = app(standalone_mode=False)
             sys.stdout.flush()
-            return result if isinstance(result, int) else 0
+            return result if isinstance(result, int) else ExitCode.OK
         except OutputClosed:
             raise
         except typer.Exit as done:
@@ -465,10 +465,10 @@ def _run() -> int:
             return Interrupted.exit_code
         except click_errors.NoArgsIsHelpError as err:  # bare `botx`: help, like --help
             print(err.format_message())
-            return 0
+            return ExitCode.OK
         except click_errors.ClickException as err:
             render.error_line(err.format_message() + " (see --help)")
-            return 2
+            return ExitCode.USAGE
         except BotxError as err:
             return _fail(err, err.exit_code)
         except sqlite3.Error as err:  # a full disk, permissions, a lock held too long, a damaged file
@@ -477,10 +477,10 @@ def _run() -> int:
             failure = database_failure(err, _db_in_use)
             return _fail(failure, failure.exit_code, cause=err)
         except Exception as err:  # a bug: still one line unless -v
-            return _fail(err, 1, prefix="internal error (rerun with -v for the traceback): ")
+            return _fail(err, ExitCode.INTERNAL, prefix="internal error (rerun with -v for the traceback): ")
     except OutputClosed:  # the reader of stdout left (| head): end quietly
         _silence_stdout()
-        return 0
+        return ExitCode.OK
     except OutputFailed as err:  # while printing the failure itself
         render.error_line(str(err))
         return err.exit_code
@@ -493,7 +493,7 @@ def _fail(err: BaseException, code: int, prefix: str = "", cause: BaseException 
         traceback.print_exception(cause or err)
     message = prefix + (str(err) or type(err).__name__)
     render.error_line(message)
-    render.json_failure("internal" if code == 1 else type(err).__name__, message)
+    render.json_failure("internal" if code == ExitCode.INTERNAL else type(err).__name__, message)
     return code
 
 

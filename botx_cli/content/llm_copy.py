@@ -138,7 +138,7 @@ def describe(err: BaseException) -> str:
         return f"the server refused the key (HTTP {status})"
     if status is not None:
         return f"HTTP {status} ({name})"
-    if "Timeout" in name:
+    if isinstance(err, TimeoutError) or "Timeout" in name:  # deadline.within's, or the client's own
         return "no answer within the timeout"
     if "Connection" in name:
         return "cannot connect"

@@ -2,9 +2,9 @@
 
 The openai client's timeout is per read: a server that sends its headers and then one byte
 every 2 s never trips it, and would hold `botx post` for as long as it drips. So every call
-runs in a daemon thread that is waited for at most the call's deadline; past it the call is
-abandoned (a daemon thread never holds the process) and counts as a timeout. Calls made
-together (copies asked in parallel when the server ignores `n`) share one deadline.
+goes through deadline.within_all: waited for at most the call's deadline, then abandoned (a
+daemon thread never holds the process) and counted as a timeout. Calls made together (copies
+asked in parallel when the server ignores `n`) share one deadline.
 
 Copies: one request with `n`; a server that answers fewer choices than asked gets the rest as
 parallel requests, and from then on only those. A JSON schema (response_format) is sent while
@@ -16,40 +16,14 @@ client factory the caller passes.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from botx_cli.deadline import within_all
+
 REFUSED = (400, 422)  # what servers answer to a parameter they do not take
-
-
-class CallTimeout(Exception):
-    """No whole answer within the call's deadline (however the bytes trickled in)."""
-
-
-def run_within(seconds: float, calls: list[Callable[[], Any]]) -> list[tuple[Any, BaseException | None]]:
-    """Each call's (result, None) or (None, error), all waited for at most `seconds` together;
-    one still running then gives CallTimeout and is left to its daemon thread."""
-    results: list[tuple[Any, BaseException | None] | None] = [None] * len(calls)
-
-    def work(index: int, call: Callable[[], Any]) -> None:
-        try:
-            results[index] = (call(), None)
-        except BaseException as err:  # noqa: BLE001 - handed to the caller, never raised in a thread
-            results[index] = (None, err)
-
-    threads = [
-        threading.Thread(target=work, args=(i, call), name="botx-llm-call", daemon=True) for i, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    end = time.monotonic() + seconds
-    for thread in threads:
-        thread.join(max(0.0, end - time.monotonic()))
-    done = list(results)  # read once: a late thread may still write its slot
-    return [r if r is not None else (None, CallTimeout(f"no whole answer within {seconds:.1f} s")) for r in done]
 
 
 @dataclass(frozen=True)
@@ -120,7 +94,7 @@ class Chat:
 
     def _collect(self, out: Answers, messages: list[dict[str, str]], n: int, requests: int, seconds: float) -> None:
         started = time.monotonic()
-        results = run_within(seconds, [lambda: self._request(messages, n)] * requests)
+        results = within_all(seconds, [lambda: self._request(messages, n)] * requests, "chat call")
         for response, error in results:
             if error is not None:
                 elapsed = int((time.monotonic() - started) * 1000)

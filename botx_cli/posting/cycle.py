@@ -25,7 +25,7 @@ from botx_cli.content import images as media
 from botx_cli.content.link_policy import due
 from botx_cli.content.validate import Verdict, normalize
 from botx_cli.deadline import Deadline
-from botx_cli.errors import BotxError, NoValidTweet, TemporaryFailure
+from botx_cli.errors import AmbiguousSend, BotxError, DuplicateContent, NoValidTweet, TemporaryFailure
 from botx_cli.notify import runlog
 from botx_cli.posting import review as drafts
 from botx_cli.posting.context import Context, candidates, load_context, manual
@@ -368,13 +368,13 @@ def _send(
         )
         try:
             tweet_id = images.post(tweet) if images else x.create_tweet(tweet.text)
-        except xapi.DuplicateContent as err:
+        except DuplicateContent as err:
             if getattr(err, "retried", 0):  # our own earlier try went through: find it
                 return _after_lost_answer(store, x, account, now, attempt_id, tweet, notes)
             refused.add(normalize(tweet.text))
             if len(refused) > 1 or opts.text is not None:
                 store.mark_done(attempt_id, now, "failed", "DuplicateContent", str(err), 403)
-                raise xapi.DuplicateContent(
+                raise DuplicateContent(
                     f"X refused the text as a duplicate for account {account.name}; nothing posted"
                 ) from None
             notes.append("X refused a duplicate; composed a different tweet")
@@ -474,7 +474,7 @@ def _after_lost_answer(
         if why
         else f"X's answer to the post of account {account.name} was lost"
     )
-    raise xapi.AmbiguousSend(
+    raise AmbiguousSend(
         f"{what}; the attempt stays unknown "
         "(it holds its slot and counts toward cap and gap) until the timeline shows the tweet; "
         "nothing is sent again for this slot"

@@ -9,7 +9,7 @@ from botx_cli.clock import parse_iso
 from botx_cli.config.core import CREDENTIAL_PARTS, Config
 from botx_cli.content.images import doctor_line as media_line
 from botx_cli.content.link_policy import table_lines
-from botx_cli.errors import BotxError, CredentialsRejected
+from botx_cli.errors import BotxError, CredentialsRejected, ExitCode
 from botx_cli.notify.alerts import doctor_line as notify_line
 from botx_cli.notify.runlog import doctor_line as runlog_line
 from botx_cli.report.spend import doctor_lines as spend_lines
@@ -20,8 +20,8 @@ from botx_cli.trends.listing import doctor_lines as trend_lines
 Line = tuple[str, str, str]  # (ok | warn | fail | info, topic, message)
 
 
-def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[list[Line], int]:
-    """Lines to show and the exit code: 0 healthy, 2 config or credentials missing, 77 rejected."""
+def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[list[Line], ExitCode]:
+    """Lines to show and the exit code: OK healthy, USAGE credentials missing, CREDENTIALS rejected."""
     lines: list[Line] = [("ok", "config", f"{cfg.path}" + (" (bundled example)" if cfg.bundled else ""))]
     lines.append(("ok", "database", f"{store.path} (schema {store.one('PRAGMA user_version')})"))
     lines += schedule_lines(cfg)
@@ -31,12 +31,12 @@ def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[
     lines += [("info", "x cost", line) for line in table_lines(cfg)]
     lines += [notify_line(cfg), runlog_line(cfg)]
     lines += [line for line in (media_line(cfg),) if line]
-    exit_code = 0
+    exit_code = ExitCode.OK
     for account in cfg.accounts.values():
         missing = [account.env_var(p) for p in CREDENTIAL_PARTS if not os.environ.get(account.env_var(p), "").strip()]
         if missing:
             lines.append(("fail", f"account {account.name}", f"missing {', '.join(missing)}"))
-            exit_code = 2
+            exit_code = ExitCode.USAGE
             continue
         lines.append(("ok", f"account {account.name}", f"@{account.handle}: credentials present"))
         lines += x_state_lines(cfg, store, account.name, now)
@@ -115,19 +115,19 @@ def policy_lines(cfg: Config) -> list[Line]:
     return out
 
 
-def online_line(cfg: Config, store: Store, name: str, now: datetime) -> tuple[Line, int]:
+def online_line(cfg: Config, store: Store, name: str, now: datetime) -> tuple[Line, ExitCode]:
     from botx_cli.x.account import XAccount
 
     account = cfg.account(name)
     try:
         me = XAccount(cfg, store, account, now).me()
     except CredentialsRejected as err:
-        return ("fail", f"account {name}", str(err)), 77
+        return ("fail", f"account {name}", str(err)), ExitCode.CREDENTIALS
     except BotxError as err:
-        return ("warn", f"account {name}", f"X not reachable: {err}"), 0
+        return ("warn", f"account {name}", f"X not reachable: {err}"), ExitCode.OK
     username = str(me.get("username", ""))
     if username.casefold() != account.handle.casefold():
-        return ("warn", f"account {name}", f"tokens belong to @{username}, config says @{account.handle}"), 0
+        return ("warn", f"account {name}", f"tokens belong to @{username}, config says @{account.handle}"), ExitCode.OK
     if me.get("id"):
         store.save_user(name, str(me["id"]), username, now)
-    return ("ok", f"account {name}", f"X says @{username} (id {me.get('id')})"), 0
+    return ("ok", f"account {name}", f"X says @{username} (id {me.get('id')})"), ExitCode.OK

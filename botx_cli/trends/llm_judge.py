@@ -7,8 +7,8 @@ a trend under every policy; "not related" keeps it out of the `relevant` policy;
 lets in a trend the rules found some evidence for but not enough (cache.usable), never one
 with none. Trends the rules found unsafe never reach it.
 
-Bounded: the whole call (connection, every byte of the answer, the client's retries) runs in
-a daemon thread that the refresh stops waiting for at its deadline, so a server dripping one
+Bounded: the whole call (connection, every byte of the answer, the client's retries) runs
+within deadline.within, which stops waiting at the refresh's deadline, so a server dripping one
 byte every 2 s cannot hold a refresh past its budget. Verdicts are stored by model, product,
 hashtag and headlines (trend_verdicts): a trend still trending at the next refresh is not
 asked about again. Imported only by a refresh that judges; openai loads only here.
@@ -20,17 +20,16 @@ import hashlib
 import json
 import os
 import re
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from botx_cli.config.core import Config
+from botx_cli.deadline import within
 from botx_cli.store import Store
 from botx_cli.trends import cache
 
-T = TypeVar("T")
 MAX_TRENDS = 60  # one call; a refresh keeps about 30 after cleaning
 MARKER = "You review trending topics"  # how tests/fakes/fake_openai.py tells a judge request from copywriting
 SYSTEM = (
@@ -71,7 +70,7 @@ def judge(cfg: Config, store: Store, rows: Sequence[cache.CachedTrend], now: dat
     import openai  # the judging refresh only; imported before the deadline starts: it waits on no server
 
     try:
-        answer = within(seconds, lambda: _ask(openai, cfg, key, ask, seconds))
+        answer = within(seconds, lambda: _ask(openai, cfg, key, ask, seconds), "trend judge")
     except TimeoutError:
         return Judged(found, f"llm: no answer within {seconds:g} s; the rules alone judged{reused}")
     except Exception as err:  # noqa: BLE001 - openai errors and transport failures alike
@@ -89,27 +88,6 @@ def judge(cfg: Config, store: Store, rows: Sequence[cache.CachedTrend], now: dat
 def verdict_key(cfg: Config, row: cache.CachedTrend) -> str:
     parts = [cfg.llm.model, cfg.product.name, cfg.product.description, row.hashtag.casefold(), *row.headlines]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-
-
-def within(seconds: float, call: Callable[[], T]) -> T:
-    """call() in a daemon thread; TimeoutError once `seconds` pass, the thread left behind
-    (it ends with the process): per-read timeouts cannot bound a slow-drip answer."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as err:  # noqa: BLE001 - handed to the waiting side
-            box["error"] = err
-
-    worker = threading.Thread(target=run, name="botx-llm-judge", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise TimeoutError
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
 
 
 def prompt(cfg: Config, rows: Sequence[cache.CachedTrend]) -> list[dict[str, str]]:

@@ -20,6 +20,7 @@ import requests
 from botx_cli.clock import iso
 from botx_cli.config.core import Account, Config
 from botx_cli.deadline import Deadline
+from botx_cli.errors import AmbiguousSend, TemporaryFailure
 from botx_cli.store import Store
 from botx_cli.x import api as xapi
 from botx_cli.x.costs import call_cost, items_returned
@@ -182,7 +183,7 @@ class XAccount:
         except (ValueError, AttributeError):
             tweet_id = None
         if not tweet_id:
-            raise xapi.AmbiguousSend(f"X accepted the post of account {self.account.name} but sent no id")
+            raise AmbiguousSend(f"X accepted the post of account {self.account.name} but sent no id")
         return str(tweet_id)
 
     def upload_media(self, data: bytes, media_type: str, category: str = "tweet_image") -> str:
@@ -199,7 +200,7 @@ class XAccount:
         answer = xapi.json_body(response, self.account.name, "POST /2/media/upload").get("data")
         media_id = answer.get("id") if isinstance(answer, dict) else None
         if not isinstance(media_id, (str, int)) or not str(media_id).isdigit():
-            raise xapi.TemporaryFailure(
+            raise TemporaryFailure(
                 f"malformed X answer to POST /2/media/upload for account {self.account.name}: no media id"
             )
         return str(media_id)
@@ -210,7 +211,7 @@ class XAccount:
             return cached
         data = self._call("GET /2/users/me", lambda: self.client.get_me(user_auth=True)).get("data") or {}
         if not isinstance(data, dict) or not data.get("id"):
-            raise xapi.TemporaryFailure(f"malformed X answer to GET /2/users/me for account {self.account.name}")
+            raise TemporaryFailure(f"malformed X answer to GET /2/users/me for account {self.account.name}")
         self.store.save_user(self.account.name, str(data["id"]), str(data.get("username", "")), self.now)
         return str(data["id"])
 

@@ -21,7 +21,16 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
 from botx_cli.deadline import Deadline, DeadlineExceeded, within
-from botx_cli.errors import BotxError, CredentialsRejected, NoValidTweet, TemporaryFailure, UsageError
+from botx_cli.errors import (
+    AmbiguousSend,
+    BotxError,
+    CredentialsRejected,
+    CreditsExhausted,
+    DuplicateContent,
+    NoValidTweet,
+    TemporaryFailure,
+    UsageError,
+)
 
 TWEEPY_HOST = "https://api.twitter.com"
 DUPLICATE_DETAIL = "duplicate content"
@@ -31,23 +40,6 @@ _HEADER_KINDS = (("x-rate-limit-", "window"), ("x-user-limit-24hour-", "user_24h
 # an account for years. Capped here, with a margin for clocks that disagree.
 MAX_RESET_AHEAD = timedelta(hours=24, minutes=15)
 USAGE_CAPPED = "/2/problems/usage-capped"  # X's problem type for a spent usage cap
-
-
-class DuplicateContent(BotxError):
-    """X refused the text as a duplicate of one of the account's posts."""
-
-    exit_code = 3
-
-
-class AmbiguousSend(BotxError):
-    """The request may have reached X but the answer was lost (read timeout, reset)."""
-
-    exit_code = 75
-
-
-class CreditsExhausted(TemporaryFailure):
-    """X answered 402 (pay-per-use credits spent) or the usage-capped problem: not retried;
-    the account skips with reason `credits` for [x] credits_retry_minutes."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from email.utils import parsedate_to_datetime
 from html.entities import html5
 from typing import TYPE_CHECKING, Any
 
-from botx_cli.errors import TemporaryFailure
+from botx_cli.errors import ParseError
 from botx_cli.trends.sources.charset import decode_page
 
 if TYPE_CHECKING:  # pragma: no cover - typing only, keeps bs4 off the hot path
@@ -58,17 +58,6 @@ class RawTrend:
     published_at: datetime | None = None  # aware UTC
     url: str | None = None
     news: tuple[Headline, ...] = ()  # what the source says about it; names-only sources give none
-
-
-class ParseError(TemporaryFailure):
-    """A source answered with something that is not its trend list.
-
-    A TemporaryFailure: pages change or hiccup, and the next slot may do better.
-    """
-
-    def __init__(self, source: str, message: str) -> None:
-        self.source, self.message = source, message
-        super().__init__(f"trend source {source}: {message}")
 
 
 # --- shared helpers ---------------------------------------------------------
