@@ -11,18 +11,18 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from botx_cli.config import grammar
-from botx_cli.config.core import parse_config, read_toml
+from botx_cli.config.locate import read_toml
+from botx_cli.config.words import offer_text
 from botx_cli.content import claims
 from botx_cli.content.claims import PlanFacts, offer_fact, problems, score
-from botx_cli.content.compose import offer_text
 from botx_cli.content.prompt import clean_copy, fact_sheet, parse_answer
-from botx_cli.content.settings import DEFAULT_HYPE_WORDS
-from botx_cli.content.settings import settings as content_settings
+from botx_cli.content.settings import DEFAULT_HYPE_WORDS, WritingSettings
 from botx_cli.deadline import DeadlineExceeded, within_all
+from botx_cli.sections import parse_config
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 SHEET = fact_sheet(CFG)
-OFFERS = [offer_fact(o.item, offer_text(CFG, i)) for i, o in enumerate(CFG.content.offers)]
+OFFERS = [offer_fact(o.item, offer_text(CFG.content, i)) for i, o in enumerate(CFG.content.offers)]
 TRENDS = ["Monday Motivation", "Mystics vs Fever", "Black Friday", "NeurIPS"]
 lenient = settings(deadline=None, max_examples=200)
 
@@ -266,7 +266,7 @@ def test_score_is_deterministic_and_prefers_copies_far_from_recent_posts(
 
 
 def test_the_example_configs_examples_hold_only_facts() -> None:
-    for example_post in content_settings(CFG).llm.examples:
+    for example_post in CFG.settings(WritingSettings).examples:
         offer = next(o for o in OFFERS if o.quote in example_post)
         assert problems(example_post, SHEET, PlanFacts("offer", offer)) == [], example_post
 

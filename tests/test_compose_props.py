@@ -10,11 +10,13 @@ from conftest import EXAMPLE
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli.config.core import parse_config, read_toml
 from botx_cli.config.grammar import expand
-from botx_cli.content.compose import History, TrendPick, offer_text, plan_tweet, rank_domains, render_template
+from botx_cli.config.locate import read_toml
+from botx_cli.config.words import offer_text
+from botx_cli.content.compose import History, TrendPick, plan_tweet, rank_domains, render_template
 from botx_cli.content.validate import CHECKS, caps_ratio, normalize, prose, rules_from, similarity, validate
 from botx_cli.posting.context import for_plan
+from botx_cli.sections import parse_config
 from botx_cli.text import extract_hashtags, weighted_length
 from botx_cli.trends.affinity import Affinity
 
@@ -123,8 +125,8 @@ def test_hooks_follow_the_trend_category_and_name_the_trend() -> None:
 
 
 def test_offers_are_worded_by_unit_and_layouts_vary() -> None:
-    assert offer_text(CFG, 0) == "H100 80GB from $2.10/hr"  # the canonical wording: every first alternative
-    assert offer_text(CFG, 3) == "Llama 3.1 70B inference at $0.35/M tokens"
+    assert offer_text(CFG.content, 0) == "H100 80GB from $2.10/hr"  # the canonical wording: every first alternative
+    assert offer_text(CFG.content, 3) == "Llama 3.1 70B inference at $0.35/M tokens"
     layouts = set()
     for seed in range(300):
         kinds = random.Random(seed).choice([(), ("offer",), ("offer", "proof")])

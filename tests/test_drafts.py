@@ -16,8 +16,8 @@ import pytest
 from conftest import XWorld, botx, botx_proc
 from fakes.trend_site import TrendSite, gpu_trend_site, point_trends, trends_section
 
-from botx_cli.config.core import load_config
 from botx_cli.content.validate import CHECKS
+from botx_cli.sections import load_config
 from botx_cli.trends.calendar import calendar_tags
 
 BEFORE = "2026-11-23T08:50:00+01:00"  # Monday, before A's first slot (09:00)

@@ -16,10 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ops_helpers import seed_posts, set_key
 
-from botx_cli.config.core import parse_config, read_toml
+from botx_cli.config.locate import read_toml
 from botx_cli.content.compose import History, plan_tweet
 from botx_cli.content.experiments import Arm, ExperimentSettings, rank
 from botx_cli.report.experiments import prob_best
+from botx_cli.sections import parse_config
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 ANGLES = [a.name for a in CFG.content.angles]  # cost, latency, autoscale, regions, uptime, support

@@ -30,11 +30,12 @@ from conftest import EXAMPLE, Run, botx, make_config
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli.config.core import parse_config, read_toml
+from botx_cli.config.locate import read_toml
 from botx_cli.content.compose import Plan, utm_link
 from botx_cli.content.llm_copy import assemble, clean_copy, copy_budget, copy_problem, verdict_problem
-from botx_cli.content.settings import settings as content_settings
+from botx_cli.content.settings import WritingSettings
 from botx_cli.content.validate import clean_characters, rules_from, validate
+from botx_cli.sections import parse_config
 from botx_cli.text import extract_hashtags, extract_urls, is_valid_hashtag, weighted_length
 from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
 from botx_cli.trends.clean import CleanRules, clean_trends
@@ -942,7 +943,7 @@ def test_markup_fragments_never_reach_a_hashtag(parts: list[str]) -> None:
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 LLM_RULES = rules_from(CFG)
-LAYOUT = content_settings(CFG).llm.layout
+LAYOUT = CFG.settings(WritingSettings).layout
 PLAN = Plan(
     account="A",
     pick=None,

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botx_cli.config import grammar
+from botx_cli.config.pieces import Piece, pieces
 from botx_cli.config.table import Table
-from botx_cli.config.words import Piece, pieces
 from botx_cli.errors import ConfigError
 
 lenient = settings(deadline=None, max_examples=300)

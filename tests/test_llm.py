@@ -34,10 +34,11 @@ from fakes.fake_openai import (
 )
 from ops_helpers import set_key
 
-from botx_cli.config.core import parse_config, read_toml
+from botx_cli.config.locate import read_toml
 from botx_cli.content.claims import problems as claims_problems
 from botx_cli.content.compose import History, TrendPick, plan_tweet
 from botx_cli.content.prompt import fact_sheet, plan_facts, user_prompt
+from botx_cli.sections import parse_config
 
 SLOT = "2026-11-23T09:00:00+01:00"  # the Monday of Black Friday week: an occasion of the example config
 LATER = "2026-11-23T09:45:00+01:00"  # account B's slot

@@ -162,7 +162,7 @@ def test_one_run_computes_the_affinities_the_others_rotate_without(tmp_path: Pat
     """A cron minute on a cold DB: one run holds the claim, the others neither wait nor load sklearn."""
     from datetime import datetime, timedelta
 
-    from botx_cli.config.core import load_config
+    from botx_cli.sections import load_config
     from botx_cli.store import open_store
     from botx_cli.trends import affinity
 

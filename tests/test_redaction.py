@@ -119,10 +119,10 @@ def test_no_secret_reaches_any_sink(echo_world) -> None:  # type: ignore[no-unty
 
 
 def test_the_list_covers_every_secret_botx_reads(echo_world) -> None:  # type: ignore[no-untyped-def]
-    from botx_cli.config.core import load_config
+    from botx_cli.sections import load_config
 
     cfg = load_config(None)
-    values = redact.secret_values(cfg)
+    values = cfg.secret_values()
     for name, value in SECRETS.items():
         assert value in values, name
     assert "CANARYdbpassword" in values and quote(SECRETS["BOTX_X_BEARER_TOKEN"], safe="") in values
@@ -134,8 +134,8 @@ def test_the_list_covers_every_secret_botx_reads(echo_world) -> None:  # type: i
 def test_a_webhook_url_in_the_config_is_masked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = "https://hooks.example.com/services/T0/B0/CANARYhookpath"
     path = make_config(tmp_path, webhook_url=f'"{url}"')
-    from botx_cli.config.core import load_config
+    from botx_cli.sections import load_config
 
     cfg = load_config(str(path))
-    assert redact.mask(f"POST {url} failed", redact.secret_values(cfg)) == "POST *** failed"
-    assert "CANARYhookpath" not in redact.mask("echo /services/T0/B0/CANARYhookpath", redact.secret_values(cfg))
+    assert redact.mask(f"POST {url} failed", cfg.secret_values()) == "POST *** failed"
+    assert "CANARYhookpath" not in redact.mask("echo /services/T0/B0/CANARYhookpath", cfg.secret_values())

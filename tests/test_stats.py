@@ -116,8 +116,8 @@ def test_stats_queries_search_indexes_never_scan(day: XWorld) -> None:
     """Every statement `stats` runs, explained: ranges of indexes, no full scan of a big table."""
     from datetime import datetime
 
-    from botx_cli.config.core import load_config
     from botx_cli.report.stats import run_stats
+    from botx_cli.sections import load_config
     from botx_cli.store import open_store
 
     store = open_store(day.db)

@@ -19,9 +19,11 @@ from fakes.fake_openai import FakeOpenAI, drip, garbage, status, verdicts
 from fakes.static_server import Route
 from fakes.trend_site import NOW, PAGES, TrendSite, freshen, point_trends, trends_section
 
-from botx_cli.config.core import load_config
+from botx_cli.llm.settings import LlmSettings
 from botx_cli.posting.context import trend_picks
+from botx_cli.sections import load_config
 from botx_cli.store import open_store
+from botx_cli.store.settings import StorageSettings
 from botx_cli.trends.refresh import refresh
 
 TECH_FEED = PAGES / "google-trends-trending-rss-tech-HANDMADE.xml"
@@ -93,7 +95,7 @@ def configure(
 
 def do_refresh(config: Path, minutes: float = 0):  # type: ignore[no-untyped-def]
     cfg = load_config(str(config))
-    store = open_store(cfg.db_path)
+    store = open_store(cfg.settings(StorageSettings).path)
     try:
         report = refresh(cfg, store, NOW + timedelta(minutes=minutes))
         picks = trend_picks(cfg, store, NOW + timedelta(minutes=minutes))
@@ -381,8 +383,8 @@ def test_a_refresh_a_post_runs_gives_the_model_only_what_is_left_of_its_budget(
     config = configure(tmp_path, site, llm=fake, extra="refresh_budget_seconds = 3\n")
     config.write_text(re.sub(r"timeout_seconds = 1(\s+# each call)", r"timeout_seconds = 30\1", config.read_text()))
     cfg = load_config(str(config))
-    assert cfg.llm.timeout_seconds == 30
-    store = open_store(cfg.db_path)
+    assert cfg.settings(LlmSettings).timeout_seconds == 30
+    store = open_store(cfg.settings(StorageSettings).path)
     try:
         report = refresh_if_stale(cfg, store, NOW, trigger="post")
     finally:

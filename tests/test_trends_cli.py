@@ -16,9 +16,10 @@ import pytest
 from conftest import XWorld, botx, make_config
 from fakes.trend_site import NOW, TrendSite, gpu_trend_site, point_trends, trends_section
 
-from botx_cli.config.core import load_config
 from botx_cli.posting.context import trend_picks
+from botx_cli.sections import load_config
 from botx_cli.store import open_store
+from botx_cli.store.settings import StorageSettings
 from botx_cli.trends import cache
 from botx_cli.trends.calendar import calendar_tags
 
@@ -79,7 +80,7 @@ def test_policy_decides_which_trends_posts_may_use(
         point_trends(config, trends_section(site, policy=policy))
         assert botx("--config", str(config), "trends", "--refresh", "--quiet").code == 0
         cfg = load_config(str(config))
-        store = open_store(cfg.db_path)
+        store = open_store(cfg.settings(StorageSettings).path)
         picks[policy] = [(p.hashtag, p.relevance) for p in trend_picks(cfg, store, NOW)]
         store.close()
     relevant = {tag for tag, _ in picks["relevant"]}
@@ -157,7 +158,7 @@ def test_every_source_down_is_a_warning_not_an_error(
 def test_cache_keeps_the_latest_refreshes_only(tmp_path: Path, site: TrendSite) -> None:
     config = point_trends(make_config(tmp_path), trends_section(site, extra="keep_refreshes = 3\n"))
     cfg = load_config(str(config))
-    store = open_store(cfg.db_path)
+    store = open_store(cfg.settings(StorageSettings).path)
     from botx_cli.trends.refresh import refresh
 
     ids = [refresh(cfg, store, NOW + timedelta(minutes=m)).refresh_id for m in range(6)]  # type: ignore[union-attr]

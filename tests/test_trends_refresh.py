@@ -30,7 +30,7 @@ from fakes.trend_site import (
 from fakes.webhook import WebhookReceiver
 
 from botx_cli.clock import iso
-from botx_cli.config.core import load_config
+from botx_cli.sections import load_config
 from botx_cli.store import Store, open_store
 from botx_cli.trends.breaker import cooloff
 from botx_cli.trends.refresh import RefreshReport, refresh

@@ -14,12 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botx_cli.config import grammar
-from botx_cli.config.core import parse_config, read_toml
-from botx_cli.config.words import KINDS, OFFER_UNITS, Offer, Piece
+from botx_cli.config.locate import read_toml
+from botx_cli.config.pieces import KINDS, OFFER_UNITS, Piece
+from botx_cli.config.words import Offer, compatible
 from botx_cli.content.compose import History, TrendPick, plan_tweet, render_template
 from botx_cli.content.validate import rules_from
 from botx_cli.content.variety import sentences
-from botx_cli.content.wording import compatible, next_kind
+from botx_cli.content.wording import next_kind
+from botx_cli.sections import parse_config
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 RULES = rules_from(CFG)

@@ -46,24 +46,28 @@ class Env:
     quiet: bool
 
     def config(self) -> Config:
-        from botx_cli.config.core import load_config
+        from botx_cli.sections import load_config
 
         cfg = load_config(self.config_path)
-        redact.use(cfg)  # every sink masks this config's secrets from now on
+        if cfg.bundled:
+            render.warn(f"no config found, using the bundled example {cfg.path}")
+        redact.use(cfg.secret_values())  # every sink masks this config's secrets from now on
         return cfg
 
     def db_file(self, cfg: Config) -> Path:
         import os
 
-        return Path(self.db_path or os.environ.get("BOTX_DB") or str(cfg.db_path)).expanduser()
+        from botx_cli.store.settings import StorageSettings
+
+        return Path(self.db_path or os.environ.get("BOTX_DB") or str(cfg.settings(StorageSettings).path)).expanduser()
 
     def store(self, cfg: Config) -> Store:
         from botx_cli.store import open_store
-        from botx_cli.store import settings as store_settings
+        from botx_cli.store.settings import StorageSettings
 
         global _db_in_use
         _db_in_use = self.db_file(cfg)
-        return open_store(_db_in_use, store_settings(cfg))
+        return open_store(_db_in_use, cfg.settings(StorageSettings).busy_timeout_seconds)
 
 
 def _now():  # type: ignore[no-untyped-def]
@@ -74,7 +78,7 @@ def _now():  # type: ignore[no-untyped-def]
 
 def _warn_llm_key(cfg: Config, quiet: bool) -> None:
     """The llm strategy without its key composes with templates: say so on stderr (not with -q)."""
-    from botx_cli.content.llm_copy import missing_key
+    from botx_cli.llm.settings import missing_key
 
     warning = missing_key(cfg)
     if warning and not quiet:
@@ -158,8 +162,9 @@ def _hard_stop(cfg: Config, account: str):  # type: ignore[no-untyped-def]
     import os
 
     from botx_cli.deadline import HardStop
+    from botx_cli.x.settings import XSettings
 
-    seconds = cfg.x.run_deadline_seconds
+    seconds = cfg.settings(XSettings).run_deadline_seconds
 
     def stop() -> None:
         render.error_line(
@@ -306,7 +311,7 @@ def cron(ctx: typer.Context) -> None:
     """Print crontab lines derived from [schedule] for every account."""
     from botx_cli.schedule.slots import cron_command, cron_lines
     from botx_cli.trends.cache import cron_line
-    from botx_cli.trends.settings import settings as trend_settings
+    from botx_cli.trends.settings import TrendSettings
 
     env: Env = ctx.obj
     cfg = env.config()
@@ -314,10 +319,11 @@ def cron(ctx: typer.Context) -> None:
     command = cron_command(running_botx(), cfg.path, env.db_file(cfg) if env.db_path else None)
     accounts = [(a.name, a.index) for a in cfg.accounts.values() if a.enabled]
     extra: list[str] = []
-    if cfg.trends.policy != "off" and trend_settings(cfg).network():
+    trends = cfg.settings(TrendSettings)
+    if trends.policy != "off" and trends.network():
         extra += [
             "# trend cache: refreshed just before it goes stale, so posts never wait for the sources",
-            cron_line(cfg.trends.cache_minutes, command),
+            cron_line(trends.cache_minutes, command),
         ]
     extra += [
         "# engagement snapshots of the last week's posts, within [metrics] daily_read_budget",

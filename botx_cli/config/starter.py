@@ -6,7 +6,7 @@ import errno
 import os
 from pathlib import Path
 
-from botx_cli.config.core import BUNDLED_EXAMPLE, read_toml
+from botx_cli.config.locate import BUNDLED_EXAMPLE, read_toml
 from botx_cli.config.table import clip
 from botx_cli.errors import TemporaryFailure, UsageError
 

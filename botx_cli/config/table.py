@@ -258,6 +258,13 @@ class Table:
             raise self.fail(key, f"items of at most {max_len} characters")
         return tuple(value)
 
+    def short_strings(self, key: str, default: tuple[str, ...], most: int, longest: int) -> tuple[str, ...]:
+        """At most `most` strings of at most `longest` characters each, stripped (may be empty)."""
+        values = tuple(v.strip() for v in self.strings(key, default, non_empty=False))
+        if len(values) > most or any(len(v) > longest for v in values):
+            raise self.fail(key, f"at most {most} entries of at most {longest} characters each")
+        return values
+
     def table(self, key: str, required: bool = False) -> Table:
         self.reads.note(self.name, key, as_table=True)
         name = f"{self.name}.{key}" if self.name else key

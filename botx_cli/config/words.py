@@ -1,58 +1,25 @@
 """The words of a tweet in config: product, offers, angles, hooks, layouts, voices, hashtags.
 
-Parsed and validated with config.py's other sections (one ConfigError naming file and
-key); kept apart so each module stays small. Every promotional word lives in config.
-
-A piece of copy (a hook, an angle line, a proof, a question, an offer wording, a layout) is
-a string, or a table saying what it fits:
-`{ text = "{Pay|Get billed} by the second.", fits = "hour", voice = "engineer" }`.
-- `fits`: words. Offer units (hour, m_tokens, month, flat) restrict the offer it may stand
-  next to; any other word is a topic ("training", "inference"): two pieces that both name
-  topics stand together only when they share one (an offer names its topics too).
-- `voice`: the [voices] voice it belongs to; untagged pieces belong to every voice.
-- `kinds` (layouts and hooks): the kinds of post it serves (offer, proof, question).
-Lines take the alternatives grammar of grammar.py, checked here.
+Parsed and validated with the core (one ConfigError naming file and key); every promotional
+word lives in config. Each piece of copy is a config.pieces.Piece (what it fits, its voice);
+`compatible` says which pieces may stand together, `offer_wording` how an offer is said.
+Trends (relevance, occasions, affinities) and content both read these: they sit in config.
 """
 
 from __future__ import annotations
 
+import random
 import re
-import unicodedata
+import string
 from dataclasses import dataclass, field
-from typing import Any
 
 from botx_cli.config import grammar
-from botx_cli.config.table import MISSING, Table, shown
+from botx_cli.config.pieces import KINDS, OFFER_UNITS, Piece, pieces, voiced, words_of
+from botx_cli.config.table import MISSING, Table, clip, shown
 from botx_cli.errors import ConfigError
 
 CATEGORIES = ("sports", "tech", "entertainment", "news", "calendar", "occasion", "holiday", "generic")
-OFFER_UNITS = ("hour", "m_tokens", "month", "flat")
-KINDS = ("offer", "proof", "question")
-PIECE_KEYS = ("text", "fits", "voice", "kinds")
-SENTENCE_ENDS = frozenset(".!?:…")
-_HASHTAG = re.compile(r"[#＃]\w")
-
-
-class Piece(str):
-    """A config text and what it fits. A str, so every reader of the config's words (tag
-    affinities, trend scoring, image prompts) keeps reading plain text."""
-
-    units: frozenset[str]  # offer units it suits; empty = any
-    topics: frozenset[str]  # what it speaks about; empty = anything
-    voice: str  # "" = every voice
-    kinds: frozenset[str]  # layouts and hooks: the kinds of post it serves; empty = any
-
-    def __new__(
-        cls,
-        text: str,
-        units: frozenset[str] = frozenset(),
-        topics: frozenset[str] = frozenset(),
-        voice: str = "",
-        kinds: frozenset[str] = frozenset(),
-    ) -> Piece:
-        piece = super().__new__(cls, text)
-        piece.units, piece.topics, piece.voice, piece.kinds = units, topics, voice, kinds
-        return piece
+LAYOUT_FIELDS = ("hook", "angle", "offer", "promo", "link", "tags")
 
 
 @dataclass(frozen=True)
@@ -76,6 +43,16 @@ class Angle:
 
 
 @dataclass(frozen=True)
+class ProductFacts:
+    """What the model may say about the product beyond offers and description ([product])."""
+
+    audience: str = ""  # who the posts speak to
+    does: tuple[str, ...] = ()  # what the product does, one fact a line
+    does_not: tuple[str, ...] = ()  # what it does not do: never claimed
+    competitors: tuple[str, ...] = ()  # never named in a copy
+
+
+@dataclass(frozen=True)
 class Product:
     name: str
     url: str
@@ -83,6 +60,7 @@ class Product:
     promo_lines: tuple[Piece, ...]  # "{code}" marks where the code goes; alternatives and voices allowed
     description: str
     keywords: tuple[str, ...]
+    facts: ProductFacts = ProductFacts()
 
 
 @dataclass(frozen=True)
@@ -105,6 +83,7 @@ class Content:
 class Hashtags:
     domain: tuple[str, ...]
     max: int
+    about: dict[str, str] = field(default_factory=dict)  # [hashtags.about]: domain tag -> words describing it
 
 
 def product_section(table: Table) -> Product:
@@ -117,109 +96,21 @@ def product_section(table: Table) -> Product:
         promo_lines=lines,
         description=table.text("description", "", max_len=1000),
         keywords=table.strings("keywords", (), non_empty=False, max_len=100),
+        facts=_facts(table),
     )
 
 
-def _words(table: Table, key: str, value: Any) -> frozenset[str]:
-    """A tag value: words in a string, or an array of words."""
-    if isinstance(value, str):
-        return frozenset(value.casefold().split())
-    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
-        return frozenset(w for v in value for w in v.casefold().split())
-    raise table.fail(key, f'must be words in a string ("hour training") or an array of words, got {shown(value)}')
-
-
-def _ending_problem(text: str, sentence: bool) -> str | None:
-    """A sentence ends with . ! ? : or an emoji (never a comma running into the next clause);
-    a fragment (an offer's wording) ends without one, as layouts punctuate it."""
-    ends = grammar.endings(text)
-    if "" in ends:
-        return f"{shown(text)} can expand to nothing"
-    for end in sorted(ends):
-        closed = end in SENTENCE_ENDS or (len(end) == 1 and unicodedata.category(end) == "So")
-        if sentence and not closed:
-            return (
-                f"{shown(text)} can end with {end!r}: a hook or line is a sentence of its own; end it with "
-                ". ! ? or :, never a comma running into the next clause"
-            )
-        if not sentence and end in ".!?":
-            return f"{shown(text)} ends with {end!r}: the layout punctuates an offer's wording"
-    return None
-
-
-def pieces(
-    table: Table,
-    key: str,
-    default: Any = MISSING,
-    *,
-    slots: set[str] = frozenset(),  # type: ignore[assignment]
-    needs: str = "",
-    sentence: bool | None = None,
-    voices: dict[str, str] | None = None,
-    tags: tuple[str, ...] = ("fits", "voice"),
-    text_only: bool = False,
-    max_len: int = 500,
-    max_items: int = 200,
-) -> tuple[Piece, ...]:
-    """An array of pieces (a single string is an array of one). `slots`: the placeholders the
-    lines may use; `needs`: one every expansion must hold; `sentence`: True for lines that must
-    end a sentence, False for fragments, None unchecked; `text_only`: layouts (str.format
-    templates, no grammar)."""
-    if not table.has(key) and default is MISSING:
-        raise table.fail(key, f'missing; add {key} = ["..."]')
-    value = table.data[key] if table.has(key) else default
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, (list, tuple)):
-        raise table.fail(key, f"must be an array of strings or {{ text = ... }} tables, got {shown(value)}")
-    if len(value) > max_items:
-        raise table.fail(key, f"holds {len(value)} pieces; at most {max_items}")
-    out = []
-    for item in value:
-        if isinstance(item, str):
-            text, extra = item, {}
-        elif isinstance(item, dict):
-            unknown = sorted(set(item) - {"text", *tags})
-            if unknown:
-                raise table.fail(
-                    key, f"unknown key {shown(unknown[0])} in a piece; a piece takes text, " + ", ".join(tags)
-                )
-            text, extra = item.get("text"), item
-        else:
-            raise table.fail(key, f"must hold strings or {{ text = ... }} tables, got {shown(item)}")
-        if not isinstance(text, str) or not text.strip():
-            raise table.fail(key, "every piece needs a non-empty text")
-        if len(text) > max_len:
-            raise table.fail(key, f"{shown(text)} is longer than {max_len} characters")
-        if not text_only:
-            _check_text(table, key, text, slots, needs, sentence)
-        out.append(_piece(table, key, text, extra, voices))
-    return tuple(out)
-
-
-def _check_text(table: Table, key: str, text: str, slots: set[str], needs: str, sentence: bool | None) -> None:
-    problem = grammar.check(text, slots)
-    if problem:
-        raise table.fail(key, f"{shown(text)}: {problem}")
-    if _HASHTAG.search(text):
-        raise table.fail(key, f"{shown(text)} holds a hashtag; hashtags come from [hashtags] and the trend only")
-    if needs and not grammar.always(text, needs):
-        raise table.fail(key, f"{shown(text)}: every wording needs the {{{needs}}} placeholder")
-    problem = None if sentence is None else _ending_problem(text, sentence)
-    if problem:
-        raise table.fail(key, problem)
-
-
-def _piece(table: Table, key: str, text: str, extra: dict[str, Any], voices: dict[str, str] | None) -> Piece:
-    fits = _words(table, key, extra["fits"]) if "fits" in extra else frozenset()
-    kinds = _words(table, key, extra["kinds"]) if "kinds" in extra else frozenset()
-    if kinds - set(KINDS):
-        raise table.fail(key, f"unknown kind {shown(sorted(kinds - set(KINDS))[0])}; use {', '.join(KINDS)}")
-    voice = extra.get("voice", "")
-    if not isinstance(voice, str) or (voice and voices is not None and voice not in voices):
-        known = ", ".join(voices or {}) or "none defined"
-        raise table.fail(key, f"voice {shown(voice)} of {shown(text)} is not a [voices] table ({known})")
-    return Piece(text, fits & set(OFFER_UNITS), fits - set(OFFER_UNITS), voice, kinds)
+def _facts(product: Table) -> ProductFacts:
+    """[product] audience, does, does_not, competitors: the model's fact sheet beyond the offers."""
+    audience = product.get("audience", str, "").strip()
+    if len(audience) > 300:
+        raise product.fail("audience", "at most 300 characters")
+    return ProductFacts(
+        audience,
+        product.short_strings("does", (), 20, 200),
+        product.short_strings("does_not", (), 20, 200),
+        product.short_strings("competitors", (), 50, 60),
+    )
 
 
 def content_section(root: Table) -> Content:
@@ -344,6 +235,13 @@ def _layouts(compose: Table, voices: dict[str, str]) -> tuple[Piece, ...]:
         for needed in ("{link}", "{tags}", "{promo}"):
             if needed not in layout:
                 raise compose.fail("layouts", f"layout {shown(layout)} lacks {needed}")
+        unknown = format_fields(layout) - set(LAYOUT_FIELDS)
+        if unknown:
+            raise compose.fail(
+                "layouts",
+                f"layout {shown(layout)} uses {{{sorted(unknown)[0]}}}; known: "
+                + ", ".join(f"{{{f}}}" for f in LAYOUT_FIELDS),
+            )
         if layout.lstrip().startswith(("{tags}", "#", "＃")):
             raise compose.fail("layouts", f"layout {shown(layout)} starts with hashtags; put {{tags}} after the words")
         priced = "{offer}" in layout
@@ -396,8 +294,6 @@ def _check_coverage(
 
 def _check_fits(root: Table, angles: tuple[Angle, ...], offers: tuple[Offer, ...]) -> None:
     """Every offer line stands next to at least one offer (its units and topics allow one)."""
-    from botx_cli.content.wording import compatible
-
     for table, angle in zip(root.tables("angles"), angles):
         for line in angle.lines:
             if not any(compatible([line], offer) for offer in offers):
@@ -422,7 +318,7 @@ def _offer(table: Table) -> Offer:
     price = table.number("price_usd", MISSING, 0.0, 1_000_000.0)
     if price <= 0:
         raise table.fail("price_usd", f"must be > 0, got {price}")
-    topics = _words(table, "fits", table.data["fits"]) if table.has("fits") else frozenset()
+    topics = words_of(table, "fits", table.data["fits"]) if table.has("fits") else frozenset()
     if topics & set(OFFER_UNITS):
         raise table.fail("fits", "an offer's unit goes in `unit`; fits names its topics")
     return Offer(
@@ -440,4 +336,56 @@ def hashtags_section(table: Table) -> Hashtags:
         if not re.fullmatch(r"#\w+", tag) or tag[1:].isdigit():
             raise table.fail("domain", f"{shown(tag)} is not a hashtag like #CloudGPU")
     maximum = table.positive_int("max", 2, maximum=10)
-    return Hashtags(domain, maximum)
+    return Hashtags(domain, maximum, _about(table.table("about"), domain))
+
+
+def _about(table: Table, domain: tuple[str, ...]) -> dict[str, str]:
+    """[hashtags.about]: words describing each domain tag (the TF-IDF affinities read them)."""
+    tags = {t.casefold(): t for t in domain}
+    about = {}
+    for key in table.data:
+        tag = tags.get("#" + key.lstrip("#").casefold())
+        if tag is None:
+            raise table.fail(clip(key, 40), f"not one of [hashtags] domain ({', '.join(domain)})")
+        about[tag] = table.text(key, max_len=1000)
+    return about
+
+
+def format_fields(template: str) -> set[str]:
+    """The {names} a str.format template uses ("}" for a lone brace)."""
+    try:
+        return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name is not None}
+    except ValueError:  # a lone brace
+        return {"}"}
+
+
+def compatible(pieces: list[Piece], offer: Offer | None = None) -> bool:
+    """Pieces fit together: each one's units allow the offer's unit, and every two pieces
+    (the offer among them) that name topics share one."""
+    if offer is not None and any(p.units and offer.unit not in p.units for p in pieces):
+        return False
+    topics = [p.topics for p in pieces if p.topics]
+    if offer is not None and offer.topics:
+        topics.append(offer.topics)
+    return all(a & b for i, a in enumerate(topics) for b in topics[i + 1 :])
+
+
+def price_text(price: float) -> str:
+    return f"{price:.2f}".rstrip("0").rstrip(".") if price >= 10 else f"{price:.2f}"
+
+
+def offer_wording(content: Content, index: int, voice: str, rng: random.Random | None = None) -> str:
+    """An offer worded for its unit ("H100 80GB from $2.10/hr"); without rng the canonical
+    wording: the first format and every first alternative."""
+    offer = content.offers[index]
+    formats = voiced(content.offer_formats[offer.unit], voice) or list(content.offer_formats[offer.unit])
+    names = voiced(offer.names, voice) or [Piece(offer.item)]
+    if rng is None:
+        return grammar.first(formats[0]).format(item=grammar.first(names[0]), price=price_text(offer.price_usd))
+    form, name = formats[rng.randrange(len(formats))], names[rng.randrange(len(names))]
+    return grammar.expand(form, rng).format(item=grammar.expand(name, rng), price=price_text(offer.price_usd))
+
+
+def offer_text(content: Content, index: int) -> str:
+    """The offer's canonical wording ("H100 80GB from $2.10/hr"): the fact the copy states."""
+    return offer_wording(content, index, "")

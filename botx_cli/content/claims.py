@@ -27,87 +27,17 @@ _QUOTE = re.compile(r"\$\d[\d,]*(?:\.\d+)?(?:\s?/\s?[A-Za-z][\w-]*(?: tokens?)?|
 # A word: letters and digits, with inner dots, hyphens, apostrophes ("3.1", "OpenAI-compatible", "it's").
 _TOKEN = re.compile(r"[^\W_](?:[\w.'’+-]*[^\W_])?")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
+# fmt: off
 _NUMBER_WORDS = frozenset(
-    [
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "hundred",
-        "hundreds",
-        "thousand",
-        "thousands",
-        "million",
-        "millions",
-        "billion",
-        "billions",
-        "twice",
-        "double",
-        "triple",
-        "tenfold",
-    ]
+    ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "twice", "double", "triple", "tenfold"]
 )
+# fmt: on
 # Capitalised words any post may use without a source: pronouns, days, months, the field's acronyms.
+# fmt: off
 _COMMON_NAMES = frozenset(
-    [
-        "i",
-        "i'm",
-        "i've",
-        "i'll",
-        "i'd",
-        "ai",
-        "ml",
-        "gpu",
-        "gpus",
-        "cpu",
-        "cpus",
-        "api",
-        "apis",
-        "llm",
-        "llms",
-        "sdk",
-        "cli",
-        "faq",
-        "eta",
-        "ok",
-        "okay",
-        "url",
-        "urls",
-        "ssh",
-        "vm",
-        "vms",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
+    ["i", "i'm", "i've", "i'll", "i'd", "ai", "ml", "gpu", "gpus", "cpu", "cpus", "api", "apis", "llm", "llms", "sdk", "cli", "faq", "eta", "ok", "okay", "url", "urls", "ssh", "vm", "vms", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 )
+# fmt: on
 _SENTENCE_END = frozenset('.!?:;\n"“(—–-…')
 
 GUARANTEES = tuple(
@@ -126,6 +56,7 @@ GUARANTEES = tuple(
         r"\bforever\b",
     )
 )
+# fmt: off
 BAIT = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -143,6 +74,7 @@ BAIT = tuple(
         r"\bgiveaway\b",
     )
 )
+# fmt: on
 _SPELLED_SITE = re.compile(
     r"\b\w+\s*[(\[{]?\s*dot\s*[)\]}]?\s*(?:com|net|org|io|ai|dev|co|app|cloud|gg|xyz)\b", re.IGNORECASE
 )

@@ -30,7 +30,7 @@ from botx_cli.config.words import voice_of
 from botx_cli.content.link_policy import due
 from botx_cli.content.validate import MAX_WEIGHTED
 from botx_cli.content.variety import ngrams, sentences, words
-from botx_cli.content.wording import Wording, choose, hook_pool, line_pool, next_kind, offer_wording, opens, voiced
+from botx_cli.content.wording import Wording, choose, hook_pool, line_pool, next_kind, opens, voiced
 from botx_cli.text import weighted_length
 from botx_cli.trends.calendar import display_name
 
@@ -218,11 +218,6 @@ def utm_link(url: str, utm: dict[str, str], content: str, term: str | None) -> s
         if value and value.lstrip("#")
     ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
-
-
-def offer_text(cfg: Config, index: int) -> str:
-    """The offer's canonical wording ("H100 80GB from $2.10/hr"): the fact the copy states."""
-    return offer_wording(cfg, index, "")
 
 
 def tidy(text: str) -> str:

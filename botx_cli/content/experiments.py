@@ -27,10 +27,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from botx_cli.clock import iso
+from botx_cli.config.core import Config, Section
 from botx_cli.config.table import shown
 
 if TYPE_CHECKING:
-    from botx_cli.config.core import Config
     from botx_cli.store import Store
 
 
@@ -43,7 +43,7 @@ class ExperimentSettings:
     seed: str  # mixed into every draw ("" = the slot alone)
 
 
-def settings(cfg: Config) -> ExperimentSettings:
+def parse(cfg: Config) -> ExperimentSettings:
     table = cfg.section("experiments")
     minimum = table.int_between("min_impressions", 500, 0, 10**9)
     seed = table.value("seed", "")
@@ -56,6 +56,9 @@ def settings(cfg: Config) -> ExperimentSettings:
         table.positive_int("days", 30, maximum=3650),
         str(seed),
     )
+
+
+SECTION = Section(ExperimentSettings, parse)
 
 
 @dataclass(frozen=True)
@@ -138,15 +141,15 @@ class Experiment:
 
 def variant_names(cfg: Config) -> tuple[str, ...]:
     """The prompt variants in play: several, with the llm strategy; else none."""
-    from botx_cli.content.settings import settings as content_settings
+    from botx_cli.content.settings import WritingSettings
 
-    variants = content_settings(cfg).llm.prompt_variants
+    variants = cfg.settings(WritingSettings).prompt_variants
     return variants if cfg.strategy == "llm" and len(variants) > 1 else ()
 
 
 def load(cfg: Config, store: Store, now: datetime) -> Experiment | None:
     """The experiment of this run, or None when [experiments] is off (pure rotation, no query)."""
-    conf = settings(cfg)
+    conf = cfg.settings(ExperimentSettings)
     if not conf.enabled:
         return None
     since = now - timedelta(days=conf.days)
@@ -163,9 +166,9 @@ def load(cfg: Config, store: Store, now: datetime) -> Experiment | None:
 def pick_variant(cfg: Config, experiment: Experiment | None, slot_seed: str) -> str | None:
     """The prompt variant for this post: Thompson sampling when experiments are on, else an even
     seeded split; None when there is only the base prompt (or a single variant: that one)."""
-    from botx_cli.content.settings import settings as content_settings
+    from botx_cli.content.settings import WritingSettings
 
-    variants = content_settings(cfg).llm.prompt_variants
+    variants = cfg.settings(WritingSettings).prompt_variants
     if cfg.strategy != "llm" or not variants:
         return None
     if len(variants) == 1:

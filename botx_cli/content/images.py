@@ -26,10 +26,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botx_cli.clock import iso, parse_iso
+from botx_cli.config.core import Account, Config, Secrets, Section
 from botx_cli.errors import BotxError, NoValidTweet
+from botx_cli.llm.settings import LlmSettings
 
 if TYPE_CHECKING:
-    from botx_cli.config.core import Account, Config
     from botx_cli.store import Store
     from botx_cli.x.account import XAccount
 
@@ -60,21 +61,28 @@ class MediaSettings:
     timeout_seconds: float
     price_usd: float  # what one generated image costs, recorded in api_calls
 
+    def secrets(self) -> Secrets:
+        return Secrets(variables=(self.api_key_env,))
 
-def settings(cfg: Config) -> MediaSettings:
+
+def parse(cfg: Config) -> MediaSettings:
     """[media]; base_url and api_key_env default to [compose.llm]'s."""
     table = cfg.section("media")
+    llm = cfg.settings(LlmSettings)
     return MediaSettings(
         mode=table.choice("mode", MODES, "none"),
-        base_url=table.url("base_url", cfg.llm.base_url),
+        base_url=table.url("base_url", llm.base_url),
         model=table.text("model", "gpt-image-1", max_len=200),
-        api_key_env=table.env_name("api_key_env", cfg.llm.api_key_env),
+        api_key_env=table.env_name("api_key_env", llm.api_key_env),
         every_n=table.positive_int("every_n", 1, maximum=1000),
         style=table.text("style", "", max_len=500).strip(),
         size=table.text("size", "1024x1024", max_len=20),
         timeout_seconds=table.number("timeout_seconds", 60.0, 1.0, 300.0),
         price_usd=table.number("price_usd", 0.04, 0.0, 10.0),
     )
+
+
+SECTION = Section(MediaSettings, parse)
 
 
 class MediaError(Exception):
@@ -104,7 +112,7 @@ def posts_until_image(store: Store, account: str, every_n: int) -> int:
 
 def preview_flags(cfg: Config, store: Store, account: str, count: int) -> list[bool]:
     """Which of the account's next `count` posts would carry an image (nothing is generated)."""
-    conf = settings(cfg)
+    conf = cfg.settings(MediaSettings)
     if conf.mode == "none":
         return [False] * count
     until = posts_until_image(store, account, conf.every_n)
@@ -112,7 +120,7 @@ def preview_flags(cfg: Config, store: Store, account: str, count: int) -> list[b
 
 
 def dry_run_note(cfg: Config, store: Store, account: str) -> str:
-    conf = settings(cfg)
+    conf = cfg.settings(MediaSettings)
     if conf.mode == "none" or posts_until_image(store, account, conf.every_n):
         return ""
     return f"an image would be attached ([media] mode generate, model {conf.model}); dry runs generate none"
@@ -141,7 +149,7 @@ def image_type(data: bytes) -> str | None:
 
 def for_run(cfg: Config, store: Store, x: XAccount, account: Account, attempt_id: int, now: datetime) -> Images | None:
     """The image work of one post run, or None when none is due (mode none, or not its turn)."""
-    conf = settings(cfg)
+    conf = cfg.settings(MediaSettings)
     if conf.mode == "none" or posts_until_image(store, account.name, conf.every_n):
         return None
     return Images(cfg, conf, store, x, account.name, attempt_id, now)
@@ -215,9 +223,9 @@ class Images:
             if limit["endpoint"] == "POST /2/media/upload" and limit["remaining"] == 0 and reset and reset > self.now:
                 raise MediaError(f"X's media upload limit is reached until {limit['reset_at']}")
         from botx_cli.report.spend import month_bounds, spent_since
-        from botx_cli.x.costs import settings as cost_settings
+        from botx_cli.x.costs import CostSettings
 
-        costs = cost_settings(self.cfg)
+        costs = self.cfg.settings(CostSettings)
         if costs.monthly_budget_usd:
             spent = spent_since(self.store, month_bounds(self.now, self.cfg.timezone)[0])[1]
             if spent + costs.prices["post_with_url"] + self.conf.price_usd > costs.monthly_budget_usd:
@@ -226,18 +234,11 @@ class Images:
     def _generate(self, prompt: str) -> tuple[bytes, str]:
         """One images API call (no retry, the whole call within timeout_seconds and the run's
         deadline: the client's own timeout bounds each read only), recorded with its cost."""
-        import openai  # the image path only
-
-        from botx_cli.content.llm_copy import describe
         from botx_cli.deadline import DeadlineExceeded, within
+        from botx_cli.llm.client import describe, open_client
 
         conf = self.conf
-        client = openai.OpenAI(
-            api_key=os.environ[conf.api_key_env].strip(),
-            base_url=conf.base_url,
-            timeout=conf.timeout_seconds,
-            max_retries=0,
-        )
+        client = open_client(os.environ[conf.api_key_env].strip(), conf.base_url, conf.timeout_seconds, 0)
         # GPT image models always answer b64_json and refuse response_format; DALL-E needs it
         extra: dict[str, Any] = {"response_format": "b64_json"} if conf.model.startswith("dall-e") else {}
         started = time.monotonic()
@@ -308,7 +309,7 @@ class Images:
 
 
 def doctor_line(cfg: Config) -> tuple[str, str, str] | None:
-    conf = settings(cfg)
+    conf = cfg.settings(MediaSettings)
     if conf.mode == "none":
         return None
     if not os.environ.get(conf.api_key_env, "").strip():

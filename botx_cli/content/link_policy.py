@@ -73,9 +73,9 @@ def post_usd(every: int, prices: dict[str, float]) -> float:
 
 def cost_table(cfg: Config) -> list[CostRow]:
     """Projected monthly X cost of the posts for the configured policy and the alternatives."""
-    from botx_cli.x.costs import settings
+    from botx_cli.x.costs import CostSettings
 
-    prices = settings(cfg).prices
+    prices = cfg.settings(CostSettings).prices
     monthly = posts_per_day(cfg) * DAYS_PER_MONTH
     current = cfg.content.link_every
     options = list(dict.fromkeys([current, *ALTERNATIVES]))
@@ -85,9 +85,9 @@ def cost_table(cfg: Config) -> list[CostRow]:
 
 def table_lines(cfg: Config) -> list[str]:
     """The table as text lines (doctor, preview): the configured policy marked."""
-    from botx_cli.x.costs import settings
+    from botx_cli.x.costs import CostSettings
 
-    prices = settings(cfg).prices
+    prices = cfg.settings(CostSettings).prices
     rows = cost_table(cfg)
     out = [
         f"{posts_per_day(cfg)} posts a day ({len([a for a in cfg.accounts.values() if a.enabled])} accounts, "

@@ -1,12 +1,12 @@
 """The llm strategy: an OpenAI-compatible model writes the copy, botx the rest, and checks it.
 
-This module is what every run imports (the warm template path too): the key check, the
-mechanical copy checks and the spend recorder. The Writer (llm_writer.py) and what it needs,
-the prompt (llm_prompt.py), the editorial check (claims.py) and the chat calls (llm_call.py),
-load only when the llm strategy has a key.
+This module is what every run imports (the warm template path too): choosing the Writer and
+the mechanical copy checks. The Writer (writer.py) and what it needs, the prompt (prompt.py),
+the editorial check (claims.py) and the chat transport (botx_cli/llm), load only when the llm
+strategy has a key.
 
 The model gets the fact sheet, the plan, the banned content, examples and recent posts
-(llm_prompt.py) and is never trusted with the promo code, link or hashtags: botx puts those
+(prompt.py) and is never trusted with the promo code, link or hashtags: botx puts those
 in itself ([compose.llm] layout). Each plan asks for several copies ([compose.llm] copies);
 every copy goes through the mechanical checks (copy_problem: empty, too long, its own link,
 handle, hashtag or code), the editorial check (claims.py: only facts from the sheet or the
@@ -14,7 +14,7 @@ plan, the offer as given, nothing banned) and the finished tweet's validation. T
 valid copy by a deterministic score wins; none valid: one retry told the reasons, then the
 template words that plan.
 
-This runs from cron, so time is bounded: every call has a whole-call deadline (llm_call.py;
+This runs from cron, so time is bounded: every call has a whole-call deadline (llm/chat.py;
 [compose.llm] timeout_seconds, retries included), and all calls of a run share
 budget_seconds. A transport failure (timeout, 5xx, refused key, garbage answer) stops the
 model for the rest of the run: every later tweet uses templates. Every call is priced from
@@ -24,42 +24,26 @@ by the Writer, and only when a model is actually called.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from botx_cli.config.core import Config
 from botx_cli.content.compose import Plan, tidy
 from botx_cli.content.validate import MAX_WEIGHTED, Rules, Verdict, clean_characters
+from botx_cli.llm.settings import LlmSettings, missing_key
 from botx_cli.text import extract_hashtags, extract_urls, weighted_length
 
 if TYPE_CHECKING:
     from botx_cli.content.writer import Writer
-    from botx_cli.llm.chat import Call
-    from botx_cli.store import Store
-
-CHAT_ENDPOINT = "POST /v1/chat/completions"  # how a chat call is named in api_calls
-Recorder = Callable[[str, "Call"], None]  # (account, call) -> recorded with the API spend
+    from botx_cli.llm.spend import Recorder
 _HANDLE = re.compile(r"[@＠][A-Za-z0-9_]")  # any would-be mention: X links "Café@x" and "RT@x" too
 _LINKISH = re.compile(r"\bwww\.|https?:|\w\.(com|io|ai|net|org|dev|co)\b", re.IGNORECASE)
 _QUOTES = "\"'“”‘’«»"
 
 
-def missing_key(cfg: Config) -> str | None:
-    """The warning for `post`/`preview` when the llm strategy has no key; None when fine."""
-    if cfg.strategy != "llm" or os.environ.get(cfg.llm.api_key_env, "").strip():
-        return None
-    return (
-        f'[compose] strategy = "llm" but {cfg.llm.api_key_env} is not set: composing with templates; '
-        f"export {cfg.llm.api_key_env} (any value for a server without keys)"
-    )
-
-
 def writer_for(cfg: Config, notes: list[str] | None = None, record: Recorder | None = None) -> Writer | None:
     """A Writer when the llm strategy is configured and its key is present, else None.
-    `record`: where each chat call goes (spend_recorder: api_calls); None records nothing."""
+    `record`: where each chat call goes (llm.chat.spend_recorder: api_calls); None records nothing."""
     notes = notes if notes is not None else []
     if cfg.strategy != "llm":
         return None
@@ -69,16 +53,7 @@ def writer_for(cfg: Config, notes: list[str] | None = None, record: Recorder | N
         return None
     from botx_cli.content.writer import Writer  # the checks and the client: the llm path only
 
-    return Writer(cfg, os.environ[cfg.llm.api_key_env].strip(), notes, record)
-
-
-def spend_recorder(store: Store, now: datetime) -> Recorder:
-    """Chat calls as api_calls rows: counted by stats, doctor and the monthly budget."""
-
-    def record(account: str, call: Call) -> None:
-        store.record_api_call(now, account, "POST", CHAT_ENDPOINT, call.status, call.cost_usd, call.duration_ms)
-
-    return record
+    return Writer(cfg, cfg.settings(LlmSettings).api_key() or "", notes, record)
 
 
 def clean_copy(answer: str) -> str:
@@ -128,18 +103,3 @@ def copy_budget(layout: str, plan: Plan) -> int:
         layout.format(copy="", promo=plan.promo, link=plan.link or plan.profile, tags=" ".join(plan.tags))
     )
     return max(0, min(200, MAX_WEIGHTED - fixed))
-
-
-def describe(err: BaseException) -> str:
-    """What went wrong, without the server's message (it may echo part of the key)."""
-    status = getattr(err, "status_code", None)
-    name = type(err).__name__
-    if status in (401, 403):
-        return f"the server refused the key (HTTP {status})"
-    if status is not None:
-        return f"HTTP {status} ({name})"
-    if isinstance(err, TimeoutError) or "Timeout" in name:  # deadline.within's, or the client's own
-        return "no answer within the timeout"
-    if "Connection" in name:
-        return "cannot connect"
-    return f"unusable answer ({name})"

@@ -17,12 +17,13 @@ from urllib.parse import urlsplit
 
 from botx_cli.config import grammar
 from botx_cli.config.core import Config
+from botx_cli.config.words import offer_text
 from botx_cli.content.claims import FactSheet, PlanFacts, offer_fact
-from botx_cli.content.compose import Plan, offer_text
+from botx_cli.content.compose import Plan
 from botx_cli.content.llm_copy import clean_copy
-from botx_cli.content.settings import settings
+from botx_cli.content.settings import WritingSettings
 from botx_cli.trends.calendar import display_name
-from botx_cli.trends.settings import settings as trend_settings
+from botx_cli.trends.settings import TrendSettings
 
 SCHEMA: dict[str, Any] = {
     "type": "json_schema",
@@ -68,13 +69,13 @@ RECENT_SHOWN = 6
 
 def fact_sheet(cfg: Config) -> FactSheet:
     """The fact sheet from config: product, [product] facts, angle lines, every offer worded."""
-    conf = settings(cfg)
-    rules = trend_settings(cfg).rules
+    conf = cfg.settings(WritingSettings)
+    rules = cfg.settings(TrendSettings).rules
     sensitive = tuple(
         dict.fromkeys([*(t for terms in rules.blacklist.values() for t in terms), *rules.extra_blacklist])
     )
-    offers = tuple(offer_fact(o.item, offer_text(cfg, i)) for i, o in enumerate(cfg.content.offers))
-    facts = conf.facts
+    offers = tuple(offer_fact(o.item, offer_text(cfg.content, i)) for i, o in enumerate(cfg.content.offers))
+    facts = cfg.product.facts
     return FactSheet(
         cfg.product.name,
         cfg.product.description,
@@ -84,9 +85,9 @@ def fact_sheet(cfg: Config) -> FactSheet:
         _config_lines(cfg),
         offers,
         facts.competitors,
-        conf.llm.hype_words,
+        conf.hype_words,
         sensitive,
-        conf.llm.max_emoji,
+        conf.max_emoji,
         urlsplit(cfg.product.url).hostname or "",
     )
 
@@ -95,7 +96,7 @@ def _config_lines(cfg: Config) -> tuple[str, ...]:
     """Every sentence the config itself says (angle lines, proofs, questions, occasion lines), each
     wording of its {a|b} alternatives spelled out: true, so a copy may quote their facts."""
     pieces = [p for angle in cfg.content.angles for p in (*angle.lines, *angle.proofs, *angle.questions)]
-    pieces += [line for occasion in trend_settings(cfg).occasions for line in occasion.lines]
+    pieces += [line for occasion in cfg.settings(TrendSettings).occasions for line in occasion.lines]
     return tuple(dict.fromkeys(text for piece in pieces for text in grammar.expansions(piece, 16)))
 
 
@@ -129,12 +130,13 @@ def plan_facts(plan: Plan) -> PlanFacts:
 
 
 def system_prompt(cfg: Config, sheet: FactSheet, voice: str, variant: str | None) -> str:
-    examples = settings(cfg).llm.examples
+    writing = cfg.settings(WritingSettings)
+    examples = writing.examples
     lines = [
         f"You write the copy of one post on X (Twitter) for {sheet.product}.",
         f"Audience: {sheet.audience or 'people who could buy ' + sheet.product}.",
         *([f"Voice of this account: {voice}."] if voice else []),
-        f"Tone: {cfg.llm.tone}.",
+        f"Tone: {writing.tone}.",
         "",
         "Fact sheet: the only facts you may state.",
         f"- {sheet.product}: {sheet.description}".rstrip(": "),

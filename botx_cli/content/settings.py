@@ -1,93 +1,86 @@
-"""Config keys owned by the content subsystem, parsed through `Config.section`.
+"""What content owns in config.toml: [validation] (the checks every tweet passes) and the
+[compose.llm] keys about what the model writes (tone, layout, copies, variants, examples, the
+banned hype words). The connection keys of [compose.llm] belong to llm/settings.py.
 
-Registered in config.SECTION_PARSERS, so a bad value fails `load_config` up front (exit 2)
-like every other key. Stdlib only: this module loads on every run.
+Registered in botx_cli.sections, so a bad value fails at load (exit 2) like every other key.
+Stdlib only: this module loads on every run.
 """
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 
-from botx_cli.config.core import Config
-from botx_cli.config.table import Table, clip, shown
+from botx_cli.config.core import Config, Section
+from botx_cli.config.table import Table
+from botx_cli.config.words import format_fields
 
 LLM_LAYOUT = "{copy}\n\n{promo}\n{link}\n{tags}"
-LAYOUT_FIELDS = ("hook", "angle", "offer", "promo", "link", "tags")
 
 
 @dataclass(frozen=True)
-class LlmSettings:
-    max_retries: int  # HTTP retries inside the openai client (429, 5xx, connection)
+class ValidationSettings:
+    min_english: float
+    max_caps_ratio: float
+    duplicate_days: int  # the exact-duplicate check looks this far back (all accounts)
+    near_duplicate_threshold: float
+    near_duplicate_days: int = 7  # the near-duplicate check looks this far back (all accounts)
+
+
+@dataclass(frozen=True)
+class WritingSettings:
+    """What the llm strategy asks of the model ([compose.llm] beyond the connection)."""
+
     budget_seconds: float  # all model calls of one run together; then templates
     temperature: float
     layout: str  # where botx puts the model's copy, the promo line, link and tags
+    tone: str = "confident, concrete, friendly; no hype words"
     prompt_variants: tuple[str, ...] = ()  # instruction variants (experiments.py); () = the base prompt only
     copies: int = 3  # copies asked per plan (the `n` parameter, or parallel requests); the best valid one wins
     json_schema: bool = True  # ask for a JSON schema answer (response_format) where the server takes one
-    input_price_per_m_tokens: float = 0.15  # USD per million prompt tokens (gpt-4o-mini, 2026)
-    output_price_per_m_tokens: float = 0.60  # USD per million completion tokens
     max_emoji: int = 1  # emoji allowed in one copy
     hype_words: tuple[str, ...] = ()  # refused in a copy (whole words, case and hyphens folded)
     examples: tuple[str, ...] = ()  # example posts shown to the model for style (never facts)
 
 
-@dataclass(frozen=True)
-class ProductFacts:
-    """What the model may say about the product beyond offers and description ([product])."""
-
-    audience: str = ""  # who the posts speak to
-    does: tuple[str, ...] = ()  # what the product does, one fact a line
-    does_not: tuple[str, ...] = ()  # what it does not do: never claimed
-    competitors: tuple[str, ...] = ()  # never named in a copy
-
-
-@dataclass(frozen=True)
-class ContentSettings:
-    about: dict[str, str]  # domain tag -> words describing it, for the TF-IDF affinity
-    llm: LlmSettings
-    near_duplicate_days: int  # the near-duplicate check looks this far back (all accounts)
-    facts: ProductFacts = ProductFacts()
+def parse_validation(cfg: Config) -> ValidationSettings:
+    table = cfg.section("validation")
+    duplicate_days = table.positive_int("duplicate_days", 30, maximum=3650)
+    near_days = table.positive_int("near_duplicate_days", 7, maximum=3650)
+    if near_days > duplicate_days:
+        raise table.fail("near_duplicate_days", f"must be <= duplicate_days ({duplicate_days})")
+    return ValidationSettings(
+        min_english=table.number("min_english", 0.6, 0.0, 1.0),
+        max_caps_ratio=table.number("max_caps_ratio", 0.3, 0.0, 1.0),
+        duplicate_days=duplicate_days,
+        near_duplicate_threshold=table.number("near_duplicate_threshold", 0.8, 0.0, 1.0),
+        near_duplicate_days=near_days,
+    )
 
 
-def _fields(layout: str) -> set[str]:
-    try:
-        return {name for _text, name, _spec, _conv in string.Formatter().parse(layout) if name is not None}
-    except ValueError:  # a lone brace
-        return {"}"}
-
-
-def parse(cfg: Config) -> ContentSettings:
-    hashtags = cfg.section("hashtags").table("about")
-    domain = {t.casefold(): t for t in cfg.hashtags.domain}
-    about = {}
-    for key in hashtags.data:
-        tag = domain.get("#" + key.lstrip("#").casefold())
-        if tag is None:
-            raise hashtags.fail(clip(key, 40), f"not one of [hashtags] domain ({', '.join(cfg.hashtags.domain)})")
-        about[tag] = hashtags.text(key, max_len=1000)
-    compose = cfg.section("compose")
-    for layout in cfg.content.layouts:
-        unknown = _fields(layout) - set(LAYOUT_FIELDS)
-        if unknown:
-            raise compose.fail(
-                "layouts",
-                f"layout {shown(layout)} uses {{{sorted(unknown)[0]}}}; known: "
-                + ", ".join(f"{{{f}}}" for f in LAYOUT_FIELDS),
-            )
-    llm = compose.table("llm")
+def parse_writing(cfg: Config) -> WritingSettings:
+    llm = cfg.section("compose").table("llm")
     layout = llm.text("layout", LLM_LAYOUT, max_len=500)
     for needed in ("{copy}", "{promo}", "{link}", "{tags}"):
         if needed not in layout:
             raise llm.fail("layout", f"lacks {needed}")
-    if _fields(layout) - {"copy", "promo", "link", "tags"}:
+    if format_fields(layout) - {"copy", "promo", "link", "tags"}:
         raise llm.fail("layout", "only {copy}, {promo}, {link} and {tags} can be used")
-    settings = _llm(llm, layout)
-    validation = cfg.section("validation")
-    near_days = validation.positive_int("near_duplicate_days", 7, maximum=3650)
-    if near_days > cfg.validation.duplicate_days:
-        raise validation.fail("near_duplicate_days", f"must be <= duplicate_days ({cfg.validation.duplicate_days})")
-    return ContentSettings(about, settings, near_days, _facts(cfg.section("product")))
+    return WritingSettings(
+        budget_seconds=llm.number("budget_seconds", 60.0, 1.0, 600.0),
+        temperature=llm.number("temperature", 0.9, 0.0, 2.0),
+        layout=layout,
+        tone=llm.get("tone", str, "confident, concrete, friendly; no hype words", max_len=500),
+        prompt_variants=_variants(llm),
+        copies=llm.int_between("copies", 3, 1, 8),
+        json_schema=llm.get("json_schema", bool, True),
+        max_emoji=llm.int_between("max_emoji", 1, 0, 10),
+        hype_words=llm.short_strings("hype_words", DEFAULT_HYPE_WORDS, 200, 60),
+        examples=llm.short_strings("examples", (), 12, 280),
+    )
+
+
+VALIDATION = Section(ValidationSettings, parse_validation)
+WRITING = Section(WritingSettings, parse_writing)
 
 
 DEFAULT_HYPE_WORDS = (
@@ -122,43 +115,6 @@ DEFAULT_HYPE_WORDS = (
 )
 
 
-def _llm(llm: Table, layout: str) -> LlmSettings:
-    return LlmSettings(
-        max_retries=int(llm.number("max_retries", 1, 0, 3)),
-        budget_seconds=llm.number("budget_seconds", 60.0, 1.0, 600.0),
-        temperature=llm.number("temperature", 0.9, 0.0, 2.0),
-        layout=layout,
-        prompt_variants=_variants(llm),
-        copies=llm.int_between("copies", 3, 1, 8),
-        json_schema=llm.get("json_schema", bool, True),
-        input_price_per_m_tokens=llm.number("input_price_per_m_tokens", 0.15, 0.0, 1000.0),
-        output_price_per_m_tokens=llm.number("output_price_per_m_tokens", 0.60, 0.0, 1000.0),
-        max_emoji=llm.int_between("max_emoji", 1, 0, 10),
-        hype_words=_short_strings(llm, "hype_words", DEFAULT_HYPE_WORDS, 200, 60),
-        examples=_short_strings(llm, "examples", (), 12, 280),
-    )
-
-
-def _facts(product: Table) -> ProductFacts:
-    """[product] audience, does, does_not, competitors: the model's fact sheet beyond the offers."""
-    audience = product.get("audience", str, "").strip()
-    if len(audience) > 300:
-        raise product.fail("audience", "at most 300 characters")
-    return ProductFacts(
-        audience,
-        _short_strings(product, "does", (), 20, 200),
-        _short_strings(product, "does_not", (), 20, 200),
-        _short_strings(product, "competitors", (), 50, 60),
-    )
-
-
-def _short_strings(table: Table, key: str, default: tuple[str, ...], most: int, longest: int) -> tuple[str, ...]:
-    values = tuple(v.strip() for v in table.strings(key, default, non_empty=False))
-    if len(values) > most or any(len(v) > longest for v in values):
-        raise table.fail(key, f"at most {most} entries of at most {longest} characters each")
-    return values
-
-
 def _variants(llm: Table) -> tuple[str, ...]:
     """[compose.llm] prompt_variants: a few instructions, one added to the prompt per post (the
     arms of the variant experiment). Each text is its arm's name in the database: keep them short."""
@@ -168,17 +124,3 @@ def _variants(llm: Table) -> tuple[str, ...]:
     if len(variants) > 8 or any(len(v) > 300 for v in variants):
         raise llm.fail("prompt_variants", "at most 8 variants of at most 300 characters each")
     return variants
-
-
-_parsed: dict[int, tuple[Config, ContentSettings]] = {}
-
-
-def settings(cfg: Config) -> ContentSettings:
-    """Parsed once per Config object (Config holds dicts and is unhashable: keyed by identity,
-    the Config kept alive beside its settings so the id cannot be reused)."""
-    hit = _parsed.get(id(cfg))
-    if hit is None or hit[0] is not cfg:
-        if len(_parsed) > 16:
-            _parsed.clear()
-        hit = _parsed[id(cfg)] = (cfg, parse(cfg))
-    return hit[1]

@@ -78,17 +78,19 @@ def rules_from(cfg: object) -> Rules:
     Composed posts narrow them to what their plan carries (drafting.candidates)."""
     from botx_cli.config.core import Config
     from botx_cli.content.link_policy import expected
+    from botx_cli.content.settings import ValidationSettings
 
     assert isinstance(cfg, Config)
     code = cfg.product.promo_code
+    checks = cfg.settings(ValidationSettings)
     return Rules(
         code,
         cfg.product.url,
         frozenset(t.lstrip("#").casefold() for t in cfg.hashtags.domain),
         cfg.hashtags.max,
-        cfg.validation.min_english,
-        cfg.validation.max_caps_ratio,
-        cfg.validation.near_duplicate_threshold,
+        checks.min_english,
+        checks.max_caps_ratio,
+        checks.near_duplicate_threshold,
         _wordings(cfg.product.promo_lines, code),
         expected(cfg.content.link_every),
         expected(cfg.content.promo_every),

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botx_cli.config import grammar
-from botx_cli.config.words import KINDS, Angle, Offer, Piece
+from botx_cli.config.pieces import KINDS, Piece, voiced
+from botx_cli.config.words import Angle, Offer, compatible, offer_wording
 from botx_cli.content.validate import normalize, similarity
 from botx_cli.content.variety import ngrams, repeated_phrase, sentences, words
 
@@ -27,22 +28,6 @@ if TYPE_CHECKING:
 
 DRAWS = 8  # candidate wordings per plan
 KIND_WINDOW = 20  # the account's last posts whose kinds steer the next kind
-
-
-def voiced(pool: tuple[Piece, ...] | list[Piece], voice: str) -> list[Piece]:
-    """The pieces a voice may use: its own and the untagged ones (plain strings are untagged)."""
-    return [p for p in pool if getattr(p, "voice", "") in ("", voice)]
-
-
-def compatible(pieces: list[Piece], offer: Offer | None = None) -> bool:
-    """Pieces fit together: each one's units allow the offer's unit, and every two pieces
-    (the offer among them) that name topics share one."""
-    if offer is not None and any(p.units and offer.unit not in p.units for p in pieces):
-        return False
-    topics = [p.topics for p in pieces if p.topics]
-    if offer is not None and offer.topics:
-        topics.append(offer.topics)
-    return all(a & b for i, a in enumerate(topics) for b in topics[i + 1 :])
 
 
 def opens(hook: Piece, line: Piece, offer: Offer | None = None) -> bool:
@@ -88,22 +73,6 @@ def line_pool(angle: Angle, kind: str, voice: str, pick: TrendPick | None) -> li
     if pick is not None and pick.kind == "occasion" and pick.lines:  # config_words.pieces keeps their tags
         return [line if isinstance(line, Piece) else Piece(line) for line in pick.lines]
     return voiced(angle.pieces(kind), voice)
-
-
-def price_text(price: float) -> str:
-    return f"{price:.2f}".rstrip("0").rstrip(".") if price >= 10 else f"{price:.2f}"
-
-
-def offer_wording(cfg: Config, index: int, voice: str, rng: random.Random | None = None) -> str:
-    """An offer worded for its unit ("H100 80GB from $2.10/hr"); without rng the canonical
-    wording: the first format and every first alternative."""
-    offer = cfg.content.offers[index]
-    formats = voiced(cfg.content.offer_formats[offer.unit], voice) or list(cfg.content.offer_formats[offer.unit])
-    names = voiced(offer.names, voice) or [Piece(offer.item)]
-    if rng is None:
-        return grammar.first(formats[0]).format(item=grammar.first(names[0]), price=price_text(offer.price_usd))
-    form, name = formats[rng.randrange(len(formats))], names[rng.randrange(len(names))]
-    return grammar.expand(form, rng).format(item=grammar.expand(name, rng), price=price_text(offer.price_usd))
 
 
 @dataclass(frozen=True)
@@ -200,7 +169,7 @@ def choose(
         )
         line_text = _fresh([lambda: grammar.expand(line, rng).replace("{trend}", trend_words)] * 3, history)
         text = (
-            _fresh([lambda: offer_wording(cfg, offer_index, voice, rng)] * 3, history)
+            _fresh([lambda: offer_wording(cfg.content, offer_index, voice, rng)] * 3, history)
             if offer_index is not None
             else ""
         )

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from botx_cli.config.core import Config
 from botx_cli.content import claims
 from botx_cli.content.compose import Plan, Tweet
-from botx_cli.content.llm_copy import Recorder, assemble, copy_budget, copy_problem, describe, verdict_problem
+from botx_cli.content.llm_copy import assemble, copy_budget, copy_problem, verdict_problem
 from botx_cli.content.prompt import (
     SCHEMA,
     fact_sheet,
@@ -24,9 +24,12 @@ from botx_cli.content.prompt import (
     system_prompt,
     user_prompt,
 )
-from botx_cli.content.settings import settings
+from botx_cli.content.settings import WritingSettings
 from botx_cli.content.validate import Rules, Verdict
 from botx_cli.llm.chat import Chat, Prices
+from botx_cli.llm.client import describe, open_client
+from botx_cli.llm.settings import LlmSettings
+from botx_cli.llm.spend import Recorder
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class Writer:
 
     def __init__(self, cfg: Config, key: str, notes: list[str], record: Recorder | None = None) -> None:
         self.cfg, self.key, self.notes, self.record = cfg, key, notes, record
-        self.settings = settings(cfg).llm
+        self.llm = cfg.settings(LlmSettings)
+        self.settings = cfg.settings(WritingSettings)
         self.sheet = fact_sheet(cfg)
         self.deadline = time.monotonic() + self.settings.budget_seconds
         self.stopped: str | None = None
@@ -60,18 +64,12 @@ class Writer:
 
     def chat(self) -> Chat:
         if self._chat is None:
-            import openai  # the llm path only
-
-            client = openai.OpenAI(
-                api_key=self.key,
-                base_url=self.cfg.llm.base_url,
-                timeout=self.cfg.llm.timeout_seconds,
-                max_retries=self.settings.max_retries,
-            )
-            prices = Prices(self.settings.input_price_per_m_tokens, self.settings.output_price_per_m_tokens)
+            llm = self.llm
+            client = open_client(self.key, llm.base_url, llm.timeout_seconds, llm.max_retries)
+            prices = Prices(llm.input_price_per_m_tokens, llm.output_price_per_m_tokens)
             self._chat = Chat(
                 client.chat.completions.create,
-                self.cfg.llm.model,
+                llm.model,
                 self.settings.temperature,
                 prices,
                 SCHEMA if self.settings.json_schema else None,
@@ -80,7 +78,7 @@ class Writer:
 
     def call_seconds(self) -> float:
         """A call's whole deadline: [compose.llm] timeout_seconds, within what is left of the budget."""
-        return max(0.5, min(self.cfg.llm.timeout_seconds, self.deadline - time.monotonic()))
+        return max(0.5, min(self.llm.timeout_seconds, self.deadline - time.monotonic()))
 
     def ask(self, messages: list[dict[str, str]], account: str) -> list[str] | None:
         """The model's answers (one per copy), or None once the model is unusable for this run."""
@@ -94,8 +92,8 @@ class Writer:
             self._note(f"llm: the server refused {what}; no longer sent this run")
         if answers.error is not None:
             self.stopped = describe(answers.error)
-            host = urlsplit(self.cfg.llm.base_url).hostname  # never the URL: it may carry credentials
-            self._note(f"llm: {self.stopped} ({host}, model {self.cfg.llm.model}); templates for the rest of this run")
+            host = urlsplit(self.llm.base_url).hostname  # never the URL: it may carry credentials
+            self._note(f"llm: {self.stopped} ({host}, model {self.llm.model}); templates for the rest of this run")
         return answers.contents or None
 
     def judge(

@@ -130,3 +130,4 @@ def _content(choice: Any) -> str | None:
     message = getattr(choice, "message", None)
     content = getattr(message, "content", None)
     return content if isinstance(content, str) else ("" if message is not None else None)
+

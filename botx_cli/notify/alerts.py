@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 from botx_cli import redact
 from botx_cli.clock import iso, parse_iso
+from botx_cli.config.core import Config, Secrets, Section
 
 if TYPE_CHECKING:
-    from botx_cli.config.core import Config
     from botx_cli.store import Store
 
 KINDS = ("credentials", "failures", "budget", "credits", "trends_down")
@@ -34,13 +34,18 @@ MAX_TEXT = 1900  # Discord refuses content over 2000 characters
 
 @dataclass(frozen=True)
 class NotifySettings:
-    webhook_url: str | None
+    webhook_url: str | None  # the variable's value, else the config's URL: where alerts go
     timeout_seconds: float
     repeat_minutes: int
     failures_in_a_row: int
+    webhook_url_env: str = "BOTX_WEBHOOK_URL"
+    config_url: str | None = None  # a URL written in the config: a secret like the variable's
+
+    def secrets(self) -> Secrets:
+        return Secrets((self.webhook_url_env,), (self.config_url,) if self.config_url else ())
 
 
-def settings(cfg: Config) -> NotifySettings:
+def parse(cfg: Config) -> NotifySettings:
     """[notify]: webhook_url (or the env variable named by webhook_url_env, which wins)."""
     table = cfg.section("notify")
     # the URL grants posting to the channel: a malformed one is refused without being echoed
@@ -52,12 +57,17 @@ def settings(cfg: Config) -> NotifySettings:
         timeout_seconds=table.number("timeout_seconds", 3.0, 0.1, 30.0),
         repeat_minutes=table.positive_int("repeat_minutes", 60, maximum=30 * 24 * 60),
         failures_in_a_row=table.positive_int("failures_in_a_row", 3, maximum=1000),
+        webhook_url_env=env_name,
+        config_url=url,
     )
+
+
+SECTION = Section(NotifySettings, parse)
 
 
 def scrub(cfg: Config, text: str) -> str:
     """The text with every secret botx knows masked (redact.py holds the one list)."""
-    return redact.mask(text, redact.secret_values(cfg))
+    return redact.mask(text, cfg.secret_values())
 
 
 def alert(cfg: Config, store: Store, kind: str, key: str, message: str, now: datetime) -> bool:
@@ -65,7 +75,7 @@ def alert(cfg: Config, store: Store, kind: str, key: str, message: str, now: dat
 
     True when the webhook accepted it. Never raises: alerts must not fail the run."""
     try:
-        conf = settings(cfg)
+        conf = cfg.settings(NotifySettings)
         if not conf.webhook_url:
             return False
         text = scrub(cfg, f"botx on {socket.gethostname()}: {message}")[:MAX_TEXT]
@@ -139,7 +149,7 @@ def after_post(
     elif reason == "CreditsExhausted":  # one alert for the X developer account, whichever account met it
         alert(cfg, store, "credits", "", f"account {account}: {message}", now)
     elif status == "failed":
-        streak = settings(cfg).failures_in_a_row
+        streak = cfg.settings(NotifySettings).failures_in_a_row
         rows = store.conn.execute(
             "SELECT status FROM runs WHERE account = ? AND command = 'post' ORDER BY started_at DESC, id DESC LIMIT ?",
             (account, streak),
@@ -159,7 +169,7 @@ def after_post(
 
 def doctor_line(cfg: Config) -> tuple[str, str, str]:
     """Whether alerts go anywhere; never the URL itself (it is a secret)."""
-    conf = settings(cfg)
+    conf = cfg.settings(NotifySettings)
     if not conf.webhook_url:
         return ("info", "alerts", "off (set [notify] webhook_url or $BOTX_WEBHOOK_URL)")
     host = conf.webhook_url.split("://", 1)[-1].split("/", 1)[0]

@@ -13,12 +13,10 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botx_cli.clock import iso
-
-if TYPE_CHECKING:
-    from botx_cli.config.core import Config
+from botx_cli.config.core import Config, Section
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,7 @@ class LogSettings:
     backups: int
 
 
-def settings(cfg: Config) -> LogSettings:
+def parse(cfg: Config) -> LogSettings:
     """[logging]: path (relative to the config's folder; absent or "" = no file), max_bytes, backups."""
     table = cfg.section("logging")
     raw = table.get("path", str, "")
@@ -38,14 +36,17 @@ def settings(cfg: Config) -> LogSettings:
     return LogSettings(path, max_bytes, backups)
 
 
+SECTION = Section(LogSettings, parse)
+
+
 def record(cfg: Config, now: datetime, fields: dict[str, Any]) -> str | None:
     """Append one run's line if a log file is configured; the error text instead of raising."""
-    conf = settings(cfg)
+    conf = cfg.settings(LogSettings)
     if conf.path is None:
         return None
     from botx_cli import redact
 
-    document = redact.mask_doc({"at": iso(now), **fields, "pid": os.getpid()}, redact.secret_values(cfg))
+    document = redact.mask_doc({"at": iso(now), **fields, "pid": os.getpid()}, cfg.secret_values())
     line = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     try:
         append(conf.path, line + "\n", conf.max_bytes, conf.backups)
@@ -93,7 +94,7 @@ def _rotate(path: Path, backups: int) -> None:
 
 
 def doctor_line(cfg: Config) -> tuple[str, str, str]:
-    conf = settings(cfg)
+    conf = cfg.settings(LogSettings)
     if conf.path is None:
         return ("info", "run log", "off ([logging] path not set)")
     folder = conf.path.parent  # rotation renames in the folder: it must be writable too

@@ -16,16 +16,17 @@ from botx_cli.config.core import Config
 from botx_cli.content import experiments
 from botx_cli.content.compose import History, Plan, TrendPick, Tweet, plan_tweet, render_template
 from botx_cli.content.experiments import Experiment
-from botx_cli.content.llm_copy import spend_recorder, writer_for
-from botx_cli.content.settings import settings
+from botx_cli.content.llm_copy import writer_for
+from botx_cli.content.settings import ValidationSettings
 from botx_cli.content.validate import Rules, Verdict, rules_from, validate
+from botx_cli.llm.spend import spend_recorder
 from botx_cli.schedule.slots import local_midnight
 from botx_cli.store import Store
 from botx_cli.trends import affinity as affinities
 from botx_cli.trends.affinity import Affinity
 from botx_cli.trends.cache import cached_trends, usable
 from botx_cli.trends.calendar import occasions_today
-from botx_cli.trends.settings import settings as trend_settings
+from botx_cli.trends.settings import TrendSettings
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ def trend_picks(cfg: Config, store: Store, now: datetime) -> list[TrendPick]:
     """Cached trends the policy lets a post ride (best first), then today's occasions. What
     the trend judgement decided at refresh time is read from the cache, nothing is judged here."""
     picks: list[TrendPick] = []
-    if cfg.trends.policy != "off":
-        rows = cached_trends(store, now, trend_settings(cfg).rules.max_age_hours)
+    conf = cfg.settings(TrendSettings)
+    if conf.policy != "off":
+        rows = cached_trends(store, now, conf.rules.max_age_hours)
         picks = [
             TrendPick(
                 t.hashtag,
@@ -59,7 +61,7 @@ def trend_picks(cfg: Config, store: Store, now: datetime) -> list[TrendPick]:
                 matched=t.matched,
             )
             for t in rows
-            if usable(t, cfg.trends.policy, cfg.trends.min_relevance)
+            if usable(t, conf.policy, conf.min_relevance)
         ]
     picks += [
         TrendPick(
@@ -84,7 +86,7 @@ def load_context(
 ) -> Context:
     """The context of one run; `compose=False` for checking a given text (no affinity, no model).
     `notes` collects what the -v output should tell (llm fallbacks)."""
-    posts = store.recent_posts(now - timedelta(days=cfg.validation.duplicate_days))
+    posts = store.recent_posts(now - timedelta(days=cfg.settings(ValidationSettings).duplicate_days))
     picks = trend_picks(cfg, store, now)
     if not compose:
         return context_from(cfg, posts, account, now, picks)
@@ -115,13 +117,14 @@ def context_from(
     """Context from recent posts (newest first, as Store.recent_posts gives them; a "prose" key,
     when present, saves recomputing it). Preview calls this with its own tweets prepended."""
     rules = rules or rules_from(cfg)
-    since = iso(now - timedelta(days=cfg.validation.duplicate_days))
+    checks = cfg.settings(ValidationSettings)
+    since = iso(now - timedelta(days=checks.duplicate_days))
     posts = [p for p in posts if p["created_at"] >= since]
-    near_since = iso(now - timedelta(days=settings(cfg).near_duplicate_days))
+    near_since = iso(now - timedelta(days=checks.near_duplicate_days))
     near = [p for p in posts if p["created_at"] >= near_since]
     domain = {t.casefold() for t in cfg.hashtags.domain}
     own = [p for p in posts if p["account"] == account]
-    reuse_since = iso(now - timedelta(hours=cfg.trends.reuse_hours))
+    reuse_since = iso(now - timedelta(hours=cfg.settings(TrendSettings).reuse_hours))
     today = iso(local_midnight(now, cfg.timezone))
     host = urlsplit(cfg.product.url).netloc.casefold()
     history = History(

@@ -23,6 +23,7 @@ from botx_cli.clock import iso, parse_iso
 from botx_cli.config.core import Account, Config
 from botx_cli.content import images as media
 from botx_cli.content.link_policy import due
+from botx_cli.content.settings import ValidationSettings
 from botx_cli.content.validate import Verdict, normalize
 from botx_cli.deadline import Deadline
 from botx_cli.errors import AmbiguousSend, BotxError, DuplicateContent, NoValidTweet, TemporaryFailure
@@ -38,7 +39,8 @@ from botx_cli.text import extract_urls
 from botx_cli.trends.refresh import refresh_if_stale
 from botx_cli.x import api as xapi
 from botx_cli.x.account import XAccount
-from botx_cli.x.costs import settings as cost_settings
+from botx_cli.x.costs import CostSettings
+from botx_cli.x.settings import XSettings
 
 RECORD_TRIES = 3  # writes of X's answer while another process holds the database lock
 
@@ -85,7 +87,7 @@ def account_state(cfg: Config, store: Store, account: Account, now: datetime, te
     paused = store.paused_until(account.name)
     last = store.last_post_at(account.name)
     blocked, kind, note = _blocked(store, account.name, now)
-    costs = cost_settings(cfg)
+    costs = cfg.settings(CostSettings)
     spent = spent_since(store, month_bounds(now, cfg.timezone)[0])[1] if costs.monthly_budget_usd else 0.0
     return AccountState(
         paused_until=parse_iso(paused) if paused else None,
@@ -126,7 +128,9 @@ def next_post_usd(
         every = cfg.content.link_every
         recent = (
             store.recent_posts(
-                now - timedelta(days=cfg.validation.duplicate_days), account.name, limit=max(1, every - 1)
+                now - timedelta(days=cfg.settings(ValidationSettings).duplicate_days),
+                account.name,
+                limit=max(1, every - 1),
             )
             if every > 1
             else []
@@ -141,7 +145,7 @@ def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOpti
     started = time.monotonic()
     account = cfg.account(name)
     command = "post --dry-run" if opts.dry_run else "post"
-    deadline = Deadline(cfg.x.run_deadline_seconds)
+    deadline = Deadline(cfg.settings(XSettings).run_deadline_seconds)
     # credentials checked first (exit 2), except for a disabled account: its run is a recorded skip
     x = None if opts.dry_run or not account.enabled else XAccount(cfg, store, account, now, deadline)
     try:
@@ -402,10 +406,11 @@ def _send(
 
 def _time_to_send(x: XAccount, account: Account) -> None:
     """Never start a send the run's deadline would cut short: that would make an unknown."""
-    if x.deadline.remaining() < x.cfg.x.timeout_seconds:
+    conf = x.cfg.settings(XSettings)
+    if x.deadline.remaining() < conf.timeout_seconds:
         raise TemporaryFailure(
             f"account {account.name}: the run reached its deadline ([x] run_deadline_seconds = "
-            f"{x.cfg.x.run_deadline_seconds:g}) before sending; nothing was sent"
+            f"{conf.run_deadline_seconds:g}) before sending; nothing was sent"
         )
 
 

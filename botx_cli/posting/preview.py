@@ -13,8 +13,10 @@ from botx_cli.config.core import Config
 from botx_cli.content import experiments
 from botx_cli.content import images as media
 from botx_cli.content.compose import TrendPick, Tweet
-from botx_cli.content.llm_copy import spend_recorder, writer_for
+from botx_cli.content.llm_copy import writer_for
+from botx_cli.content.settings import ValidationSettings
 from botx_cli.content.validate import Verdict, normalize, rules_from, validate
+from botx_cli.llm.spend import spend_recorder
 from botx_cli.posting.context import Context, candidates, context_from, load_context, manual, trend_picks
 from botx_cli.schedule.slots import next_slot, slot_key
 from botx_cli.store import Store
@@ -73,7 +75,7 @@ def run_preview(
     accounts on the same angle back to back) show here as they will happen. `queued`: tweets
     to count as posted before the first preview (drafts waiting in the review queue), newest first."""
     rules = rules_from(cfg)
-    stored = store.recent_posts(now - timedelta(days=cfg.validation.duplicate_days))
+    stored = store.recent_posts(now - timedelta(days=cfg.settings(ValidationSettings).duplicate_days))
     for post in stored:
         post["prose"] = rules.prose(post["text"])
     cached = [p for p in trend_picks(cfg, store, now) if p.category != "calendar"]
@@ -98,7 +100,7 @@ def run_preview(
         ctx = context_from(
             cfg, chosen + stored, account.name, moment, cached + calendar[day], scores, writer, rules, experiment
         )
-        ctx = _run_unique(ctx, chosen, moment - timedelta(days=cfg.validation.duplicate_days))
+        ctx = _run_unique(ctx, chosen, moment - timedelta(days=cfg.settings(ValidationSettings).duplicate_days))
         tweet, verdict = first_valid(cfg, account.name, ctx, f"{account.name}|{slot_key(moment)}")
         items.append(
             PreviewItem(

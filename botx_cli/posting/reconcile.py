@@ -18,6 +18,7 @@ from botx_cli.clock import parse_iso
 from botx_cli.content.validate import normalize
 from botx_cli.errors import BotxError
 from botx_cli.store import LOST_ANSWER_CHECKS, Attempt, Store
+from botx_cli.x.settings import XSettings
 
 if TYPE_CHECKING:
     from botx_cli.config.core import Account
@@ -51,7 +52,7 @@ def find_on_x(
 ) -> str | None:
     """Match an attempt against the account's timeline: 'posted' when found, else one more
     check counted ('unknown', or 'not_posted' after the last). X's id when found."""
-    if not x.cfg.x.reads:
+    if not x.cfg.settings(XSettings).reads:
         store.mark_done(attempt_id, now, "unknown", "lost_answer", "reads disabled: cannot check X")
         return None
     target = normalize(text)
@@ -89,7 +90,7 @@ def reconcile_open(store: Store, x: XAccount, account: Account, now: datetime) -
     timeline = Timeline(x)
     for attempt in store.open_attempts(account.name):
         if attempt.status == "unknown":
-            if not x.cfg.x.reads:
+            if not x.cfg.settings(XSettings).reads:
                 continue  # nothing can tell; it keeps holding its slot
         elif _owner_alive(attempt, now):
             continue

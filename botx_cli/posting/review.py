@@ -23,10 +23,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from botx_cli.clock import iso
+from botx_cli.config.core import Config, Section
 from botx_cli.errors import NoValidTweet, TemporaryFailure, UsageError
+from botx_cli.trends.settings import TrendSettings
 
 if TYPE_CHECKING:
-    from botx_cli.config.core import Config
     from botx_cli.content.compose import Tweet
     from botx_cli.content.validate import Rules, Verdict
     from botx_cli.posting.context import Context
@@ -47,7 +48,7 @@ class ReviewSettings:
     require_approval: bool
 
 
-def settings(cfg: Config) -> ReviewSettings:
+def parse(cfg: Config) -> ReviewSettings:
     """[review]; registered in config.SECTION_PARSERS. A misspelt key is an error rather than
     a silently unreviewed account."""
     table = cfg.section("review")
@@ -55,6 +56,9 @@ def settings(cfg: Config) -> ReviewSettings:
         if key not in REVIEW_KEYS:
             raise table.fail(key, f"unknown key; [review] takes {', '.join(REVIEW_KEYS)}")
     return ReviewSettings(table.get("require_approval", bool, False))
+
+
+SECTION = Section(ReviewSettings, parse)
 
 
 @dataclass(frozen=True)
@@ -325,7 +329,7 @@ def check(text: str, ctx: Context) -> Verdict:
 # -- post time ------------------------------------------------------------------------------
 def queue_for(cfg: Config, store: Store, account: str, now: datetime, dry_run: bool, notes: list[str]) -> Queue | None:
     """The approved-draft queue of a `botx post` run, or None when [review] does not ask for one."""
-    return Queue(cfg, store, account, now, dry_run, notes) if settings(cfg).require_approval else None
+    return Queue(cfg, store, account, now, dry_run, notes) if cfg.settings(ReviewSettings).require_approval else None
 
 
 class Queue:
@@ -433,7 +437,7 @@ class Queue:
                 if date.fromisoformat(draft.trend_day) > self.today
                 else (f"calendar tag {draft.trend} was for {draft.trend_day}")
             )
-        if self.cfg.trends.policy == "off":
+        if self.cfg.settings(TrendSettings).policy == "off":
             return f"trend {draft.trend}: trend tags are off ([trends] policy)"
         cached = {p.hashtag.casefold() for p in ctx.picks if p.category != "calendar"}
         if draft.trend.casefold() in cached:

@@ -6,16 +6,20 @@ import os
 from datetime import datetime
 
 from botx_cli.clock import parse_iso
-from botx_cli.config.core import CREDENTIAL_PARTS, Config
+from botx_cli.config.core import Config
 from botx_cli.content.images import doctor_line as media_line
 from botx_cli.content.link_policy import table_lines
 from botx_cli.errors import BotxError, CredentialsRejected, ExitCode
+from botx_cli.llm.settings import LlmSettings
 from botx_cli.notify.alerts import doctor_line as notify_line
 from botx_cli.notify.runlog import doctor_line as runlog_line
+from botx_cli.redact import CREDENTIAL_PARTS
 from botx_cli.report.spend import doctor_lines as spend_lines
 from botx_cli.schedule.slots import slot_minutes
 from botx_cli.store import Store
 from botx_cli.trends.listing import doctor_lines as trend_lines
+from botx_cli.trends.settings import TrendSettings
+from botx_cli.x.settings import XSettings
 
 Line = tuple[str, str, str]  # (ok | warn | fail | info, topic, message)
 
@@ -66,7 +70,11 @@ def x_state_lines(cfg: Config, store: Store, name: str, now: datetime) -> list[L
         out.append(("warn", f"account {name}", text))
     unknown = store.one("SELECT COUNT(*) FROM attempts WHERE account = ? AND status = 'unknown'", name)
     if unknown:
-        how = "checked against the timeline at its next runs" if cfg.x.reads else "never checked: [x] reads = false"
+        how = (
+            "checked against the timeline at its next runs"
+            if cfg.settings(XSettings).reads
+            else "never checked: [x] reads = false"
+        )
         out.append(("warn", f"account {name}", f"{unknown} post(s) whose answer X sent was lost, still unknown; {how}"))
     return out
 
@@ -99,7 +107,8 @@ def schedule_lines(cfg: Config) -> list[Line]:
 
 def policy_lines(cfg: Config) -> list[Line]:
     out: list[Line] = []
-    if cfg.trends.policy == "any":
+    policy = cfg.settings(TrendSettings).policy
+    if policy == "any":
         out.append(
             (
                 "warn",
@@ -109,9 +118,10 @@ def policy_lines(cfg: Config) -> list[Line]:
             )
         )
     else:
-        out.append(("ok", "trends policy", cfg.trends.policy))
-    if cfg.strategy == "llm" and not os.environ.get(cfg.llm.api_key_env):
-        out.append(("warn", "llm", f"{cfg.llm.api_key_env} is not set: posts fall back to templates"))
+        out.append(("ok", "trends policy", policy))
+    llm = cfg.settings(LlmSettings)
+    if cfg.strategy == "llm" and not os.environ.get(llm.api_key_env):
+        out.append(("warn", "llm", f"{llm.api_key_env} is not set: posts fall back to templates"))
     return out
 
 

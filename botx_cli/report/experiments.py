@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botx_cli.content.experiments import Arm, arm_stats, settings, variant_names
+from botx_cli.content.experiments import Arm, ExperimentSettings, arm_stats, variant_names
 
 if TYPE_CHECKING:
     from botx_cli.config.core import Config
@@ -80,7 +80,7 @@ def prob_best(arms: list[Arm], draws: int = BEST_DRAWS, seed: int = BEST_SEED) -
 
 def report(cfg: Config, store: Store, now: datetime) -> tuple[ExperimentReport, ...]:
     """Each experiment's arms as the sampler sees them (all accounts, last `days`); () when off."""
-    conf = settings(cfg)
+    conf = cfg.settings(ExperimentSettings)
     if not conf.enabled:
         return ()
     since = now - timedelta(days=conf.days)

@@ -16,10 +16,11 @@ from datetime import datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from botx_cli.clock import iso, parse_iso
+from botx_cli.config.core import Config, Section
 from botx_cli.errors import BotxError, CredentialsRejected
+from botx_cli.x.settings import XSettings
 
 if TYPE_CHECKING:
-    from botx_cli.config.core import Config
     from botx_cli.store import Store
     from botx_cli.x.account import XAccount
 
@@ -35,10 +36,13 @@ class MetricsSettings:
     owner_metrics: bool  # ask for non-public/organic metrics of posts under 30 days
 
 
-def settings(cfg: Config) -> MetricsSettings:
+def parse(cfg: Config) -> MetricsSettings:
     table = cfg.section("metrics")
     budget = table.int_between("daily_read_budget", 1000, 0, 10_000_000)
     return MetricsSettings(budget, table.positive_int("days", 7, maximum=3650), table.get("owner_metrics", bool, True))
+
+
+SECTION = Section(MetricsSettings, parse)
 
 
 @dataclass
@@ -78,13 +82,13 @@ def read_today(store: Store, now: datetime) -> int:
 
 
 def run_metrics(cfg: Config, store: Store, names: list[str], days: int | None, now: datetime) -> MetricsResult:
-    conf = settings(cfg)
+    conf = cfg.settings(MetricsSettings)
     days = days or conf.days
     results = []
     for name in names:
         outcome = AccountMetrics(name)
         results.append(outcome)
-        if not cfg.x.reads:
+        if not cfg.settings(XSettings).reads:
             outcome.stopped = "reads_disabled"
             continue
         try:

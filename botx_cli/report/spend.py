@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from botx_cli.clock import iso
 from botx_cli.config.core import Config
 from botx_cli.store import Store
-from botx_cli.x.costs import settings
+from botx_cli.x.costs import CostSettings
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def month_spend(store: Store, now: datetime, tz: ZoneInfo, budget_usd: float) ->
 
 def doctor_lines(cfg: Config, store: Store, now: datetime) -> list[tuple[str, str, str]]:
     """`botx doctor`: the month's spend, its projection, and the budget."""
-    costs = settings(cfg)
+    costs = cfg.settings(CostSettings)
     month = month_spend(store, now, cfg.timezone, costs.monthly_budget_usd)
     projected = month.projected_usd(now)
     text = (

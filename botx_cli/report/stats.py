@@ -20,7 +20,7 @@ from botx_cli.report.experiments import report as experiment_report
 from botx_cli.report.spend import MonthSpend, month_spend
 from botx_cli.schedule.slots import next_slot
 from botx_cli.store import Store
-from botx_cli.x.costs import settings as cost_settings
+from botx_cli.x.costs import CostSettings
 
 POSTED = "posted"
 TOP = 8  # trends and hashtags listed in the terminal (--json has them all)
@@ -239,7 +239,7 @@ def run_stats(cfg: Config, store: Store, now: datetime, days: int, account: str 
         hashtags,
         best,
         worst,
-        month_spend(store, now, tz, cost_settings(cfg).monthly_budget_usd),
+        month_spend(store, now, tz, cfg.settings(CostSettings).monthly_budget_usd),
         experiment_report(cfg, store, now),
         tuple(cost_table(cfg)),
     )

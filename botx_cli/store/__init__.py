@@ -10,7 +10,6 @@ from botx_cli.store.facade import (
     _statements,
     database_failure,
     open_store,
-    settings,
 )
 
 __all__ = [
@@ -23,5 +22,4 @@ __all__ = [
     "_statements",
     "database_failure",
     "open_store",
-    "settings",
 ]

@@ -23,18 +23,13 @@ from botx_cli.clock import iso
 from botx_cli.config.table import clip
 from botx_cli.errors import BotxError, StoreError, TemporaryFailure, UsageError
 from botx_cli.store.migrations import MIGRATIONS
+from botx_cli.store.settings import BUSY_TIMEOUT_SECONDS
 
-BUSY_TIMEOUT_SECONDS = 60.0  # [storage] busy_timeout_seconds: how long a write waits for another's lock
 FOREVER = "9999-12-31T23:59:59Z"
 SQLITE_HEADER = b"SQLite format 3\x00"
 HOLDS_SLOT = ("claimed", "sending", "posted", "unknown", "not_posted")
 COUNTS_AS_POST = ("sending", "posted", "unknown")  # toward the cap and the gap
 LOST_ANSWER_CHECKS = 3  # timeline reads before an unknown attempt is final ('not_posted')
-
-
-def settings(cfg: Any) -> float:
-    """[storage] busy_timeout_seconds (the section parser: read at config load)."""
-    return cfg.section("storage").number("busy_timeout_seconds", BUSY_TIMEOUT_SECONDS, 0.1, 600.0)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 from botx_cli.clock import iso
 from botx_cli.config.core import Config
-from botx_cli.content.settings import settings
+from botx_cli.config.words import compatible, offer_text
 from botx_cli.store import Store
 
 ALGORITHM = "tfidf-char_wb-2-4-v1"  # part of the hash: a new algorithm recomputes
@@ -69,32 +69,27 @@ def plan_key(angle: str, offer: str) -> str:
 
 def config_hash(cfg: Config) -> str:
     """Hash of what the scores depend on: domain tags and their descriptions, angles, offers."""
-    from botx_cli.content.compose import offer_text
-
     parts = {
         "algorithm": ALGORITHM,
         "domain": list(cfg.hashtags.domain),
-        "about": settings(cfg).about,
+        "about": cfg.hashtags.about,
         "angles": [[a.name, *a.lines, *(sorted(p.units | p.topics) for p in a.lines)] for a in cfg.content.angles],
-        "offers": [offer_text(cfg, i) for i in range(len(cfg.content.offers))],
+        "offers": [offer_text(cfg.content, i) for i in range(len(cfg.content.offers))],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _tag_documents(cfg: Config) -> list[str]:
-    about = settings(cfg).about
+    about = cfg.hashtags.about
     return [f"{tag_words(tag)} {about.get(tag, '')}" for tag in cfg.hashtags.domain]
 
 
 def _plan_documents(cfg: Config) -> dict[str, str]:
     """One document per (angle, offer): the angle's offer lines that fit the offer, and the offer."""
-    from botx_cli.content.compose import offer_text
-    from botx_cli.content.wording import compatible
-
     return {
         plan_key(
             angle.name, offer.item
-        ): f"{angle.name} {_words([ln for ln in angle.lines if compatible([ln], offer)])} {offer_text(cfg, i)}"
+        ): f"{angle.name} {_words([ln for ln in angle.lines if compatible([ln], offer)])} {offer_text(cfg.content, i)}"
         for angle in cfg.content.angles
         for i, offer in enumerate(cfg.content.offers)
     }

@@ -23,8 +23,8 @@ from botx_cli.deadline import Deadline
 from botx_cli.errors import AmbiguousSend, TemporaryFailure
 from botx_cli.store import Store
 from botx_cli.x import api as xapi
-from botx_cli.x.costs import call_cost, items_returned
-from botx_cli.x.costs import settings as cost_settings
+from botx_cli.x.costs import CostSettings, call_cost, items_returned
+from botx_cli.x.settings import XSettings, credentials
 
 BLOCK_WITHOUT_RESET = timedelta(minutes=15)  # a 429 that names no usable reset: X's window length
 POST = "POST /2/tweets"
@@ -48,19 +48,20 @@ class XAccount:
         self, cfg: Config, store: Store, account: Account, now: datetime, deadline: Deadline | None = None
     ) -> None:
         self.cfg, self.store, self.account, self.now = cfg, store, account, now
-        self.deadline = deadline or Deadline(cfg.x.run_deadline_seconds)
-        self.prices = cost_settings(cfg).prices  # [costs.prices], else the 2026 defaults
+        self.conf = cfg.settings(XSettings)
+        self.deadline = deadline or Deadline(self.conf.run_deadline_seconds)
+        self.prices = cfg.settings(CostSettings).prices  # [costs.prices], else the 2026 defaults
         self.api_ms = 0  # time spent waiting on X in this run, for the run log
         self.pending: list[Answer] = []  # answers not yet recorded (the database was locked)
         self._lock = threading.Lock()
         self.client = xapi.make_client(
-            cfg.credentials(account), cfg.x.api_base_url, cfg.x.timeout_seconds, self._observe
+            credentials(cfg, account), self.conf.api_base_url, self.conf.timeout_seconds, self._observe
         )
 
     @property
     def policy(self) -> xapi.CallPolicy:
         return xapi.CallPolicy(
-            self.cfg.x.retries, self.cfg.x.backoff_seconds, self.cfg.x.timeout_seconds, self.deadline, self.now
+            self.conf.retries, self.conf.backoff_seconds, self.conf.timeout_seconds, self.deadline, self.now
         )
 
     # -- recording ---------------------------------------------------------------------------
@@ -148,7 +149,7 @@ class XAccount:
                 )
             )
         if xapi.credits_spent(answer.status, answer.body):
-            until = self.now + timedelta(minutes=self.cfg.x.credits_retry_minutes)
+            until = self.now + timedelta(minutes=self.conf.credits_retry_minutes)
             why = "HTTP 402" if answer.status == 402 else f"usage-capped, HTTP {answer.status}"
             limits.append(xapi.LimitInfo(answer.endpoint, "credits", None, 0, until, why))
         return limits

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from botx_cli.config.core import Config
+from botx_cli.config.core import Config, Section
 
 DEFAULT_PRICES = {
     "post": 0.015,  # POST /2/tweets
@@ -25,7 +24,7 @@ class CostSettings:
     monthly_budget_usd: float  # 0 = no budget
 
 
-def settings(cfg: Config) -> CostSettings:
+def parse(cfg: Config) -> CostSettings:
     """[costs]: monthly_budget_usd and a [costs.prices] table overriding DEFAULT_PRICES."""
     table = cfg.section("costs")
     budget = table.number("monthly_budget_usd", 0.0, 0.0, 1_000_000.0)
@@ -35,6 +34,9 @@ def settings(cfg: Config) -> CostSettings:
             raise prices_table.fail(key, f"unknown price; use {', '.join(DEFAULT_PRICES)}")
     prices = {key: prices_table.number(key, default, 0.0, 100.0) for key, default in DEFAULT_PRICES.items()}
     return CostSettings(prices, budget)
+
+
+SECTION = Section(CostSettings, parse)
 
 
 def call_cost(

@@ -45,8 +45,8 @@ def generate(
 ) -> None:
     """Compose the account's next tweets as preview does and queue the valid ones as pending."""
     from botx_cli.cli.main import json_failure_doc
-    from botx_cli.content.llm_copy import missing_key
-    from botx_cli.posting.review import failed_summary, settings
+    from botx_cli.llm.settings import missing_key
+    from botx_cli.posting.review import ReviewSettings, failed_summary
     from botx_cli.posting.review import generate as run_generate
 
     json_failure_doc(json_out, account=account)
@@ -55,7 +55,7 @@ def generate(
     for warning in (
         missing_key(cfg),
         None
-        if settings(cfg).require_approval
+        if cfg.settings(ReviewSettings).require_approval
         else "[review] require_approval is false: botx post composes its own tweets and ignores drafts",
     ):
         if warning and not env.quiet:
