@@ -6,7 +6,6 @@ a traceback only with -v.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ except ImportError:  # pragma: no cover
 from botx_cli import redact
 from botx_cli.cli import render
 from botx_cli.errors import BotxError, ExitCode, Interrupted, OutputClosed, OutputFailed
+from botx_cli.store.backend import driver_errors
 
 if TYPE_CHECKING:
     from botx_cli.config.core import Config
@@ -477,7 +477,7 @@ def _run() -> int:
             return ExitCode.USAGE
         except BotxError as err:
             return _fail(err, err.exit_code)
-        except sqlite3.Error as err:  # a full disk, permissions, a lock held too long, a damaged file
+        except driver_errors() as err:  # a full disk, permissions, a lock held too long, a damaged file
             from botx_cli.store import database_failure
 
             failure = database_failure(err, _db_in_use)

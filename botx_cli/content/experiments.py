@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from botx_cli.clock import iso
 from botx_cli.config.core import Config, Section
 from botx_cli.config.table import shown
 
@@ -85,17 +84,9 @@ class Arm:
 
 def arm_stats(store: Store, column: str, since: datetime) -> dict[str, Arm]:
     """Posts, snapshot sums and last use per value of attempts.angle or attempts.variant."""
-    if column not in ("angle", "variant"):
-        raise ValueError(column)
-    rows = store.conn.execute(
-        f"SELECT a.{column}, COUNT(*), COUNT(m.tweet_id), COALESCE(SUM(m.impressions), 0),"
-        " COALESCE(SUM(m.engagements), 0), MAX(a.created_at) FROM attempts a"
-        " LEFT JOIN metrics_latest m ON m.tweet_id = a.tweet_id"
-        f" WHERE a.created_at >= ? AND a.status = 'posted' AND a.{column} IS NOT NULL AND a.{column} != ''"
-        f" GROUP BY a.{column}",
-        (iso(since),),
-    )
-    return {str(row[0]): Arm(str(row[0]), *row[1:]) for row in rows}
+    from botx_cli.store.reports import arm_rows
+
+    return {str(row[0]): Arm(str(row[0]), *row[1:]) for row in arm_rows(store, column, since)}
 
 
 def rank(

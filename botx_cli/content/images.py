@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botx_cli.clock import iso, parse_iso
+from botx_cli.clock import month_bounds, parse_iso
 from botx_cli.config.core import Account, Config, Secrets, Section
 from botx_cli.errors import BotxError, NoValidTweet
 from botx_cli.llm.settings import LlmSettings
+from botx_cli.store import media as media_table
 
 if TYPE_CHECKING:
     from botx_cli.store import Store
@@ -94,19 +95,9 @@ def posts_until_image(store: Store, account: str, every_n: int) -> int:
     that carried one (a failed image leaves the next post due, so images stay on schedule)."""
     if every_n <= 1:
         return 0
-    last = store.one(
-        "SELECT MAX(a.created_at) FROM media m JOIN attempts a ON a.id = m.attempt_id"
-        " WHERE m.account = ? AND m.status = 'attached'",
-        account,
-    )
-    if last is None:
+    since = media_table.posts_since_last_image(store, account)
+    if since is None:
         return 0
-    since = store.one(
-        "SELECT COUNT(*) FROM attempts WHERE account = ? AND created_at > ?"
-        " AND status IN ('sending', 'posted', 'unknown')",
-        account,
-        last,
-    )
     return max(0, every_n - 1 - int(since))
 
 
@@ -205,11 +196,7 @@ class Images:
 
     def record_attached(self) -> None:
         if self.media_ids:
-            with self.store.write() as conn:
-                conn.execute(
-                    "UPDATE media SET status = 'attached' WHERE attempt_id = ? AND media_id = ?",
-                    (self.attempt_id, self.media_ids[0]),
-                )
+            media_table.mark_attached(self.store, self.attempt_id, self.media_ids[0])
 
     # -- the steps ----------------------------------------------------------------------------
     def _check_room(self) -> None:
@@ -222,7 +209,7 @@ class Images:
             reset = parse_iso(limit["reset_at"]) if limit["reset_at"] else None
             if limit["endpoint"] == "POST /2/media/upload" and limit["remaining"] == 0 and reset and reset > self.now:
                 raise MediaError(f"X's media upload limit is reached until {limit['reset_at']}")
-        from botx_cli.report.spend import month_bounds, spent_since
+        from botx_cli.store.reports import spent_since
         from botx_cli.x.costs import CostSettings
 
         costs = self.cfg.settings(CostSettings)
@@ -290,22 +277,9 @@ class Images:
         self._record("failed", stage, None, prompt, reason)
 
     def _record(self, status: str, stage: str, media_id: str | None, prompt: str | None, error: str | None) -> None:
-        with self.store.write() as conn:
-            conn.execute(
-                "INSERT INTO media (attempt_id, account, created_at, status, stage, media_id, model, prompt,"
-                " error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self.attempt_id,
-                    self.account,
-                    iso(self.now),
-                    status,
-                    stage,
-                    media_id,
-                    self.conf.model,
-                    prompt,
-                    error[:500] if error else None,
-                ),
-            )
+        media_table.record(
+            self.store, self.attempt_id, self.account, self.now, status, stage, media_id, self.conf.model, prompt, error
+        )
 
 
 def doctor_line(cfg: Config) -> tuple[str, str, str] | None:

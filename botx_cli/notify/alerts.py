@@ -22,8 +22,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from botx_cli import redact
-from botx_cli.clock import iso, parse_iso
+from botx_cli.clock import parse_iso
 from botx_cli.config.core import Config, Secrets, Section
+from botx_cli.store import alerts as tables
 
 if TYPE_CHECKING:
     from botx_cli.store import Store
@@ -84,11 +85,7 @@ def alert(cfg: Config, store: Store, kind: str, key: str, message: str, now: dat
         error = post_webhook(conf.webhook_url, text, conf.timeout_seconds)
         if error:
             error = scrub(cfg, error.replace(conf.webhook_url, "<webhook>"))
-        with store.write() as conn:
-            conn.execute(
-                "UPDATE alerts SET delivered = ?, last_error = ? WHERE kind = ? AND key = ?",
-                (0 if error else 1, error, kind, key),
-            )
+        tables.delivered(store, kind, key, error)
         return error is None
     except Exception:  # noqa: BLE001 - a broken alert path must never break a post
         return False
@@ -96,18 +93,10 @@ def alert(cfg: Config, store: Store, kind: str, key: str, message: str, now: dat
 
 def _claim(store: Store, kind: str, key: str, text: str, now: datetime, repeat_minutes: int) -> bool:
     """Atomically take the right to send (kind, key) now; False within the repeat interval."""
-    with store.write() as conn:
-        row = conn.execute("SELECT last_sent_at FROM alerts WHERE kind = ? AND key = ?", (kind, key)).fetchone()
-        if row and now - parse_iso(row[0]) < timedelta(minutes=repeat_minutes):
-            conn.execute("UPDATE alerts SET suppressed = suppressed + 1 WHERE kind = ? AND key = ?", (kind, key))
-            return False
-        conn.execute(
-            "INSERT INTO alerts (kind, key, last_sent_at, sent, message) VALUES (?, ?, ?, 1, ?)"
-            " ON CONFLICT(kind, key) DO UPDATE SET last_sent_at = excluded.last_sent_at,"
-            " sent = sent + 1, delivered = NULL, last_error = NULL, message = excluded.message",
-            (kind, key, iso(now), text),
-        )
-    return True
+    def too_soon(last_sent_at: str) -> bool:
+        return now - parse_iso(last_sent_at) < timedelta(minutes=repeat_minutes)
+
+    return tables.claim(store, kind, key, text, now, too_soon)
 
 
 def post_webhook(url: str, text: str, timeout: float) -> str | None:
@@ -150,11 +139,8 @@ def after_post(
         alert(cfg, store, "credits", "", f"account {account}: {message}", now)
     elif status == "failed":
         streak = cfg.settings(NotifySettings).failures_in_a_row
-        rows = store.conn.execute(
-            "SELECT status FROM runs WHERE account = ? AND command = 'post' ORDER BY started_at DESC, id DESC LIMIT ?",
-            (account, streak),
-        ).fetchall()
-        if len(rows) >= streak and all(row[0] == "failed" for row in rows):
+        statuses = tables.last_post_statuses(store, account, streak)
+        if len(statuses) >= streak and all(status == "failed" for status in statuses):
             alert(
                 cfg,
                 store,

@@ -12,14 +12,13 @@ Time: the run has one deadline ([x] run_deadline_seconds); every X call gets the
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from botx_cli.clock import iso, parse_iso
+from botx_cli.clock import iso, month_bounds, parse_iso
 from botx_cli.config.core import Account, Config
 from botx_cli.content import images as media
 from botx_cli.content.link_policy import due
@@ -31,10 +30,10 @@ from botx_cli.notify import runlog
 from botx_cli.posting import review as drafts
 from botx_cli.posting.context import Context, candidates, load_context, manual
 from botx_cli.posting.reconcile import find_on_x, reconcile_open
-from botx_cli.report.spend import month_bounds, spent_since
 from botx_cli.schedule.gates import AccountState, Decision, decide
 from botx_cli.schedule.slots import current_slot, local_midnight
 from botx_cli.store import FOREVER, Store
+from botx_cli.store.reports import spent_since
 from botx_cli.text import extract_urls
 from botx_cli.trends.refresh import refresh_if_stale
 from botx_cli.x import api as xapi
@@ -202,7 +201,7 @@ def _record_run(
         if x:
             x.flush()
         store.record_run(account, command, now, _ms(started), status, reason, attempt_id, tweet_id)
-    except sqlite3.Error:
+    except store.errors:
         pass
 
 
@@ -301,14 +300,14 @@ def _cycle(
             err.attempt_id = attempt_id  # type: ignore[attr-defined]
         # Nothing sent yet: free the slot. A 'sending' row is left for reconciliation,
         # because only X knows whether that request went through.
-        if store.one("SELECT status FROM attempts WHERE id = ?", attempt_id) == "claimed":
+        if store.attempt_status(attempt_id) == "claimed":
             store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))
         raise
     finally:
         if opts.queue is not None:  # the draft follows its attempt; a locked database leaves that to the next run
             try:
                 opts.queue.settle()
-            except sqlite3.Error:
+            except store.errors:
                 pass
 
 
@@ -435,7 +434,7 @@ def _record_posted(
                 if images:
                     images.record_attached()
             return
-        except sqlite3.OperationalError as err:
+        except store.operational as err:
             problem = err
             if x.deadline.expired():
                 break

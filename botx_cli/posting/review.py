@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from botx_cli.clock import iso
 from botx_cli.config.core import Config, Section
 from botx_cli.errors import NoValidTweet, TemporaryFailure, UsageError
+from botx_cli.store import drafts
 from botx_cli.trends.settings import TrendSettings
 
 if TYPE_CHECKING:
@@ -37,10 +38,6 @@ if TYPE_CHECKING:
 STATUSES = ("pending", "approved", "rejected", "sending", "posted", "unknown", "expired", "invalid")
 QUEUED = ("pending", "approved", "sending")  # count as coming posts when new drafts are composed
 REVIEW_KEYS = ("require_approval",)
-_COLUMNS = (
-    "id, account, status, text, hashtags, trend, trend_day, angle, offer, strategy, slot, weighted_length,"
-    " checks, notes, reason, attempt_id, tweet_id, created_at, updated_at, approved_at"
-)
 
 
 @dataclass(frozen=True)
@@ -167,16 +164,11 @@ def list_drafts(store: Store, account: str | None = None, status: str | None = N
     """Drafts in queue order (oldest first), optionally of one account and/or one status."""
     if status is not None and status not in STATUSES:
         raise UsageError(f"unknown draft status {status!r}; use one of {', '.join(STATUSES)}")
-    sql, args = f"SELECT {_COLUMNS} FROM drafts WHERE 1 = 1", list[Any]()
-    if account:
-        sql, args = sql + " AND account = ?", [*args, account]
-    if status:
-        sql, args = sql + " AND status = ?", [*args, status]
-    return [_draft(row) for row in store.conn.execute(sql + " ORDER BY id", args)]
+    return [_draft(row) for row in drafts.rows(store, account, status)]
 
 
 def get(store: Store, draft_id: int) -> Draft:
-    row = store.conn.execute(f"SELECT {_COLUMNS} FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+    row = drafts.row(store, draft_id)
     if row is None:
         raise UsageError(f"unknown draft id {draft_id}; `botx drafts list` shows the drafts")
     return _draft(row)
@@ -202,34 +194,32 @@ def generate(
             f"{failed_summary(invalid)}); widen [[angles]], [[offers]] or hooks"
         )
     ids = []
-    with store.write() as conn:
+    with store.write():
         for item in valid:
             slot = datetime.fromisoformat(item.slot).astimezone(cfg.timezone)
             calendar = {t.casefold() for t in calendar_tags(cfg, slot)}
             day = slot.date().isoformat() if item.trend and item.trend.casefold() in calendar else None
-            cur = conn.execute(
-                "INSERT INTO drafts (account, status, text, text_norm, hashtags, trend, trend_day, angle, offer,"
-                " strategy, slot, weighted_length, checks, notes, created_at, updated_at)"
-                " VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    name,
-                    item.text,
-                    normalize(item.text),
-                    json.dumps(list(item.hashtags)),
-                    item.trend,
-                    day,
-                    item.angle,
-                    item.offer,
-                    item.strategy,
-                    item.slot,
-                    item.weighted_length,
-                    json.dumps(item.checks),
-                    json.dumps(item.notes),
-                    iso(now),
-                    iso(now),
-                ),
+            ids.append(
+                drafts.add(
+                    store,
+                    now,
+                    {
+                        "account": name,
+                        "text": item.text,
+                        "text_norm": normalize(item.text),
+                        "hashtags": json.dumps(list(item.hashtags)),
+                        "trend": item.trend,
+                        "trend_day": day,
+                        "angle": item.angle,
+                        "offer": item.offer,
+                        "strategy": item.strategy,
+                        "slot": item.slot,
+                        "weighted_length": item.weighted_length,
+                        "checks": json.dumps(item.checks),
+                        "notes": json.dumps(item.notes),
+                    },
+                )
             )
-            ids.append(int(cur.lastrowid or 0))
     return [get(store, i) for i in ids], invalid
 
 
@@ -243,12 +233,7 @@ def failed_summary(items: Collection[Any]) -> str:
 
 def _queued(store: Store, now: datetime) -> list[dict[str, Any]]:
     """Drafts that may still be posted, as the post rows composition reads, newest first."""
-    marks = ",".join("?" * len(QUEUED))
-    rows = store.conn.execute(
-        f"SELECT account, text, text_norm, hashtags, trend, angle FROM drafts"
-        f" WHERE status IN ({marks}) ORDER BY id DESC",
-        QUEUED,
-    )
+    rows = drafts.queued(store, QUEUED)
     keys = ("account", "text", "text_norm", "hashtags", "trend", "angle")
     return [{**dict(zip(keys, row)), "created_at": iso(now)} for row in rows]
 
@@ -260,22 +245,20 @@ _CAN = {"approve": ("pending", "rejected"), "reject": ("pending", "approved", "e
 def review(store: Store, ids: list[int], verb: str, now: datetime) -> list[Draft]:
     """Approve or reject drafts, all or none: an unknown id or a draft already sent changes nothing."""
     status = {"approve": "approved", "reject": "rejected"}[verb]
-    with store.write() as conn:
+    with store.write():
         for draft_id in dict.fromkeys(ids):
-            current = conn.execute("SELECT status FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+            current = drafts.status(store, draft_id)
             if current is None:
                 raise UsageError(f"unknown draft id {draft_id}; nothing changed (`botx drafts list` shows the drafts)")
-            if current[0] == status:
+            if current == status:
                 continue
-            if current[0] not in _CAN[verb]:
+            if current not in _CAN[verb]:
                 raise UsageError(
-                    f"draft {draft_id} is {current[0]}: only {', '.join(_CAN[verb])} drafts can be "
+                    f"draft {draft_id} is {current}: only {', '.join(_CAN[verb])} drafts can be "
                     f"{status}; nothing changed"
                 )
-            conn.execute(
-                "UPDATE drafts SET status = ?, reason = NULL, updated_at = ?, approved_at = ? WHERE id = ?",
-                (status, iso(now), iso(now) if verb == "approve" else None, draft_id),
-            )
+            approved = iso(now) if verb == "approve" else None
+            drafts.update(store, draft_id, current, now, status=status, reason=None, approved_at=approved)
     return [get(store, i) for i in dict.fromkeys(ids)]
 
 
@@ -295,25 +278,24 @@ def edit(cfg: Config, store: Store, draft_id: int, text: str, now: datetime) -> 
         )
     tags = tuple(f"#{t}" for t in verdict.hashtags)
     keep = bool(draft.trend) and draft.trend.casefold() in {t.casefold() for t in tags}  # type: ignore[union-attr]
-    with store.write() as conn:
-        done = conn.execute(
-            "UPDATE drafts SET text = ?, text_norm = ?, hashtags = ?, trend = ?, trend_day = ?, strategy = 'edited',"
-            " weighted_length = ?, checks = ?, notes = ?, status = 'pending', reason = NULL, approved_at = NULL,"
-            " updated_at = ? WHERE id = ? AND status = ?",
-            (
-                text,
-                normalize(text),
-                json.dumps(list(tags)),
-                draft.trend if keep else None,
-                draft.trend_day if keep else None,
-                verdict.weighted_length,
-                json.dumps(verdict.checks),
-                json.dumps(verdict.notes),
-                iso(now),
-                draft_id,
-                draft.status,
-            ),
-        ).rowcount
+    done = drafts.update(
+        store,
+        draft_id,
+        draft.status,
+        now,
+        text=text,
+        text_norm=normalize(text),
+        hashtags=json.dumps(list(tags)),
+        trend=draft.trend if keep else None,
+        trend_day=draft.trend_day if keep else None,
+        strategy="edited",
+        weighted_length=verdict.weighted_length,
+        checks=json.dumps(verdict.checks),
+        notes=json.dumps(verdict.notes),
+        status="pending",
+        reason=None,
+        approved_at=None,
+    )
     if not done:
         raise TemporaryFailure(f"draft {draft_id} changed while it was being edited; run the edit again")
     return get(store, draft_id)
@@ -460,15 +442,7 @@ class Queue:
 
 
 def _update(store: Store, draft_id: int, expected: str, now: datetime, **fields: Any) -> bool:
-    """Change a draft still in the `expected` status; False when another run changed it first."""
-    fields["updated_at"] = iso(now)
-    columns = ", ".join(f"{name} = ?" for name in fields)
-    with store.write() as conn:
-        return bool(
-            conn.execute(
-                f"UPDATE drafts SET {columns} WHERE id = ? AND status = ?", (*fields.values(), draft_id, expected)
-            ).rowcount
-        )
+    return drafts.update(store, draft_id, expected, now, **fields)
 
 
 def _tweet(draft: Draft, rules: Rules) -> Tweet:
@@ -492,12 +466,7 @@ def settle(store: Store, now: datetime, account: str | None = None) -> None:
     """Bound drafts follow their attempt once it is complete (after the send, or after the next
     run reconciled an attempt whose run died). A lost answer leaves the draft 'unknown' while the
     timeline is checked; it then follows the attempt to posted, or back to the queue."""
-    sql = (
-        "SELECT d.id, d.status, a.status, a.tweet_id, a.error_kind FROM drafts d"
-        " JOIN attempts a ON a.id = d.attempt_id WHERE d.status IN ('sending', 'unknown')"
-    )
-    rows = store.conn.execute(sql + (" AND d.account = ?" if account else ""), (account,) if account else ()).fetchall()
-    for draft_id, was, status, tweet_id, error_kind in rows:
+    for draft_id, was, status, tweet_id, error_kind in drafts.bound(store, account):
         if status == "posted":
             _update(store, draft_id, was, now, status="posted", tweet_id=tweet_id, reason=None)
         elif status == "unknown" and was == "sending":

@@ -27,7 +27,7 @@ Line = tuple[str, str, str]  # (ok | warn | fail | info, topic, message)
 def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[list[Line], ExitCode]:
     """Lines to show and the exit code: OK healthy, USAGE credentials missing, CREDENTIALS rejected."""
     lines: list[Line] = [("ok", "config", f"{cfg.path}" + (" (bundled example)" if cfg.bundled else ""))]
-    lines.append(("ok", "database", f"{store.path} (schema {store.one('PRAGMA user_version')})"))
+    lines.append(("ok", "database", f"{store.path} (schema {store.schema_version()})"))
     lines += schedule_lines(cfg)
     lines += policy_lines(cfg)
     lines += trend_lines(cfg, store, now)
@@ -68,7 +68,7 @@ def x_state_lines(cfg: Config, store: Store, name: str, now: datetime) -> list[L
         else:
             text = f"posting blocked by X's {limit['kind']} limit until {limit['reset_at']}{note}"
         out.append(("warn", f"account {name}", text))
-    unknown = store.one("SELECT COUNT(*) FROM attempts WHERE account = ? AND status = 'unknown'", name)
+    unknown = store.unknown_attempts(name)
     if unknown:
         how = (
             "checked against the timeline at its next runs"

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from botx_cli.clock import iso, parse_iso
+from botx_cli.clock import parse_iso
 from botx_cli.config.core import Config, Section
 from botx_cli.errors import BotxError, CredentialsRejected
+from botx_cli.store import metrics as tables
 from botx_cli.x.settings import XSettings
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class MetricsResult:
 def read_today(store: Store, now: datetime) -> int:
     """Posts returned by reads since UTC midnight (api_calls.items)."""
     midnight = datetime.combine(now.astimezone(timezone.utc).date(), time(0), timezone.utc)
-    return int(store.one("SELECT COALESCE(SUM(items), 0) FROM api_calls WHERE at >= ?", iso(midnight)))
+    return tables.items_read_since(store, midnight)
 
 
 def run_metrics(cfg: Config, store: Store, names: list[str], days: int | None, now: datetime) -> MetricsResult:
@@ -127,20 +128,14 @@ def _account(
             batch, ids = ids[: min(BATCH, left)], ids[min(BATCH, left) :]
             items = fetch(x, batch, owner, outcome)
             outcome.missing += len(batch) - len(items)
-            save_snapshots(store, name, items, now, created)
+            tables.save_snapshots(store, name, [snapshot(i) for i in items if str(i["id"]) in created], now, created)
             outcome.snapshots += len(items)
             outcome.owner_fields += sum(1 for item in items if _owner_part(item))
 
 
 def due_posts(store: Store, account: str, since: datetime) -> list[tuple[str, str]]:
     """(tweet_id, created_at) of posts since `since`: never measured first, then the stalest."""
-    rows = store.conn.execute(
-        "SELECT a.tweet_id, a.created_at FROM attempts a LEFT JOIN metrics_latest m ON m.tweet_id = a.tweet_id"
-        " WHERE a.account = ? AND a.created_at >= ? AND a.status = 'posted' AND a.tweet_id IS NOT NULL"
-        " ORDER BY m.fetched_at IS NOT NULL, m.fetched_at, a.created_at DESC",
-        (account, iso(since)),
-    )
-    return [(str(tid), created) for tid, created in rows]
+    return tables.due_posts(store, account, since)
 
 
 def fetch(x: XAccount, ids: list[str], owner: bool, outcome: AccountMetrics) -> list[dict[str, Any]]:
@@ -211,55 +206,3 @@ def snapshot(item: dict[str, Any]) -> dict[str, Any]:
         "url_clicks": owner.get("url_link_clicks"),
         "profile_clicks": owner.get("user_profile_clicks"),
     }
-
-
-def save_snapshots(
-    store: Store, account: str, items: list[dict[str, Any]], now: datetime, created: dict[str, str]
-) -> None:
-    """Append to the history and replace the latest row per post, in one transaction.
-    `created`: tweet id -> attempts.created_at, kept on the latest row for stats' ranges."""
-    rows = [snapshot(item) for item in items if str(item["id"]) in created]
-    if not rows:
-        return
-    at = iso(now)
-    with store.write() as conn:
-        conn.executemany(
-            "INSERT INTO metric_snapshots (tweet_id, account, fetched_at, source, impressions, likes, retweets,"
-            " replies, quotes, bookmarks, url_clicks, profile_clicks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r["tweet_id"],
-                    account,
-                    at,
-                    r["source"],
-                    r["impressions"],
-                    r["likes"],
-                    r["retweets"],
-                    r["replies"],
-                    r["quotes"],
-                    r["bookmarks"],
-                    r["url_clicks"],
-                    r["profile_clicks"],
-                )
-                for r in rows
-            ],
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO metrics_latest (tweet_id, account, post_created_at, fetched_at, source,"
-            " impressions, likes, engagements, url_clicks, profile_clicks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r["tweet_id"],
-                    account,
-                    created[r["tweet_id"]],
-                    at,
-                    r["source"],
-                    r["impressions"],
-                    r["likes"],
-                    r["engagements"],
-                    r["url_clicks"],
-                    r["profile_clicks"],
-                )
-                for r in rows
-            ],
-        )

@@ -7,12 +7,15 @@ read one range of the covering index api_calls(at, account, cost_usd): no table 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from botx_cli.clock import iso
+from botx_cli.clock import month_bounds
 from botx_cli.config.core import Config
 from botx_cli.store import Store
+from botx_cli.store.reports import spent_since
+
+__all__ = ["MonthSpend", "doctor_lines", "month_bounds", "month_spend", "spent_since"]
 from botx_cli.x.costs import CostSettings
 
 
@@ -42,25 +45,6 @@ class MonthSpend:
             "projected_usd": round(self.projected_usd(now), 4),
             "budget_used": None if self.budget_used() is None else round(self.budget_used() or 0.0, 4),
         }
-
-
-def month_bounds(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    local = now.astimezone(tz).date()
-    start = datetime.combine(local.replace(day=1), time(0)).replace(tzinfo=tz)
-    nxt = (
-        local.replace(year=local.year + 1, month=1, day=1)
-        if local.month == 12
-        else local.replace(month=local.month + 1, day=1)
-    )
-    return start, datetime.combine(nxt, time(0)).replace(tzinfo=tz)
-
-
-def spent_since(store: Store, since: datetime) -> tuple[int, float]:
-    """(calls, USD) recorded in api_calls since `since`, every account."""
-    row = store.conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(cost_usd), 0) FROM api_calls WHERE at >= ?", (iso(since),)
-    ).fetchone()
-    return int(row[0]), float(row[1])
 
 
 def month_spend(store: Store, now: datetime, tz: ZoneInfo, budget_usd: float) -> MonthSpend:

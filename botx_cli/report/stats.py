@@ -19,7 +19,7 @@ from botx_cli.content.link_policy import CostRow, cost_table
 from botx_cli.report.experiments import report as experiment_report
 from botx_cli.report.spend import MonthSpend, month_spend
 from botx_cli.schedule.slots import next_slot
-from botx_cli.store import Store
+from botx_cli.store import Store, reports
 from botx_cli.x.costs import CostSettings
 
 POSTED = "posted"
@@ -255,22 +255,13 @@ def _names(cfg: Config, runs: dict[str, Any], posts: dict[str, Any]) -> list[str
     return names + sorted((set(runs) | set(posts)) - set(names))
 
 
-def _where(only: str | None, column: str) -> tuple[str, list[Any]]:
-    return (f" AND {column} = ?", [only]) if only else ("", [])
-
-
 def _runs(store: Store, bounds: list[tuple[str, str, str]], only: str | None) -> dict[str, dict[str, list[Any]]]:
     """{account: {day: [(status, reason, count), ...]}} of `post` runs (dry runs are another command).
 
     One range of runs_started_cover per local day: small sorts instead of one big one."""
-    extra, args = _where(only, "account")
-    sql = (
-        "SELECT account, status, reason, COUNT(*) FROM runs WHERE started_at >= ? AND started_at < ?"
-        f" AND command = 'post'{extra} GROUP BY account, status, reason"
-    )
     out: dict[str, dict[str, list[Any]]] = {}
     for day, lo, hi in bounds:
-        for account, status, reason, count in store.conn.execute(sql, [lo, hi] + args):
+        for account, status, reason, count in reports.run_counts(store, lo, hi, only):
             out.setdefault(account, {}).setdefault(day, []).append((status, reason, count))
     return out
 
@@ -278,31 +269,16 @@ def _runs(store: Store, bounds: list[tuple[str, str, str]], only: str | None) ->
 def _engagement(store: Store, lo: str, hi: str, only: str | None) -> dict[str, tuple[int, int, int, int]]:
     """{account: (measured, likes, impressions, engagements)}: the latest snapshot of each post of
     the period, from the covering index metrics_latest_post alone."""
-    extra, args = _where(only, "account")
-    rows = store.conn.execute(
-        "SELECT account, COUNT(*), SUM(likes), SUM(impressions), SUM(engagements) FROM metrics_latest"
-        f" WHERE post_created_at >= ? AND post_created_at < ?{extra} GROUP BY account",
-        [lo, hi] + args,
-    )
-    return {row[0]: tuple(row[1:]) for row in rows}
+    return {row[0]: tuple(row[1:]) for row in reports.engagement(store, lo, hi, only)}  # type: ignore[misc]
 
 
 def _spend(store: Store, lo: str, hi: str, only: str | None) -> dict[str, tuple[int, float]]:
-    extra, args = _where(only, "account")
-    rows = store.conn.execute(
-        "SELECT account, COUNT(*), COALESCE(SUM(cost_usd), 0) FROM api_calls"
-        f" WHERE at >= ? AND at < ?{extra} GROUP BY account",
-        [lo, hi] + args,
-    )
-    return {row[0]: (int(row[1]), float(row[2])) for row in rows}
+    return {row[0]: (int(row[1]), float(row[2])) for row in reports.spend(store, lo, hi, only)}
 
 
 def _limits(store: Store, now: datetime) -> dict[str, tuple[Limit, ...]]:
     out: dict[str, list[Limit]] = {}
-    for account, endpoint, kind, lim, remaining, reset, note in store.conn.execute(
-        "SELECT account, endpoint, kind, lim, remaining, reset_at, note FROM rate_limits"
-        " WHERE endpoint = 'POST /2/tweets' ORDER BY account, kind"
-    ):
+    for account, endpoint, kind, lim, remaining, reset, note in reports.post_limits(store):
         blocked = remaining == 0 and reset is not None and parse_iso(reset) > now
         out.setdefault(account, []).append(Limit(endpoint, kind, lim, remaining, reset, blocked, note))
     return {name: tuple(items) for name, items in out.items()}
@@ -311,13 +287,7 @@ def _limits(store: Store, now: datetime) -> dict[str, tuple[Limit, ...]]:
 def _unknown(store: Store, lo: str, hi: str, only: str | None) -> dict[str, int]:
     """Attempts of the period still 'unknown' (an answer X may have given was lost): they count
     toward cap and gap until the timeline settles them. One range of attempts_created_cover."""
-    extra, args = _where(only, "account")
-    rows = store.conn.execute(
-        "SELECT account, COUNT(*) FROM attempts WHERE created_at >= ? AND created_at < ?"
-        f" AND status = 'unknown'{extra} GROUP BY account",
-        [lo, hi] + args,
-    )
-    return {row[0]: int(row[1]) for row in rows}
+    return {row[0]: int(row[1]) for row in reports.unknown_counts(store, lo, hi, only)}
 
 
 def _account(
@@ -363,14 +333,7 @@ def _counts(rows: list[tuple[str, str | None, int]]) -> DayCounts:
 def _content(store: Store, lo: str, hi: str, only: str | None) -> tuple[tuple[Usage, ...], ...]:
     """Angles, trends and hashtags of the period's posts with their engagement, from one pass
     grouped by (angle, trend, hashtags): the JSON arrays are read once per distinct group."""
-    extra, args = _where(only, "a.account")
-    rows = store.conn.execute(
-        "SELECT a.angle, a.trend, a.hashtags, COUNT(*), COUNT(m.tweet_id), COALESCE(SUM(m.impressions), 0),"
-        " COALESCE(SUM(m.engagements), 0) FROM attempts a LEFT JOIN metrics_latest m ON m.tweet_id = a.tweet_id"
-        f" WHERE a.created_at >= ? AND a.created_at < ? AND a.status = 'posted'{extra}"
-        " GROUP BY a.angle, a.trend, a.hashtags",
-        [lo, hi] + args,
-    ).fetchall()
+    rows = reports.content_groups(store, lo, hi, only)
     angles: dict[str, list[int]] = {}
     trends: dict[str, list[int]] = {}
     tags: dict[str, list[int]] = {}
@@ -402,14 +365,5 @@ def _usage(table: dict[str, list[int]]) -> tuple[Usage, ...]:
 def _ranked(store: Store, lo: str, hi: str, only: str | None, order: str) -> tuple[PostStat, ...]:
     """Best (DESC) or worst (ASC) posts of the period by engagements per impression: ranked
     on the covering index metrics_latest_post, texts looked up for the few kept."""
-    extra, args = _where(only, "account")
-    rows = store.conn.execute(
-        "SELECT top.account, top.tweet_id, top.post_created_at, COALESCE(a.text, ''), top.likes, top.impressions,"
-        " top.engagements FROM (SELECT account, tweet_id, post_created_at, likes, impressions, engagements"
-        " FROM metrics_latest WHERE post_created_at >= ? AND post_created_at < ? AND impressions > 0"
-        f"{extra} ORDER BY CAST(engagements AS REAL) / impressions {order}, impressions DESC LIMIT ?) top"
-        " LEFT JOIN attempts a ON a.tweet_id = top.tweet_id AND a.status = 'posted'"
-        f" ORDER BY CAST(top.engagements AS REAL) / top.impressions {order}, top.impressions DESC",
-        [lo, hi] + args + [BEST],
-    )
+    rows = reports.ranked_posts(store, lo, hi, only, order == "DESC", BEST)
     return tuple(PostStat(*row) for row in rows)

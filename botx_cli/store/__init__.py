@@ -1,4 +1,10 @@
-"""The database: opening it, migrations, and every SQL statement."""
+"""The database: the Store (its queries), the backend seam, opening and migrations.
+
+Owns every SQL statement of botx: store/facade.py (attempts, runs, operator state, X's
+answers), and one module per group of tables (trends.py, affinities.py, drafts.py, alerts.py,
+media.py, metrics.py, reports.py). Dialect-specific bits live behind store/backend.py's Backend
+(store/sqlite.py today). Imports the kernel and config/ only; stdlib at import time.
+"""
 
 from botx_cli.store.facade import (
     COUNTS_AS_POST,
@@ -7,8 +13,8 @@ from botx_cli.store.facade import (
     LOST_ANSWER_CHECKS,
     Attempt,
     Store,
-    _statements,
     database_failure,
+    marks,
     open_store,
 )
 
@@ -19,7 +25,7 @@ __all__ = [
     "LOST_ANSWER_CHECKS",
     "Attempt",
     "Store",
-    "_statements",
     "database_failure",
+    "marks",
     "open_store",
 ]

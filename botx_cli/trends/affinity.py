@@ -29,6 +29,7 @@ from botx_cli.clock import iso
 from botx_cli.config.core import Config
 from botx_cli.config.words import compatible, offer_text
 from botx_cli.store import Store
+from botx_cli.store import affinities as tables
 
 ALGORITHM = "tfidf-char_wb-2-4-v1"  # part of the hash: a new algorithm recomputes
 TREND_WEIGHT = 0.5  # the trend counts half as much as the angle and offer together
@@ -123,18 +124,8 @@ def _similarities(cfg: Config, documents: dict[str, str]) -> list[tuple[str, str
 
 
 def _store_rows(store: Store, digest: str, kind: str, rows: Iterable[tuple[str, str, float]], now: datetime) -> None:
-    with store.write() as conn:
-        if kind == PLAN:  # rows of older configs are dead weight
-            conn.execute("DELETE FROM affinities WHERE kind = ? AND config_hash != ?", (PLAN, digest))
-        else:
-            conn.execute(
-                "DELETE FROM affinities WHERE kind = ? AND computed_at < ?", (TREND, iso(now - TREND_ROWS_KEPT))
-            )
-        conn.executemany(
-            "INSERT OR REPLACE INTO affinities (config_hash, kind, key, domain_tag, score, computed_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(digest, kind, key, tag, score, iso(now)) for key, tag, score in rows],
-        )
+    drop = ("config", digest) if kind == PLAN else ("before", iso(now - TREND_ROWS_KEPT))  # dead weight
+    tables.replace_rows(store, digest, kind, rows, now, drop)
 
 
 def _trend_documents(trends: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -158,11 +149,7 @@ def refresh_trends(cfg: Config, store: Store, trends: Iterable[tuple[str, str]],
 def _read(store: Store, digest: str) -> Affinity:
     plans: dict[tuple[str, str], dict[str, float]] = {}
     trends: dict[str, dict[str, float]] = {}
-    rows = store.conn.execute(
-        "SELECT kind, key, domain_tag, score FROM affinities WHERE config_hash = ? AND kind IN (?, ?)",
-        (digest, PLAN, TREND),
-    )
-    for kind, key, tag, score in rows:
+    for kind, key, tag, score in tables.scores(store, digest, (PLAN, TREND)):
         if kind == PLAN:
             angle, _sep, offer = key.partition("\x1f")
             plans.setdefault((angle, offer), {})[tag] = score
@@ -179,18 +166,7 @@ def _claim(store: Store, digest: str, now: datetime) -> bool:
     """Whether this run computes. Cron may start many runs in one minute on a cold DB: one
     computes, the others compose this once with what is stored (plain least-recent rotation
     when nothing is), instead of each loading scikit-learn."""
-    with store.write() as conn:
-        held = conn.execute(
-            "SELECT computed_at FROM affinities WHERE config_hash = ? AND kind = ?", (digest, CLAIM)
-        ).fetchone()
-        if held and held[0] >= iso(now - CLAIM_STALE):
-            return False
-        conn.execute(
-            "INSERT OR REPLACE INTO affinities (config_hash, kind, key, domain_tag, score, computed_at)"
-            " VALUES (?, ?, '', '', 0, ?)",
-            (digest, CLAIM, iso(now)),
-        )
-    return True
+    return tables.claim(store, digest, CLAIM, now, now - CLAIM_STALE)
 
 
 def load(cfg: Config, store: Store, picks: Iterable[Any], now: datetime) -> Affinity:
@@ -210,6 +186,5 @@ def load(cfg: Config, store: Store, picks: Iterable[Any], now: datetime) -> Affi
         if missing:
             _store_rows(store, digest, TREND, _similarities(cfg, _trend_documents(missing)), now)
     finally:
-        with store.write() as conn:
-            conn.execute("DELETE FROM affinities WHERE config_hash = ? AND kind = ?", (digest, CLAIM))
+        tables.release(store, digest, CLAIM)
     return _read(store, digest)

@@ -8,7 +8,6 @@ answer X gave into a failure.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -99,7 +98,7 @@ class XAccount:
             with self.store.write():  # one lock for everything X told us
                 for answer in answers:
                     self._record(answer)
-        except sqlite3.Error as err:
+        except self.store.errors as err:
             with self._lock:
                 self.pending = answers + self.pending
             return f"{len(answers)} X answer(s) not recorded yet ({err})"
