@@ -13,7 +13,7 @@ Time: the run has one deadline ([x] run_deadline_seconds); every X call gets the
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +25,7 @@ from botx_cli.content.link_policy import due
 from botx_cli.content.settings import ValidationSettings
 from botx_cli.content.validate import Verdict, normalize
 from botx_cli.deadline import Deadline
-from botx_cli.errors import AmbiguousSend, BotxError, DuplicateContent, NoValidTweet, TemporaryFailure
+from botx_cli.errors import AmbiguousSend, BotxError, DuplicateContent, ExitCode, NoValidTweet, TemporaryFailure
 from botx_cli.notify import runlog
 from botx_cli.posting import review as drafts
 from botx_cli.posting.context import Context, candidates, load_context, manual
@@ -49,7 +49,6 @@ class PostOptions:
     dry_run: bool = False
     force: bool = False
     text: str | None = None
-    queue: drafts.Queue | None = None  # set by _cycle under [review] require_approval: send approved drafts
 
 
 @dataclass(frozen=True)
@@ -139,68 +138,67 @@ def next_post_usd(
     return prices["post_with_url"] if carries else prices["post"]
 
 
+@dataclass
+class PostRun:
+    """One post run of one account: what its steps share, carried as one value. Everything a
+    run learns lives here or in its Store, never in module state, so `post --all` can run
+    accounts side by side (each thread with its own Store: a connection is one thread's)."""
+
+    cfg: Config
+    store: Store
+    account: Account
+    now: datetime
+    opts: PostOptions
+    x: XAccount | None  # None for dry runs and disabled accounts: nothing reaches X
+    started: float = field(default_factory=time.monotonic)
+    notes: list[str] = field(default_factory=list)  # what the run noticed, shown with its outcome
+    queue: drafts.Queue | None = None  # [review] require_approval: the approved drafts to send
+
+    @property
+    def command(self) -> str:
+        return "post --dry-run" if self.opts.dry_run else "post"
+
+
+def post_account(
+    cfg: Config, store: Store, name: str, now: datetime, opts: PostOptions
+) -> tuple[dict[str, Any], ExitCode]:
+    """Post for one account: its --json document and exit code. Prints nothing, installs no
+    signal handler and keeps no module state: `post --all` calls it for many accounts from a
+    thread pool (the CLI prints the documents, and alone handles signals in the main thread)."""
+    try:
+        result = run_post(cfg, store, name, now, opts)
+    except BotxError as err:
+        document = {"account": name, "tweet_id": None, "text": None, "hashtags": []}
+        return {**document, "status": "failed", "reason": type(err).__name__, "detail": str(err)}, err.exit_code
+    return result.to_json(), ExitCode.OK
+
+
 def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOptions) -> PostResult:
     """The whole cycle; records one run row whatever happens (unless the database refuses)."""
-    started = time.monotonic()
     account = cfg.account(name)
-    command = "post --dry-run" if opts.dry_run else "post"
     deadline = Deadline(cfg.settings(XSettings).run_deadline_seconds)
     # credentials checked first (exit 2), except for a disabled account: its run is a recorded skip
     x = None if opts.dry_run or not account.enabled else XAccount(cfg, store, account, now, deadline)
+    run = PostRun(cfg, store, account, now, opts, x)
     try:
-        result = _cycle(cfg, store, account, now, opts, x)
+        result = _cycle(run)
     except BotxError as err:
-        _record_run(
-            store,
-            account.name,
-            command,
-            now,
-            started,
-            "failed",
-            type(err).__name__,
-            getattr(err, "attempt_id", None),
-            None,
-            x,
-        )
-        _after_run(cfg, store, account.name, command, now, started, x, "failed", type(err).__name__, None, str(err))
+        _record_run(run, "failed", type(err).__name__, getattr(err, "attempt_id", None), None)
+        _after_run(run, "failed", type(err).__name__, None, str(err))
         raise
-    _record_run(
-        store, account.name, command, now, started, result.status, result.reason, result.attempt_id, result.tweet_id, x
-    )
-    _after_run(
-        cfg,
-        store,
-        account.name,
-        command,
-        now,
-        started,
-        x,
-        result.status,
-        result.reason,
-        result.tweet_id,
-        "; ".join(part for part in (result.detail, result.media) if part),
-    )
+    _record_run(run, result.status, result.reason, result.attempt_id, result.tweet_id)
+    _after_run(run, result.status, result.reason, result.tweet_id, "; ".join(p for p in (result.detail, result.media) if p))
     return result
 
 
-def _record_run(
-    store: Store,
-    account: str,
-    command: str,
-    now: datetime,
-    started: float,
-    status: str,
-    reason: str | None,
-    attempt_id: int | None,
-    tweet_id: str | None,
-    x: XAccount | None,
-) -> None:
+def _record_run(run: PostRun, status: str, reason: str | None, attempt_id: int | None, tweet_id: str | None) -> None:
     """The run row, and X answers still unrecorded: bookkeeping, so a database locked past its
     busy timeout costs the row (the run log still has the line), never the run's outcome."""
+    store = run.store
     try:
-        if x:
-            x.flush()
-        store.record_run(account, command, now, _ms(started), status, reason, attempt_id, tweet_id)
+        if run.x:
+            run.x.flush()
+        store.record_run(run.account.name, run.command, run.now, _ms(run.started), status, reason, attempt_id, tweet_id)
     except store.errors:
         pass
 
@@ -209,50 +207,38 @@ def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-def _after_run(
-    cfg: Config,
-    store: Store,
-    account: str,
-    command: str,
-    now: datetime,
-    started: float,
-    x: XAccount | None,
-    status: str,
-    reason: str | None,
-    tweet_id: str | None,
-    detail: str,
-) -> None:
+def _after_run(run: PostRun, status: str, reason: str | None, tweet_id: str | None, detail: str) -> None:
     """The run's JSON log line; webhook alerts on failures and budget skips (notify's
     sending code loads only then). Neither can fail the run."""
+    account = run.account.name
     runlog.record(
-        cfg,
-        now,
+        run.cfg,
+        run.now,
         {
             "account": account,
-            "command": command,
+            "command": run.command,
             "status": status,
             "reason": reason,
             "detail": detail,
             "tweet_id": tweet_id,
-            "duration_ms": _ms(started),
-            "api_ms": x.api_ms if x else 0,
+            "duration_ms": _ms(run.started),
+            "api_ms": run.x.api_ms if run.x else 0,
         },
     )
-    if command == "post" and (status == "failed" or reason == "budget"):
+    if run.command == "post" and (status == "failed" or reason == "budget"):
         from botx_cli.notify.alerts import after_post
 
         try:
-            after_post(cfg, store, account, status, reason, detail, now)
+            after_post(run.cfg, run.store, account, status, reason, detail, run.now)
         except Exception:  # noqa: BLE001 - e.g. the DB locked past its timeout: the run's own outcome wins
             pass
 
 
-def _cycle(
-    cfg: Config, store: Store, account: Account, now: datetime, opts: PostOptions, x: XAccount | None
-) -> PostResult:
-    notes = reconcile_open(store, x, account, now) if x else []
-    if x:  # drafts bound to attempts that were just completed follow them (one indexed read)
-        drafts.settle(store, now, account.name)
+def _cycle(run: PostRun) -> PostResult:
+    cfg, store, account, now, opts, x = run.cfg, run.store, run.account, run.now, run.opts, run.x
+    if x:
+        run.notes.extend(reconcile_open(store, x, account, now))
+        drafts.settle(store, now, account.name)  # drafts bound to attempts just completed follow them
     decision = decide(
         now,
         cfg.schedule,
@@ -263,17 +249,16 @@ def _cycle(
         manual=opts.text is not None,
     )
     if not decision.allowed:
-        return PostResult(account.name, "skipped", decision.reason, detail=decision.detail, notes=notes)
+        return PostResult(account.name, "skipped", decision.reason, detail=decision.detail, notes=run.notes)
     if opts.text is None:  # a stale trend cache is refreshed here, within [trends] refresh_budget_seconds
         refresh_if_stale(cfg, store, now)
-    queue = drafts.queue_for(cfg, store, account.name, now, opts.dry_run, notes) if opts.text is None else None
-    ctx = load_context(cfg, store, account.name, now, notes, compose=opts.text is None and queue is None)
-    if queue is not None:  # review queue: the oldest approved draft still fresh and valid, or a skip
-        if not queue.take(ctx):
-            return PostResult(account.name, "skipped", "no_approved_draft", detail=queue.detail, notes=notes)
-        opts = replace(opts, queue=queue)
+    if opts.text is None:
+        run.queue = drafts.queue_for(cfg, store, account.name, now, opts.dry_run, run.notes)
+    ctx = load_context(cfg, store, account.name, now, run.notes, compose=opts.text is None and run.queue is None)
+    if run.queue is not None and not run.queue.take(ctx):  # the oldest approved draft still fresh and valid
+        return PostResult(account.name, "skipped", "no_approved_draft", detail=run.queue.detail, notes=run.notes)
     if opts.dry_run:
-        tweet, verdict = _first_valid(cfg, account, ctx, opts, decision, now, set())
+        tweet, verdict = _first_valid(run, ctx, decision, set())
         return PostResult(
             account.name,
             "dry_run",
@@ -283,18 +268,16 @@ def _cycle(
             tweet.hashtags,
             decision.detail,
             verdict.checks,
-            notes,
+            run.notes,
             media.dry_run_note(cfg, store, account.name) if opts.text is None else "",
         )
     assert x is not None
     kind = "manual" if opts.text is not None else "forced" if decision.slot is None else "slot"
     attempt_id = store.claim(account.name, decision.slot.key if decision.slot else None, kind, now)
     if attempt_id is None:
-        return PostResult(account.name, "skipped", "slot_taken", detail="another run holds this slot", notes=notes)
-    if opts.queue is not None:
-        opts.queue.attempt_id = attempt_id  # the draft is bound to it before the API call
+        return PostResult(account.name, "skipped", "slot_taken", detail="another run holds this slot", notes=run.notes)
     try:
-        return _send(cfg, store, x, account, now, opts, decision, ctx, attempt_id, notes)
+        return _send(run, x, decision, ctx, attempt_id)
     except BaseException as err:
         if isinstance(err, BotxError):
             err.attempt_id = attempt_id  # type: ignore[attr-defined]
@@ -304,23 +287,26 @@ def _cycle(
             store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))
         raise
     finally:
-        if opts.queue is not None:  # the draft follows its attempt; a locked database leaves that to the next run
+        if run.queue is not None:  # the draft follows its attempt; a locked database leaves that to the next run
             try:
-                opts.queue.settle()
+                run.queue.settle()
             except store.errors:
                 pass
 
 
 def _first_valid(
-    cfg: Config, account: Account, ctx: Context, opts: PostOptions, decision: Decision, now: datetime, exclude: set[str]
+    run: PostRun, ctx: Context, decision: Decision, exclude: set[str], attempt_id: int | None = None
 ) -> tuple[Any, Verdict]:
+    """The tweet to send: the manual text, the next approved draft (bound to `attempt_id`), or
+    the first valid composition not in `exclude` (texts X refused as duplicates)."""
+    cfg, account, opts, now = run.cfg, run.account, run.opts, run.now
     if opts.text is not None:
         tweet, verdict = manual(opts.text, ctx)
         if not verdict.valid:
             raise NoValidTweet(f"the text fails checks: {', '.join(verdict.failed)} (nothing was sent)")
         return tweet, verdict
-    if opts.queue is not None:
-        return opts.queue.next(ctx, exclude)
+    if run.queue is not None:
+        return run.queue.next(ctx, exclude, attempt_id)
     seed = f"{account.name}|{decision.slot.key if decision.slot else iso(now)}"
     failed: dict[str, int] = {}
     for tweet, verdict in candidates(cfg, account.name, ctx, seed):
@@ -335,22 +321,12 @@ def _first_valid(
     )
 
 
-def _send(
-    cfg: Config,
-    store: Store,
-    x: XAccount,
-    account: Account,
-    now: datetime,
-    opts: PostOptions,
-    decision: Decision,
-    ctx: Context,
-    attempt_id: int,
-    notes: list[str],
-) -> PostResult:
+def _send(run: PostRun, x: XAccount, decision: Decision, ctx: Context, attempt_id: int) -> PostResult:
+    store, account, now, notes = run.store, run.account, run.now, run.notes
     refused: set[str] = set()
-    images = media.for_run(cfg, store, x, account, attempt_id, now) if opts.text is None else None
+    images = media.for_run(run.cfg, store, x, account, attempt_id, now) if run.opts.text is None else None
     while True:
-        tweet, verdict = _first_valid(cfg, account, ctx, opts, decision, now, refused)
+        tweet, verdict = _first_valid(run, ctx, decision, refused, attempt_id)
         if images:  # generated and uploaded while the attempt is only claimed: a crash here sends nothing
             images.prepare(tweet)
         _time_to_send(x, account)
@@ -373,9 +349,9 @@ def _send(
             tweet_id = images.post(tweet) if images else x.create_tweet(tweet.text)
         except DuplicateContent as err:
             if getattr(err, "retried", 0):  # our own earlier try went through: find it
-                return _after_lost_answer(store, x, account, now, attempt_id, tweet, notes)
+                return _after_lost_answer(run, x, attempt_id, tweet)
             refused.add(normalize(tweet.text))
-            if len(refused) > 1 or opts.text is not None:
+            if len(refused) > 1 or run.opts.text is not None:
                 store.mark_done(attempt_id, now, "failed", "DuplicateContent", str(err), 403)
                 raise DuplicateContent(
                     f"X refused the text as a duplicate for account {account.name}; nothing posted"
@@ -384,10 +360,10 @@ def _send(
             continue
         except BotxError as err:
             if not xapi.nothing_created(err):  # neither X's refusal nor unsent: the tweet may exist
-                return _after_lost_answer(store, x, account, now, attempt_id, tweet, notes, str(err))
+                return _after_lost_answer(run, x, attempt_id, tweet, str(err))
             store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))  # X said no: nothing created
             raise
-        _record_posted(store, x, account, now, attempt_id, tweet_id, images)
+        _record_posted(run, x, attempt_id, tweet_id, images)
         return PostResult(
             account.name,
             "posted",
@@ -413,20 +389,13 @@ def _time_to_send(x: XAccount, account: Account) -> None:
         )
 
 
-def _record_posted(
-    store: Store,
-    x: XAccount,
-    account: Account,
-    now: datetime,
-    attempt_id: int,
-    tweet_id: str,
-    images: media.Images | None,
-) -> None:
+def _record_posted(run: PostRun, x: XAccount, attempt_id: int, tweet_id: str, images: media.Images | None) -> None:
     """X created the tweet: record it. While another process holds the database lock past the
     busy timeout, the id stays in memory and the write is retried (bounded); if it never goes
     through, the row stays 'sending' (holding the slot) and the next run finds the tweet on
     the timeline. Never 'failed': that would free the slot for a second tweet."""
-    problem: Exception | None = None
+    store, account, now = run.store, run.account, run.now
+    problem: BaseException | None = None
     for _ in range(RECORD_TRIES):
         try:
             with store.write():
@@ -444,18 +413,10 @@ def _record_posted(
     )
 
 
-def _after_lost_answer(
-    store: Store,
-    x: XAccount,
-    account: Account,
-    now: datetime,
-    attempt_id: int,
-    tweet: Any,
-    notes: list[str],
-    why: str = "",
-) -> PostResult:
+def _after_lost_answer(run: PostRun, x: XAccount, attempt_id: int, tweet: Any, why: str = "") -> PostResult:
     """X may hold the tweet: look for it before anything else is sent. Not found (yet), or X
     cannot be read now: the attempt is 'unknown' and the account's next runs look again."""
+    store, account, now = run.store, run.account, run.now
     try:
         found = find_on_x(store, x, account, now, attempt_id, tweet.text)
     except BotxError as err:
@@ -470,7 +431,7 @@ def _after_lost_answer(
             tweet.text,
             tweet.hashtags,
             "answer lost, found on the timeline",
-            notes=notes,
+            notes=run.notes,
             attempt_id=attempt_id,
         )
     what = (

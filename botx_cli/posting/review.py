@@ -328,7 +328,6 @@ class Queue:
             notes,
         )
         self.today = now.astimezone(cfg.timezone).date()
-        self.attempt_id: int | None = None  # set by post once the slot is claimed
         self.current: tuple[Draft, Verdict] | None = None
         self.detail = ""
 
@@ -371,9 +370,10 @@ class Queue:
         self.detail = "; ".join([*closed, *waiting]) or "approve drafts with `botx drafts approve`"
         return False
 
-    def next(self, ctx: Context, exclude: Collection[str]) -> tuple[Tweet, Verdict]:
-        """The draft to send (post._first_valid), bound to the claimed attempt. After X refused
-        it as a duplicate (its text in `exclude`), it is marked invalid and the next one is taken."""
+    def next(self, ctx: Context, exclude: Collection[str], attempt_id: int | None) -> tuple[Tweet, Verdict]:
+        """The draft to send (cycle._first_valid), bound to the claimed attempt (None: a dry
+        run, nothing bound). After X refused it as a duplicate (its text in `exclude`), it is
+        marked invalid and the next one is taken."""
         from botx_cli.content.validate import normalize
 
         assert self.current is not None
@@ -385,9 +385,9 @@ class Queue:
             except NoValidTweet:
                 found = False
             if not found:
-                if self.attempt_id is not None:
+                if attempt_id is not None:
                     self.store.mark_done(
-                        self.attempt_id,
+                        attempt_id,
                         self.now,
                         "failed",
                         "DuplicateContent",
@@ -399,8 +399,8 @@ class Queue:
                     "other approved draft is valid; nothing posted"
                 )
             draft = self.current[0]
-        bind = self.attempt_id is not None and not self.dry_run
-        if bind and not self._set(draft.id, "approved", status="sending", attempt_id=self.attempt_id, reason=None):
+        bind = attempt_id is not None and not self.dry_run
+        if bind and not self._set(draft.id, "approved", status="sending", attempt_id=attempt_id, reason=None):
             raise TemporaryFailure(f"draft {draft.id} of account {self.account} was taken by another run")
         return _tweet(draft, ctx.rules), self.current[1]
 
