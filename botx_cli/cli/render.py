@@ -87,16 +87,21 @@ class GuardedStream:
         return getattr(self.stream, name)
 
 
-def expect_json(base: dict[str, Any]) -> None:
+_json_as_list = False  # `post --all`: its document is a list, so is its failure document
+
+
+def expect_json(base: dict[str, Any], as_list: bool = False) -> None:
     """A --json command started: if it fails before printing its document, main prints this one
-    with status failed, the error kind and the stderr line (DESIGN "--json")."""
-    global _json_pending
-    _json_pending = dict(base)
+    with status failed, the error kind and the stderr line (DESIGN "--json"); `as_list`: inside
+    a list, for a command whose document is a list of these."""
+    global _json_pending, _json_as_list
+    _json_pending, _json_as_list = dict(base), as_list
 
 
 def json_failure(reason: str, detail: str) -> None:
     if _json_pending is not None:
-        emit_json({**_json_pending, "status": "failed", "reason": reason, "detail": detail})
+        document = {**_json_pending, "status": "failed", "reason": reason, "detail": detail}
+        emit_json([document] if _json_as_list else document)
 
 
 def reset() -> None:
@@ -139,6 +144,27 @@ def post_line(result: Any, verbose: bool, quiet: bool) -> None:
         print(f"  image: {media}")
     elif media and verbose:  # a failed image never fails the post: said on stderr, like a warning
         sys.stderr.write(f"botx: {'warning' if media.startswith('no image') else 'note'}: {media}\n")
+
+
+def post_all_lines(outcomes: Any, idle: Any, verbose: bool, quiet: bool) -> None:
+    """`post --all`: one line per due account as `post` prints it (a failure on stderr, as the
+    error boundary would), then with -v the accounts left alone and why."""
+    for outcome in outcomes:
+        if outcome.result is not None:
+            post_line(outcome.result, verbose, quiet)
+    failure_lines(outcomes)
+    if verbose:
+        for account in idle:
+            print(f"{account.account}: not due ({account.why})")
+        if not outcomes and not idle:
+            print("no accounts in the config")
+
+
+def failure_lines(outcomes: Any) -> None:
+    """The stderr line of each account whose run failed (with --json too, as `post --json`)."""
+    for outcome in outcomes:
+        if outcome.result is None:
+            error_line(f"account {outcome.account}: {outcome.failure}")
 
 
 def _console() -> Any:

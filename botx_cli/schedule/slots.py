@@ -9,6 +9,7 @@ repeated hour runs once (`existing`).
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 from dataclasses import dataclass
@@ -118,6 +119,38 @@ def cron_fields(schedule: Schedule, account_index: int) -> list[tuple[int, list[
     return sorted((minute, sorted(hours)) for minute, hours in by_minute.items())
 
 
+def cron_all_fields(schedule: Schedule, account_indexes: list[int]) -> tuple[str, str]:
+    """(minute, hour) fields of the one line that runs `post --all`: every gcd(interval, offset)
+    minutes, folded with 60 so the step repeats every hour as cron's `*/N` does (`*/15` for
+    90/45), from the first slot's minute, over the hours that hold a slot of any account."""
+    minutes = sorted({m for index in account_indexes for m in slot_minutes(schedule, index)})
+    if not minutes:
+        return "*", "*"
+    step = 60
+    for m in minutes:
+        step = math.gcd(step, m - minutes[0])
+    base = minutes[0] % step
+    minute = f"*/{step}" if base == 0 else f"{base}-59/{step}"
+    if step == 60:
+        minute = str(base)
+    hours = sorted({m // 60 % 24 for m in minutes})
+    return minute, _ranges(hours)
+
+
+def _ranges(values: list[int]) -> str:
+    """[0, 1, 9, 10, 11] -> '0-1,9-11'."""
+    parts: list[str] = []
+    start = prev = values[0]
+    for v in values[1:] + [None]:
+        if v is not None and v == prev + 1:
+            prev = v
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if v is not None:
+            start = prev = v
+    return ",".join(parts)
+
+
 def cron_command(program: list[str], config: Path, db: Path | None = None) -> str:
     """botx's part of a crontab line: absolute paths, each shell-quoted (a space in a path), and
     every % escaped, since cron ends the command at an unescaped % and feeds the rest to stdin."""
@@ -126,8 +159,14 @@ def cron_command(program: list[str], config: Path, db: Path | None = None) -> st
 
 
 def cron_lines(
-    schedule: Schedule, tz_name: str, accounts: list[tuple[str, int]], command: str, extra: list[str] | None = None
+    schedule: Schedule,
+    tz_name: str,
+    accounts: list[tuple[str, int]],
+    command: str,
+    extra: list[str] | None = None,
+    every: bool = False,
 ) -> list[str]:
+    """The crontab: a line per account and slot minute, or (`every`) the one `post --all` line."""
     lines = [
         "# botx crontab: install with `crontab -e` (or `botx cron > f && crontab f`).",
         f"# Slots are local {tz_name} times. CRON_TZ works with cronie and systemd-cron;",
@@ -135,7 +174,14 @@ def cron_lines(
         "# gap and slot itself, so misfires and double fires are harmless.",
         f"CRON_TZ={tz_name}",
     ]
-    for name, index in accounts:
-        for minute, hours in cron_fields(schedule, index):
-            lines.append(f"{minute} {','.join(map(str, hours))} * * * {command} post --account {name} --quiet")
+    if every:
+        minute, hours = cron_all_fields(schedule, [index for _name, index in accounts])
+        lines += [
+            "# every account, one process: each call posts for the accounts whose slot is due",
+            f"{minute} {hours} * * * {command} post --all --quiet",
+        ]
+    else:
+        for name, index in accounts:
+            for minute, hours in cron_fields(schedule, index):
+                lines.append(f"{minute} {','.join(map(str, hours))} * * * {command} post --account {name} --quiet")
     return lines + (extra or [])

@@ -183,6 +183,17 @@ class Store:
         """Lost answers of the account still being looked for on the timeline."""
         return int(self.one("SELECT COUNT(*) FROM attempts WHERE account = ? AND status = 'unknown'", account))
 
+    def post_run_since(self, account: str, since: datetime) -> bool:
+        """A `post` run of this account started at or after `since` (post --all: the slot is served)."""
+        return (
+            self.one(
+                "SELECT 1 FROM runs WHERE account = ? AND command = 'post' AND started_at >= ? LIMIT 1",
+                account,
+                iso(since),
+            )
+            is not None
+        )
+
     def slot_taken(self, account: str, slot_key: str) -> bool:
         return (
             self.one(

@@ -1,5 +1,5 @@
 """[x]: how botx talks to X (base URL, timeouts, retries, reads, the run's deadline, credits
-back-off), and the accounts' OAuth 1.0a keys, read only from the environment.
+back-off, `post --all`'s concurrency), and the accounts' OAuth 1.0a keys, read only from the environment.
 
 Registered in botx_cli.sections; stdlib only: it loads on every run.
 """
@@ -23,6 +23,7 @@ class XSettings:
     reads: bool  # reads allowed on this plan: reconcile lost answers, metrics
     run_deadline_seconds: float = 300.0  # one `botx post`, whole: well below the cadence
     credits_retry_minutes: int = 60  # after a 402 / usage-capped, posts skip this long
+    concurrency: int = 8  # `post --all`: accounts posting side by side in one process
 
 
 def parse(cfg: Config) -> XSettings:
@@ -41,6 +42,7 @@ def parse(cfg: Config) -> XSettings:
         reads=table.get("reads", bool, True),
         run_deadline_seconds=deadline,
         credits_retry_minutes=table.int_between("credits_retry_minutes", 60, 1, 7 * 24 * 60),
+        concurrency=table.int_between("concurrency", 8, 1, 64),
     )
 
 
