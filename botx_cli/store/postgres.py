@@ -27,6 +27,7 @@ What SQLite gave for free, and how it is kept here:
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -66,6 +67,12 @@ def url_secrets(url: str) -> tuple[str, ...]:
     return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
+class IntegrityConflict(sqlite3.IntegrityError):
+    """A unique or primary key refused the row. A sqlite3.IntegrityError so the store code
+    written for SQLite (Store.claim: another run holds the slot) judges it unchanged; the
+    Backend seam's own conflict error replaces this bridge."""
+
+
 class Cursor:
     """What botx reads from sqlite3's cursor: fetchone/fetchall/iteration, rowcount, lastrowid."""
 
@@ -99,6 +106,11 @@ class PgConnection:
 
     # -- statements ----------------------------------------------------------------------------
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Cursor:
+        if sql.strip().upper() in ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"):  # store code written for SQLite
+            with self._errors():
+                self.conn.execute("BEGIN")
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            return Cursor(self.conn.cursor())
         query = statement(sql, schema())
         with self._errors():
             cursor = self.conn.execute(query.sql, _masked(parameters))  # type: ignore[arg-type]
@@ -190,8 +202,8 @@ class PgConnection:
 
         try:
             yield
-        except psycopg.errors.IntegrityError:
-            raise  # the caller's to judge (is_conflict): a taken slot is not a failure
+        except psycopg.errors.IntegrityError as err:  # the caller's to judge: a taken slot is no failure
+            raise IntegrityConflict(_mask_text(str(err), self._secrets)) from None
         except psycopg.Error as err:
             raise database_failure(err, self._secrets, self.where) from None
 
@@ -207,9 +219,14 @@ def _masked(parameters: Any) -> Any:
 
 def is_conflict(err: BaseException) -> bool:
     """A unique or primary key refused the row (another run holds the slot)."""
-    import psycopg
+    return isinstance(err, IntegrityConflict)
 
-    return isinstance(err, psycopg.errors.IntegrityError)
+
+def _mask_text(text: str, secrets: Sequence[str]) -> str:
+    text = " ".join(text.split())[:300]
+    for value in (*secrets, *redact.active()):
+        text = text.replace(value, redact.MASK)
+    return text
 
 
 def connect(url: str, busy_timeout: float = 60.0, migrate: bool = True) -> PgConnection:
@@ -262,9 +279,7 @@ _DENIED = ("28", "42501", "3D000", "3F000")  # authorization, privilege, no such
 def database_failure(err: Exception, secrets: Sequence[str] = (), where: str = "database") -> BotxError:
     """One line and an exit code for a PostgreSQL failure; the URL and its password never shown."""
     code = getattr(err, "sqlstate", None) or ""
-    text = " ".join(str(err).split())[:300] or type(err).__name__
-    for value in (*secrets, *redact.active()):
-        text = text.replace(value, redact.MASK)
+    text = _mask_text(str(err), secrets) or type(err).__name__
     if not code and type(err).__name__ == "ProgrammingError":  # libpq could not parse the URL
         return StoreError(f"{where}: the [storage] url_env variable does not hold a usable PostgreSQL URL ({text})")
     if code == "55P03":

@@ -8,7 +8,8 @@ is thrown away), stopped at the end. Starting takes about a second.
 
 A run killed with -9 leaves its server behind: every start first stops servers of dead
 test runs (each folder records the pid of the process that started it) and removes their
-folders. Where the binaries are absent `find_binaries` says why, and the caller skips.
+folders. Where the binaries are absent `find_binaries` says why, and the caller skips
+($POSTGRES_BIN, when set, is the only folder looked in).
 
     server = PostgresServer.start()          # PostgresUnavailable when it cannot
     url = server.create_database("t1")       # postgresql://postgres@/t1?host=%2Ftmp%2F...
@@ -46,13 +47,15 @@ class PostgresUnavailable(RuntimeError):
 
 
 def find_binaries() -> tuple[Path | None, str]:
-    """(bin folder, why not): the newest /usr/lib/postgresql/N/bin holding initdb, pg_ctl and
-    postgres, else the folder of an initdb on PATH."""
-    found = glob.glob("/usr/lib/postgresql/*/bin")
-    candidates = sorted(found, key=lambda p: _major(p), reverse=True)
-    initdb = shutil.which("initdb")
-    if initdb:
-        candidates.append(str(Path(initdb).resolve().parent))
+    """(bin folder, why not): $POSTGRES_BIN when set (only there), else the newest
+    /usr/lib/postgresql/N/bin holding initdb, pg_ctl and postgres, else an initdb on PATH."""
+    if os.environ.get("POSTGRES_BIN"):
+        candidates = [os.environ["POSTGRES_BIN"]]
+    else:
+        candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_major, reverse=True)
+        initdb = shutil.which("initdb")
+        if initdb:
+            candidates.append(str(Path(initdb).resolve().parent))
     for folder in candidates:
         if all(os.access(Path(folder) / tool, os.X_OK) for tool in TOOLS):
             return Path(folder), ""
@@ -242,13 +245,22 @@ def _mtime(path: Path) -> float:
 
 
 def _alive(pid: int) -> bool:
+    """Running (a zombie is not: where nobody reaps orphans, dead processes linger as zombies)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc: trust kill(0)
+    return state not in ("Z", "X")
+
+
+def running(pid: int) -> bool:
+    return _alive(pid)
 
 
 def _owner_name(root: Path) -> str | None:
