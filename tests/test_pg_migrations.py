@@ -47,7 +47,9 @@ def _sqlite_columns(path: Path) -> dict[str, list[tuple[str, bool]]]:
     for table in tables:
         # SQLite lets a TEXT PRIMARY KEY hold NULL (a historical quirk) and an INTEGER PRIMARY KEY is
         # the rowid: botx never writes NULL keys, and PostgreSQL's keys are NOT NULL by definition.
-        found[table] = [(name, bool(notnull or pk)) for _, name, _, notnull, _, pk in conn.execute(f"PRAGMA table_info({table})")]
+        found[table] = [
+            (name, bool(notnull or pk)) for _, name, _, notnull, _, pk in conn.execute(f"PRAGMA table_info({table})")
+        ]
     conn.close()
     return found
 
@@ -73,7 +75,9 @@ def test_opening_again_applies_nothing_and_changes_nothing(pg_url: str) -> None:
         assert conn.migrate() == len(MIGRATIONS)
         conn.close()
     with psycopg.connect(pg_url) as raw:
-        assert raw.execute("SELECT version, name, applied_at FROM schema_version ORDER BY version").fetchall() == applied
+        assert (
+            raw.execute("SELECT version, name, applied_at FROM schema_version ORDER BY version").fetchall() == applied
+        )
     assert [(v, n) for v, n, _ in applied] == [(i, name) for i, (name, _) in enumerate(MIGRATIONS, start=1)]
     assert _pg_columns(pg_url) == before
 
@@ -82,12 +86,16 @@ def test_a_partly_migrated_database_gets_the_rest(pg_url: str) -> None:
     from botx_cli.store import postgres
 
     with psycopg.connect(pg_url, autocommit=True) as raw:  # as an older botx left it: three migrations
-        raw.execute('CREATE TABLE schema_version (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
+        raw.execute(
+            "CREATE TABLE schema_version (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
         for number, (name, statements) in enumerate(pg_migrations()[:3], start=1):
             for sql in statements:
                 raw.execute(sql)
             raw.execute("INSERT INTO schema_version VALUES (%s, %s, 'then')", (number, name))
-        raw.execute("INSERT INTO attempts (account, kind, status, created_at, updated_at) VALUES ('A', 'manual', 'posted', 't', 't')")
+        raw.execute(
+            "INSERT INTO attempts (account, kind, status, created_at, updated_at) VALUES ('A', 'manual', 'posted', 't', 't')"
+        )
     conn = postgres.connect(pg_url)
     assert conn.schema_version() == len(MIGRATIONS)
     assert conn.one("SELECT account || checks FROM attempts") == "A0"  # 008's column, default filled
@@ -99,7 +107,7 @@ def test_keys_and_indexes_match_sqlite(pg_migrated_url: str, tmp_path: Path) -> 
     lite = sqlite3.connect(tmp_path / "botx.db")
     sqlite_indexes = {
         name: bool(unique)
-        for table, in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        for (table,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         for _, name, unique, origin, _ in lite.execute(f"PRAGMA index_list({table})")
         if origin == "c"  # created by CREATE INDEX (not the primary key's own)
     }
@@ -136,7 +144,9 @@ def test_text_compares_byte_wise_like_sqlite(pg_migrated_url: str) -> None:
     from botx_cli.store import postgres
 
     conn = postgres.connect(pg_migrated_url)
-    conn.executemany("INSERT INTO trend_verdicts (key, verdict, judged_at) VALUES (?, '{}', 't')", [("a",), ("Z",), ("_b",)])
+    conn.executemany(
+        "INSERT INTO trend_verdicts (key, verdict, judged_at) VALUES (?, '{}', 't')", [("a",), ("Z",), ("_b",)]
+    )
     assert [r[0] for r in conn.execute("SELECT key FROM trend_verdicts ORDER BY key")] == ["Z", "_b", "a"]
     conn.close()
 
@@ -159,7 +169,7 @@ def test_a_newer_schema_asks_for_an_upgrade(pg_migrated_url: str) -> None:
 
     with psycopg.connect(pg_migrated_url, autocommit=True) as raw:
         raw.execute("INSERT INTO schema_version VALUES (%s, 'from_the_future', 't')", (len(MIGRATIONS) + 1,))
-    with pytest.raises(StoreError, match="newer than this botx knows .*upgrade botx"):
+    with pytest.raises(StoreError, match=r"newer than this botx knows .*upgrade botx"):
         postgres.connect(pg_migrated_url)
 
 
@@ -173,7 +183,7 @@ def test_processes_racing_to_migrate_a_fresh_database_apply_each_migration_once(
         try:
             start.wait()
             postgres.connect(pg_url).close()
-        except BaseException as err:  # noqa: BLE001 - reported below
+        except BaseException as err:
             errors.append(err)
 
     threads = [threading.Thread(target=open_one) for _ in range(6)]

@@ -46,7 +46,9 @@ def schema() -> Schema:
                 found.tables[name] = _table(code)
             elif words[:2] == ["ALTER", "TABLE"] and words[3:5] == ["ADD", "COLUMN"]:
                 table = found.tables[code[2].text.lower()]
-                found.tables[code[2].text.lower()] = Table((*table.columns, code[5].text.lower()), table.key, table.identity)
+                found.tables[code[2].text.lower()] = Table(
+                    (*table.columns, code[5].text.lower()), table.key, table.identity
+                )
     return found
 
 

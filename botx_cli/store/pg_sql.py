@@ -65,7 +65,8 @@ def _code(items: list[Token]) -> list[Token]:
 def split_script(script: str) -> list[str]:
     """A migration script's statements, comments dropped (a `;` inside a comment or a string
     does not split)."""
-    statements, current = [], []
+    statements: list[str] = []
+    current: list[Token] = []
     for token in tokens(script):
         if token.kind == "comment":
             continue
@@ -158,7 +159,9 @@ def _time_call(items: list[Token], i: int) -> tuple[str, int]:
     if name == "DATETIME" and values == ["now"]:
         return "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')", j
     if name == "STRFTIME" and len(values) == 2 and values[1] == "now" and values[0] is not None:
-        pattern = re.sub(r"%[YmdHMS]", lambda m: _STRFTIME[m.group()], values[0].replace("T", '"T"').replace("Z", '"Z"'))
+        pattern = re.sub(
+            r"%[YmdHMS]", lambda m: _STRFTIME[m.group()], values[0].replace("T", '"T"').replace("Z", '"Z"')
+        )
         if "%" not in pattern:
             return f"to_char(now() AT TIME ZONE 'UTC', '{pattern}')", j
     raise Untranslatable(f"{name.lower()}() other than of 'now' in YYYY-mm-dd HH:MM:SS parts")
@@ -273,9 +276,7 @@ def _upsert_references(code: list[Token], schema: Schema | None) -> set[int]:
             depth += 1 if token.text == "(" else -1
         elif depth == 0 and token.text == ",":
             reading = False
-        elif token.text == "=" and not reading:
-            reading = True
-        elif token.upper == "WHERE":
+        elif (token.text == "=" and not reading) or token.upper == "WHERE":
             reading = True
         elif reading and token.kind == "word" and token.text.lower() in table.columns:
             near = (code[i - 1].text, code[i + 1].text if i + 1 < len(code) else "")
@@ -315,7 +316,9 @@ def _upsert(text: str, code: list[Token], schema: Schema | None) -> str:
         raise Untranslatable(f"INSERT OR REPLACE INTO {name}: its primary key is not known")
     listed = _listed_columns(code) or list(table.columns)
     if not _listed_columns(code):  # INSERT ... VALUES without a column list: name them
-        text = re.sub(rf"(?i)\binto\s+{re.escape(name)}\s+values", f"INTO {name} ({', '.join(listed)}) VALUES", text, 1)
+        text = re.sub(
+            rf"(?i)\binto\s+{re.escape(name)}\s+values", f"INTO {name} ({', '.join(listed)}) VALUES", text, count=1
+        )
     sets = [
         f"{column} = excluded.{column}" if column in listed else f"{column} = DEFAULT"
         for column in table.columns
@@ -330,7 +333,7 @@ def _listed_columns(code: list[Token]) -> list[str]:
     for i, token in enumerate(code):
         if token.upper == "INTO":
             if i + 2 < len(code) and code[i + 2].text == "(":
-                columns = []
+                columns: list[str] = []
                 for t in code[i + 3 :]:
                     if t.text == ")":
                         return columns

@@ -113,7 +113,7 @@ class PgConnection:
             return Cursor(self.conn.cursor())
         query = statement(sql, schema())
         with self._errors():
-            cursor = self.conn.execute(query.sql, _masked(parameters))  # type: ignore[arg-type]
+            cursor = self.conn.execute(query.sql, _masked(parameters))
             lastrowid = None
             if query.returns_id:
                 row = cursor.fetchone()
@@ -124,7 +124,7 @@ class PgConnection:
         query = statement(sql, None)  # no RETURNING: sqlite3's executemany has no lastrowid
         with self._errors():
             cursor = self.conn.cursor()
-            cursor.executemany(query.sql, [_masked(p) for p in seq])  # type: ignore[arg-type]
+            cursor.executemany(query.sql, [_masked(p) for p in seq])
         return Cursor(cursor)
 
     def one(self, sql: str, *args: Any) -> Any:
@@ -188,7 +188,7 @@ class PgConnection:
                 )
                 for number, (name, statements) in enumerate(pg_migrations()[done:], start=done + 1):
                     for sql in statements:
-                        self.conn.execute(sql)  # type: ignore[arg-type]
+                        self.conn.execute(sql)
                     self.conn.execute(
                         f"INSERT INTO {SCHEMA_TABLE} (version, name, applied_at) VALUES (%s, %s, %s)",
                         (number, name, iso(now())),
@@ -274,14 +274,29 @@ def _load_numbers_as_python(conn: psycopg.Connection[Any]) -> None:
 # SQLSTATE classes and codes -> what the operator should do
 _RETRY_CLASSES = ("08", "53", "57", "58", "40")  # connection, resources, shutdown, system, rollbacks
 _DENIED = ("28", "42501", "3D000", "3F000")  # authorization, privilege, no such database/schema
+# libpq's refusals at connect time carry no SQLSTATE: known by their words
+_DENIED_WORDS = ("does not exist", "authentication failed", "permission denied", "no pg_hba.conf entry", "password")
+_MALFORMED_WORDS = (
+    "invalid connection option",
+    "invalid uri",
+    "invalid percent-encoded",
+    "invalid port",
+    "invalid sslmode",
+    "invalid integer value",
+    "invalid value for parameter",
+    'missing "="',
+    "unterminated quoted",
+)
 
 
 def database_failure(err: Exception, secrets: Sequence[str] = (), where: str = "database") -> BotxError:
     """One line and an exit code for a PostgreSQL failure; the URL and its password never shown."""
     code = getattr(err, "sqlstate", None) or ""
     text = _mask_text(str(err), secrets) or type(err).__name__
-    if not code and type(err).__name__ == "ProgrammingError":  # libpq could not parse the URL
+    if not code and (type(err).__name__ == "ProgrammingError" or _says(text, _MALFORMED_WORDS)):
         return StoreError(f"{where}: the [storage] url_env variable does not hold a usable PostgreSQL URL ({text})")
+    if not code and _says(text, _DENIED_WORDS):
+        code = "28000"
     if code == "55P03":
         return DatabaseUnavailable(
             f"{where}: another botx held the write lock past the busy timeout ({text}); the next run tries again"
@@ -296,6 +311,11 @@ def database_failure(err: Exception, secrets: Sequence[str] = (), where: str = "
     if code.startswith("XX"):
         return StoreError(f"{where}: PostgreSQL reports damaged data ({text}); botx changed nothing")
     return StoreError(f"{where}: PostgreSQL refused a statement ({text})")
+
+
+def _says(text: str, words: Sequence[str]) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in words)
 
 
 def env_url(variable: str) -> str | None:
