@@ -119,3 +119,10 @@ def test_quoted_strings_and_comments_are_never_rewritten(literal: str, comment: 
     expected = quoted.replace("%", "%%")  # psycopg reads % inside quotes too
     assert sql == f"SELECT {expected}, %s FROM t WHERE a = %s"
     assert len(list(pg_sql.placeholders_of(f"SELECT {quoted}, ? -- {comment}"))) == 1
+
+
+def test_a_subquery_in_from_gets_the_name_postgresql_15_wants() -> None:
+    sql = dml("SELECT MIN(r) FROM (SELECT DISTINCT r FROM t ORDER BY r DESC LIMIT ?)")  # trends/cache.py's prune
+    assert sql.startswith("SELECT MIN(r) FROM (SELECT DISTINCT r FROM t ORDER BY r DESC LIMIT %s) AS _sub")
+    named = "SELECT top.a FROM (SELECT a FROM t LIMIT ?) top LEFT JOIN u ON u.a = top.a"
+    assert dml(named) == named.replace("?", "%s")

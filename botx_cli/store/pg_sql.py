@@ -221,9 +221,12 @@ def statement(sql: str, schema: Schema | None = None, *, placeholders: bool = Tr
         conflict = words[2]
         dropped = {id(code[1]), id(code[2])}
     qualify = _upsert_references(code, schema)
+    unnamed = _unnamed_subqueries(code)
     out: list[str] = []
     for index, token in enumerate(items):
-        if id(token) in qualify:
+        if id(token) in unnamed:
+            out.append(f"{token.text} AS _sub{index}")
+        elif id(token) in qualify:
             out.append(f"{_insert_table(code)}.{token.text}")
         elif id(token) in dropped:
             _drop_space_before(out)
@@ -253,6 +256,27 @@ def statement(sql: str, schema: Schema | None = None, *, placeholders: bool = Tr
             text += " RETURNING id"
             returns_id = True
     return Statement(text, returns_id)
+
+
+_NOT_ALIASES = {"WHERE", "GROUP", "ORDER", "LIMIT", "OFFSET", "JOIN", "LEFT", "INNER", "CROSS", "ON", "UNION", "HAVING"}
+
+
+def _unnamed_subqueries(code: list[Token]) -> set[int]:
+    """The closing parentheses of `FROM (SELECT ...)` with no alias after them: SQLite (and
+    PostgreSQL 16+) take them, PostgreSQL 15 wants a name."""
+    found: set[int] = set()
+    for i, token in enumerate(code[:-1]):
+        if token.text != "(" or code[i + 1].upper != "SELECT" or i == 0 or code[i - 1].upper not in ("FROM", "JOIN"):
+            continue
+        depth = 0
+        for j in range(i, len(code)):
+            depth += {"(": 1, ")": -1}.get(code[j].text, 0)
+            if depth == 0:
+                after = code[j + 1] if j + 1 < len(code) else None
+                if after is None or after.kind not in ("word", "ident") or after.upper in _NOT_ALIASES:
+                    found.add(id(code[j]))
+                break
+    return found
 
 
 def _upsert_references(code: list[Token], schema: Schema | None) -> set[int]:
