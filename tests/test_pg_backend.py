@@ -106,10 +106,11 @@ def test_a_writer_held_past_the_busy_timeout_fails_as_temporary(pg_migrated_url:
     from botx_cli.store import postgres
 
     impatient = postgres.connect(pg_migrated_url, busy_timeout=0.2)
-    with pg.write(), pytest.raises(DatabaseUnavailable) as caught, impatient.write():
+    with pg.write(), pytest.raises(postgres.PostgresBackend().operational) as caught, impatient.write():
         pass
-    assert caught.value.exit_code == ExitCode.TEMPORARY
-    assert "busy timeout" in str(caught.value) and pg_migrated_url not in str(caught.value)
+    failure = postgres.PostgresBackend().failure(caught.value, pg_migrated_url)  # the store passes its target
+    assert isinstance(failure, DatabaseUnavailable) and failure.exit_code == ExitCode.TEMPORARY
+    assert "busy timeout" in str(failure) and pg_migrated_url not in str(failure)
     assert not impatient.in_transaction  # rolled back: the connection is usable again
     with impatient.write():
         assert impatient.one("SELECT 1") == 1

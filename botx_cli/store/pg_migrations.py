@@ -33,6 +33,15 @@ def pg_migrations() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+def statements_for(script: str) -> tuple[str, ...]:
+    """The PostgreSQL statements of one SQLite migration script (the Backend seam hands over
+    the script, not its name)."""
+    for (_name, sqlite_script), (_same, statements) in zip(MIGRATIONS, pg_migrations(), strict=True):
+        if sqlite_script == script:
+            return statements
+    return tuple(ddl(statement) for statement in split_script(script))  # not shipped: translate it
+
+
 @cache
 def schema() -> Schema:
     """Tables, their columns in order, primary keys and identity ids after every migration."""
