@@ -18,6 +18,7 @@ from conftest import EXAMPLE, make_config
 from botx_cli import redact
 from botx_cli.errors import DatabaseDenied, DatabaseUnavailable, ExitCode, StoreError
 from botx_cli.store import Store
+from botx_cli.store.migrations import MIGRATIONS
 
 pytest_plugins = ["fakes.pg_plugin"]
 psycopg = pytest.importorskip("psycopg")
@@ -263,3 +264,20 @@ def test_psycopg_is_imported_only_when_postgresql_is_used() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_password_given_as_a_query_parameter_is_masked_too() -> None:
+    from botx_cli.store.pg_errors import database_failure, url_secrets
+
+    url = "postgresql://botx@db.internal/botx?password=CANARYqpw&sslmode=require"
+    assert "CANARYqpw" in url_secrets(url)
+    failure = database_failure(RuntimeError("server echoed CANARYqpw"), url_secrets(url))
+    assert "CANARYqpw" not in str(failure)
+
+
+def test_doctor_line_names_the_server_and_schema_not_the_url(pg) -> None:  # type: ignore[no-untyped-def]
+    from botx_cli.store.postgres import doctor_line
+
+    line = doctor_line(pg)
+    assert line.startswith("PostgreSQL 1") and line.endswith(f"(schema {len(MIGRATIONS)} of {len(MIGRATIONS)})")
+    assert "postgresql://" not in line and "/" not in line

@@ -7,7 +7,7 @@ serves the backend's `failure` and the connect path.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from botx_cli import redact
 from botx_cli.errors import BotxError, DatabaseDenied, DatabaseUnavailable, StoreError
@@ -39,10 +39,11 @@ def url_secrets(url: str) -> tuple[str, ...]:
     """The forms of the URL that must never be shown: itself, decoded, and its password."""
     forms = {url, url.strip(), unquote(url)}
     try:
-        password = urlsplit(url.strip()).password
+        parts = urlsplit(url.strip())
+        passwords = [parts.password or "", *parse_qs(parts.query).get("password", [])]
     except ValueError:
-        password = None
-    if password:
+        passwords = []
+    for password in filter(None, passwords):  # user:PASSWORD@ or ?password=PASSWORD
         forms.update((password, unquote(password)))
     return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 

@@ -187,6 +187,13 @@ class PgConnection:
         return len(MIGRATIONS)
 
 
+def doctor_line(conn: PgConnection) -> str:
+    """What `botx doctor` says about the database: server version and schema, never the URL."""
+    version = conn.conn.info.server_version  # e.g. 150018
+    applied, _tables = conn.schema()
+    return f"PostgreSQL {version // 10000}.{version % 10000} (schema {applied} of {len(MIGRATIONS)})"
+
+
 def _masked(parameters: Any) -> Any:
     secrets = redact.active()
     if not secrets:
