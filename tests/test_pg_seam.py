@@ -91,3 +91,17 @@ def test_a_driver_error_becomes_one_line_without_the_url(pg_server) -> None:  # 
     backend.close(conn)
     with pytest.raises(DatabaseDenied):
         backend.connect(pg_server.url("missing_db"), 60.0)
+
+
+def test_a_conflict_outside_the_claim_is_a_store_error(pg_migrated_url: str) -> None:
+    from botx_cli.store.postgres import PostgresBackend
+
+    backend = PostgresBackend()
+    conn = backend.connect(pg_migrated_url, 60.0)
+    sql = backend.sql("INSERT INTO x_users (account, user_id, checked_at) VALUES (?, '1', 't')")
+    conn.execute(sql, ("A",))
+    with pytest.raises(backend.errors) as caught:
+        conn.execute(sql, ("A",))
+    failure = backend.failure(caught.value, pg_migrated_url)
+    assert failure.exit_code == ExitCode.USAGE and "duplicate key" in str(failure)
+    backend.close(conn)

@@ -51,7 +51,12 @@ __all__ = ["PostgresBackend", "connect", "database_failure", "is_postgres_url"]
 
 class IntegrityConflict(sqlite3.IntegrityError):
     """A unique or primary key refused the row (another run holds the slot). A
-    sqlite3.IntegrityError too, so store code written for SQLite judges it unchanged."""
+    sqlite3.IntegrityError too, so store code written for SQLite judges it unchanged; carries
+    the SQLSTATE (23505...) so Backend.failure maps one that escapes a claim."""
+
+    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
 
 
 class Cursor:
@@ -133,7 +138,7 @@ class PgConnection:
         try:
             yield
         except psycopg.errors.IntegrityError as err:
-            raise IntegrityConflict(mask_text(str(err), self.secrets)) from err
+            raise IntegrityConflict(mask_text(str(err), self.secrets), err.sqlstate) from err
 
     # -- schema ------------------------------------------------------------------------------
     def schema(self) -> tuple[int, bool]:
@@ -215,7 +220,7 @@ def open_connection(url: str, busy_timeout: float = 60.0) -> PgConnection:
     except ImportError:
         raise StoreError(
             "database: the [storage] url_env variable holds a postgresql:// URL but psycopg is not installed:"
-            " pip install 'botx-cli[postgres]'"
+            " pip install 'botx[postgres]'"
         ) from None
     options: dict[str, Any] = {"autocommit": True, "application_name": "botx"}
     if "connect_timeout" not in url:
@@ -262,19 +267,20 @@ class PostgresBackend:
     """store/backend.py's Backend protocol for PostgreSQL (BACKENDS["postgresql"])."""
 
     name = NAME
-    conflict: tuple[type[BaseException], ...] = (IntegrityConflict,)
 
-    @property
-    def errors(self) -> tuple[type[BaseException], ...]:
-        import psycopg
-
-        return (psycopg.Error,)
-
-    @property
-    def operational(self) -> tuple[type[BaseException], ...]:
-        import psycopg
-
-        return (psycopg.OperationalError,)  # lock timeout, disk full, connection lost
+    def __init__(self) -> None:
+        """Made by store.backend_for only when a postgresql:// target is opened: psycopg is
+        imported here, and its absence is one clear line (exit 2), not a traceback."""
+        try:
+            import psycopg
+        except ImportError:
+            raise StoreError(
+                "database: the [storage] url_env variable holds a postgresql:// URL but psycopg is not"
+                " installed: pip install 'botx[postgres]'"
+            ) from None
+        self.errors: tuple[type[BaseException], ...] = (psycopg.Error, IntegrityConflict)
+        self.operational: tuple[type[BaseException], ...] = (psycopg.OperationalError,)  # lock timeout, disk full
+        self.conflict: tuple[type[BaseException], ...] = (IntegrityConflict,)
 
     def connect(self, target: str, busy_timeout: float) -> PgConnection:
         return open_connection(target, busy_timeout)
