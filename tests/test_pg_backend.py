@@ -176,6 +176,16 @@ def test_insert_or_replace_resets_unlisted_columns_like_sqlite(pg) -> None:  # t
     assert pg.execute("SELECT last_sent_at, sent, delivered FROM alerts").fetchone() == ("u", 0, None)
 
 
+def test_executemany_takes_insert_or_replace(pg) -> None:  # type: ignore[no-untyped-def]
+    sql = "INSERT OR REPLACE INTO trend_verdicts (key, verdict, judged_at) VALUES (?, ?, ?)"  # trends/cache.py
+    pg.executemany(sql, [("k1", "{}", "t"), ("k2", "{}", "t")])
+    pg.executemany(sql, [("k1", '{"safe": true}', "u")])
+    assert pg.execute("SELECT key, verdict FROM trend_verdicts ORDER BY key").fetchall() == [
+        ("k1", '{"safe": true}'),
+        ("k2", "{}"),
+    ]
+
+
 def test_an_upsert_reading_the_old_row_counts_up(pg) -> None:  # type: ignore[no-untyped-def]
     sql = (
         "INSERT INTO alerts (kind, key, last_sent_at, sent, message) VALUES (?, ?, ?, 1, ?)"

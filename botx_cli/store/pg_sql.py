@@ -209,7 +209,9 @@ def dml(sql: str, schema: Schema | None = None, *, placeholders: bool = True) ->
     return statement(sql, schema, placeholders=placeholders).sql
 
 
-def statement(sql: str, schema: Schema | None = None, *, placeholders: bool = True) -> Statement:
+def statement(
+    sql: str, schema: Schema | None = None, *, placeholders: bool = True, returning: bool = True
+) -> Statement:
     """One query in PostgreSQL, with what the cursor must do about lastrowid."""
     items = tokens(sql)
     _refuse(items)
@@ -250,7 +252,7 @@ def statement(sql: str, schema: Schema | None = None, *, placeholders: bool = Tr
     elif conflict == "REPLACE":
         text = _upsert(text, code, schema)
     returns_id = False
-    if words[:1] == ["INSERT"] and schema is not None and not any(t.upper == "RETURNING" for t in code):
+    if returning and words[:1] == ["INSERT"] and schema is not None and not any(t.upper == "RETURNING" for t in code):
         table = schema.tables.get(_insert_table(code))
         if table is not None and table.identity:
             text += " RETURNING id"

@@ -29,6 +29,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from botx_cli import redact
@@ -37,7 +38,7 @@ from botx_cli.errors import BotxError, StoreError
 from botx_cli.store.migrations import MIGRATIONS
 from botx_cli.store.pg_errors import database_failure, is_postgres_url, mask_text, url_secrets
 from botx_cli.store.pg_migrations import pg_migrations, schema, statements_for
-from botx_cli.store.pg_sql import statement
+from botx_cli.store.pg_sql import Statement, statement
 
 if TYPE_CHECKING:
     import psycopg
@@ -94,14 +95,14 @@ class PgConnection:
             self.conn.execute("BEGIN")
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             return Cursor(self.conn.cursor())
-        query = statement(sql, schema())
+        query = _translated(sql)
         with self._conflicts():
             cursor = self.conn.execute(query.sql, _masked(parameters))
             row = cursor.fetchone() if query.returns_id else None
         return Cursor(cursor, int(row[0]) if row else None)
 
     def executemany(self, sql: str, seq: Any) -> Cursor:
-        query = statement(sql, None)  # no RETURNING: sqlite3's executemany has no lastrowid
+        query = _translated(sql, returning=False)  # sqlite3's executemany has no lastrowid
         with self._conflicts():
             cursor = self.conn.cursor()
             cursor.executemany(query.sql, [_masked(p) for p in seq])
@@ -190,6 +191,12 @@ class PgConnection:
                         self.conn.execute(sql)  # type: ignore[arg-type,unused-ignore]
                     self.set_schema(number)
         return len(MIGRATIONS)
+
+
+@lru_cache(maxsize=1024)
+def _translated(sql: str, returning: bool = True) -> Statement:
+    """pg_sql's translation, once per distinct statement text (a run repeats the same few)."""
+    return statement(sql, schema(), returning=returning)
 
 
 def doctor_line(conn: PgConnection) -> str:
