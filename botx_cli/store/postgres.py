@@ -1,8 +1,9 @@
 """The PostgreSQL backend: one database shared by several hosts (issue 14).
 
 Chosen when the variable named by [storage] url_env (default BOTX_DATABASE_URL) holds a
-postgresql:// URL. psycopg 3 is imported inside functions only, so importing this module (and
-the SQLite path, and `botx --help`) never loads it. The URL is a secret: no message built here
+postgresql:// URL. psycopg 3 is imported inside functions only (PostgresBackend() is made by
+store.backend_for for a postgresql:// target only), so importing this module, the SQLite path
+and `botx --help` never load it. The URL is a secret: no message built here
 contains it (pg_errors masks its forms), and every string written is masked like SQLite's
 MaskingConnection does.
 
@@ -209,7 +210,7 @@ def doctor_line(conn: PgConnection) -> str:
 def _masked(parameters: Any) -> Any:
     secrets = redact.active()
     if not secrets:
-        return list(parameters)  # a sequence even when empty: psycopg then reads %% as %
+        return parameters if isinstance(parameters, dict) else list(parameters)  # never None: %% is read as %
     if isinstance(parameters, dict):
         return {k: redact.mask(v, secrets) if isinstance(v, str) else v for k, v in parameters.items()}
     return [redact.mask(v, secrets) if isinstance(v, str) else v for v in parameters]
@@ -235,7 +236,7 @@ def open_connection(url: str, busy_timeout: float = 60.0) -> PgConnection:
     try:
         raw = psycopg.connect(url.strip(), **options)
         _load_numbers_as_python(raw)
-        raw.execute(f"SET lock_timeout = {int(busy_timeout * 1000)}")
+        raw.execute(f"SET lock_timeout = {max(1, int(busy_timeout * 1000))}")  # 0 would mean: wait forever
     except psycopg.Error as err:
         raise database_failure(err, secrets) from None
     return PgConnection(raw, url)
