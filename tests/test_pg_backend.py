@@ -48,6 +48,21 @@ def _waits_for_lock(observer, pid: int, within: float = 30.0) -> bool:  # type: 
     return False
 
 
+def _store(url: str) -> Store:
+    """The store over PostgreSQL: through the seam's open_store once it exists (issue 13's
+    store/backend.py, with BACKENDS["postgresql"] added), else main's Store over the translating
+    connection."""
+    try:
+        import botx_cli.store.backend  # noqa: F401
+    except ImportError:
+        from botx_cli.store import postgres
+
+        return Store(postgres.connect(url), Path("pg"))  # type: ignore[arg-type]
+    from botx_cli.store import open_store
+
+    return open_store(url)
+
+
 # -- the writer lock ---------------------------------------------------------------------------
 def test_a_second_writer_waits_for_the_first_to_commit(pg_migrated_url: str, pg) -> None:  # type: ignore[no-untyped-def]
     from botx_cli.store import postgres
@@ -128,10 +143,8 @@ def test_nested_writes_join_the_outer_transaction(pg) -> None:  # type: ignore[n
 
 
 # -- the store code written for SQLite, unchanged --------------------------------------------------
-def test_the_slot_claim_is_the_unique_index_across_connections(pg_migrated_url: str, pg) -> None:  # type: ignore[no-untyped-def]
-    from botx_cli.store import postgres
-
-    first, second = Store(pg, Path("pg")), Store(postgres.connect(pg_migrated_url), Path("pg"))  # type: ignore[arg-type]
+def test_the_slot_claim_is_the_unique_index_across_connections(pg_migrated_url: str) -> None:
+    first, second = _store(pg_migrated_url), _store(pg_migrated_url)
     attempt = first.claim("A", "2026-11-23T10:00", "slot", NOW)
     assert attempt is not None
     assert second.claim("A", "2026-11-23T10:00", "slot", NOW) is None  # another host holds it
@@ -142,11 +155,12 @@ def test_the_slot_claim_is_the_unique_index_across_connections(pg_migrated_url: 
     assert again is not None and again > other
     assert first.one("SELECT COUNT(*) FROM attempts WHERE account = 'A' AND slot_key IS NOT NULL") == 2
     assert not second.conn.in_transaction
+    first.close()
     second.close()
 
 
-def test_the_sqlite_stores_queries_run_unchanged(pg) -> None:  # type: ignore[no-untyped-def]
-    store = Store(pg, Path("pg"))  # type: ignore[arg-type]
+def test_the_sqlite_stores_queries_run_unchanged(pg_migrated_url: str) -> None:
+    store = _store(pg_migrated_url)
     attempt = store.claim("A", "s1", "slot", NOW)
     store.mark_sending(attempt, NOW, {"text": "Hello #GPU", "text_norm": "hello gpu", "hashtags": ["#GPU"]})
     store.mark_posted(attempt, NOW, "1900")
@@ -166,14 +180,40 @@ def test_the_sqlite_stores_queries_run_unchanged(pg) -> None:  # type: ignore[no
     store.save_user("A", "1001", "VOLTAGEGPU", NOW)  # INSERT OR REPLACE ... VALUES without columns
     store.save_user("A", "1002", "VOLTAGEGPU", NOW)
     assert store.user_id("A") == "1002"
-    cost, items = pg.execute("SELECT COALESCE(SUM(cost_usd), 0), SUM(items) FROM api_calls").fetchone()
+    cost, items = store.conn.execute("SELECT COALESCE(SUM(cost_usd), 0), SUM(items) FROM api_calls").fetchone()
     assert (cost, items) == (pytest.approx(0.215), 3) and type(items) is int  # never Decimal: JSON takes it
+    store.close()
 
 
 def test_insert_or_replace_resets_unlisted_columns_like_sqlite(pg) -> None:  # type: ignore[no-untyped-def]
     pg.execute("INSERT INTO alerts (kind, key, last_sent_at, sent, delivered) VALUES ('budget', '', 't', 5, 1)")
     pg.execute("INSERT OR REPLACE INTO alerts (kind, key, last_sent_at) VALUES ('budget', '', 'u')")
     assert pg.execute("SELECT last_sent_at, sent, delivered FROM alerts").fetchone() == ("u", 0, None)
+
+
+def test_the_trend_refresh_claim_starts_one_refresh_across_hosts(pg_migrated_url: str) -> None:
+    """The project's own claim_refresh (read MAX(started_at), insert if stale, under write())
+    from six connections at once: one refresh starts."""
+    try:
+        from botx_cli.store.trends import claim_refresh  # issue 13's layout
+    except ImportError:
+        from botx_cli.trends.cache import claim_refresh
+    stores = [_store(pg_migrated_url) for _ in range(6)]
+    gate = threading.Barrier(len(stores))
+    won: list[int | None] = []
+
+    def run(store: Store) -> None:
+        gate.wait()
+        won.append(claim_refresh(store, NOW, 30, "post", False))
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(won) == 6 and len([w for w in won if w]) == 1
+    for store in stores:
+        store.close()
 
 
 def test_executemany_takes_insert_or_replace(pg) -> None:  # type: ignore[no-untyped-def]
