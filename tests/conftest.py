@@ -6,6 +6,8 @@ clears every BOTX_* variable, so no test sees the developer's config, DB or secr
 
 from __future__ import annotations
 
+pytest_plugins = ["fakes.pg_plugin"]
+
 import io
 import os
 import re

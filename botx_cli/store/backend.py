@@ -22,7 +22,11 @@ from botx_cli.errors import BotxError
 
 # URL scheme -> "module:Class" of the backend, imported only when a target names it.
 # A path (no scheme) is SQLite. Issue 14 adds "postgresql": "botx_cli.store.postgres:PostgresBackend".
-BACKENDS: dict[str, str] = {"sqlite": "botx_cli.store.sqlite:SqliteBackend"}
+BACKENDS: dict[str, str] = {
+    "sqlite": "botx_cli.store.sqlite:SqliteBackend",
+    "postgresql": "botx_cli.store.postgres:PostgresBackend",  # [storage] url_env: several hosts
+    "postgres": "botx_cli.store.postgres:PostgresBackend",  # the alias libpq accepts too
+}
 
 
 class Backend(Protocol):
