@@ -136,7 +136,7 @@ def test_rejected_credentials_win_the_exit_code_and_the_others_still_post(xworld
 def test_the_most_severe_account_sets_the_exit_code(xworld: XWorld, a_fault: dict, expected: int) -> None:  # type: ignore[type-arg]
     both_due(xworld)
     # one at a time, so A meets the scripted answers (a 503 and its two retries) and B does not
-    xworld.config.write_text(xworld.config.read_text().replace("[x]\n", "[x]\nconcurrency = 1\n", 1))
+    xworld.config.write_text(xworld.config.read_text().replace("concurrency = 8", "concurrency = 1"))
     for _ in range(3):
         xworld.fake.enqueue("POST", "/2/tweets", **a_fault)
     code, docs, _ = post_all(xworld, at("09:00"))
@@ -186,13 +186,13 @@ def test_dry_run_of_all_posts_nothing_and_serves_nothing(xworld: XWorld) -> None
 
 def test_concurrency_bounds_the_pool(xworld: XWorld) -> None:
     both_due(xworld)
-    text = xworld.config.read_text().replace("[x]\n", "[x]\nconcurrency = 1\n", 1)
+    text = xworld.config.read_text().replace("concurrency = 8", "concurrency = 1")
     xworld.config.write_text(text)
     code, docs, _ = post_all(xworld, at("09:00"))
     assert code == 0 and statuses(docs) == {"A": "posted", "B": "posted"}
     xworld.config.write_text(text.replace("concurrency = 1", "concurrency = 0"))
     run = botx("post", "--all")
-    assert run.code == 2 and "[x] concurrency" in run.err or "concurrency" in run.err
+    assert run.code == 2 and "concurrency" in run.err and "between 1 and 64" in run.err
 
 
 # -- a day of cron, double fires and six copies --------------------------------------------
