@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover
 
 from botx_cli import redact
 from botx_cli.cli import render
+from botx_cli.cli.render import json_failure_doc
 from botx_cli.errors import BotxError, ExitCode, Interrupted, OutputClosed, OutputFailed
 from botx_cli.store.backend import driver_errors
 
@@ -116,13 +117,6 @@ def _flags(ctx: typer.Context, verbose: bool, quiet: bool) -> Env:
 
 AccountOpt = Annotated[str | None, typer.Option("--account", "-a", help="Account name from [accounts]")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
-
-
-def json_failure_doc(json_out: bool, account: str | None = None, **base: object) -> None:
-    """Arguments parsed: from here a failure of a --json command still prints its document
-    ({"account", "status": "failed", "reason", "detail", ...}; DESIGN "--json")."""
-    if json_out:
-        render.expect_json({"account": account, **base})
 
 
 @app.command()

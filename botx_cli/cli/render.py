@@ -94,6 +94,13 @@ def expect_json(base: dict[str, Any]) -> None:
     _json_pending = dict(base)
 
 
+def json_failure_doc(json_out: bool, account: str | None = None, **base: object) -> None:
+    """Arguments parsed: from here a failure of a --json command still prints its document
+    ({"account", "status": "failed", "reason", "detail", ...}; DESIGN "--json")."""
+    if json_out:
+        expect_json({"account": account, **base})
+
+
 def json_failure(reason: str, detail: str) -> None:
     if _json_pending is not None:
         emit_json({**_json_pending, "status": "failed", "reason": reason, "detail": detail})

@@ -20,7 +20,7 @@ from botx_cli.config.core import Config
 from botx_cli.config.words import offer_text
 from botx_cli.content.claims import FactSheet, PlanFacts, offer_fact
 from botx_cli.content.compose import Plan
-from botx_cli.content.llm_copy import clean_copy
+from botx_cli.content.copy_checks import clean_copy
 from botx_cli.content.settings import WritingSettings
 from botx_cli.trends.calendar import display_name
 from botx_cli.trends.settings import TrendSettings

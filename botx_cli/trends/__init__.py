@@ -1,4 +1,8 @@
-"""Trend candidates: parse source responses, clean them into postable hashtags.
+"""Trend candidates: sources (sources/: the registry, fetching, parsing), cleaning, safety,
+relevance, occasions, scoring, the circuit breaker, the refresh, the cache (its tables are
+store/trends.py), listing and the model judge.
+
+May import: kernel, config, store, schedule, x, llm, notify.
 
 Importing this package stays cheap (stdlib only): `botx post` with a warm cache
 comes through here, so bs4 is imported only inside the HTML parsers that use it.

@@ -10,7 +10,7 @@ runs. Stdlib only: it loads on every run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -22,6 +22,7 @@ from botx_cli.trends.blacklist import DEFAULT_ALLOW, DEFAULT_BLACKLIST
 from botx_cli.trends.clean import SCRIPTS, CleanRules
 from botx_cli.trends.occasions import Occasion
 from botx_cli.trends.relate import parse_entry
+from botx_cli.trends.sources import SourceSpec
 from botx_cli.x.settings import XSettings
 
 POLICIES = ("relevant", "any", "off")
@@ -47,7 +48,6 @@ TRENDS_KEYS = (
 )
 MAX_RELATED = 2000
 USER_AGENT = "Mozilla/5.0 (compatible; botx/0.1; trend reader)"
-BEARER_ENV = "BOTX_X_BEARER_TOKEN"  # X's app-only token for the trends endpoint, never in config
 
 # Matched like the blacklist: whole words and CamelCase pieces (#NBAFinals -> nba), never
 # substrings. The first hit in the trend's own word order decides its category.
@@ -71,15 +71,6 @@ DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
     + ("wall street", "interest rates", "stock market", "live updates"),
 }
 # fmt: on
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    name: str
-    enabled: bool
-    url: str | None  # None for calendar; x falls back to [x] api_base_url
-    timeout_seconds: float
-    options: Mapping[str, Any] = field(default_factory=dict)  # geo, hl, woeid
 
 
 @dataclass(frozen=True)

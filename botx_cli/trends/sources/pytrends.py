@@ -21,8 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from botx_cli.trends.settings import SourceSpec
-from botx_cli.trends.sources.fetch import Job, SourceError
+from botx_cli.trends.sources import Job, SourceError, SourceSpec
 from botx_cli.trends.sources.parsing import RawTrend
 
 T = TypeVar("T")
