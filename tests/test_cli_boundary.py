@@ -433,3 +433,4 @@ def test_a_read_only_database_folder_is_exit_2_saying_permissions(xworld: XWorld
         assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     finally:
         subprocess.run(["rm", "-rf", str(folder)], check=False)
+

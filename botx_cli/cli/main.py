@@ -25,6 +25,8 @@ from botx_cli.errors import BotxError, ExitCode, Interrupted, OutputClosed, Outp
 from botx_cli.store.backend import driver_errors
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from botx_cli.config.core import Config
     from botx_cli.store import Store
 
@@ -71,7 +73,7 @@ class Env:
         return open_store(_db_in_use, cfg.settings(StorageSettings).busy_timeout_seconds)
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now() -> datetime:
     from botx_cli.clock import now
 
     return now()
@@ -431,8 +433,8 @@ def main() -> None:
     redact.use(None)
     render.reset()
     streams = sys.stdout, sys.stderr
-    sys.stdout = render.GuardedStream(sys.stdout, is_stdout=True)  # type: ignore[assignment]
-    sys.stderr = render.GuardedStream(sys.stderr, is_stdout=False)  # type: ignore[assignment]
+    sys.stdout = render.GuardedStream(sys.stdout, is_stdout=True)  # type: ignore[assignment, unused-ignore]
+    sys.stderr = render.GuardedStream(sys.stderr, is_stdout=False)  # type: ignore[assignment, unused-ignore]
     try:
         previous = signal.signal(signal.SIGINT, _interrupted)
     except ValueError:  # not the main thread (an embedding program): leave its handler alone
@@ -476,7 +478,7 @@ def _run() -> int:
 
             failure = database_failure(err, _db_in_use)
             return _fail(failure, failure.exit_code, cause=err)
-        except Exception as err:  # a bug: still one line unless -v
+        except Exception as err:  # noqa: BLE001 - the boundary: a bug is still one line unless -v
             return _fail(err, ExitCode.INTERNAL, prefix="internal error (rerun with -v for the traceback): ")
     except OutputClosed:  # the reader of stdout left (| head): end quietly
         _silence_stdout()
@@ -503,6 +505,6 @@ def _silence_stdout() -> None:
 
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.__stdout__.fileno())
+        os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]  # None: AttributeError, caught
     except (OSError, AttributeError, ValueError):
         pass

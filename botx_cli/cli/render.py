@@ -277,8 +277,8 @@ def trends(view: Any, verbose: bool) -> None:
         # the hashtag is what gets posted: never cut it; the other columns wrap instead
         table.add_column(
             column,
-            justify=justify,
-            no_wrap=column == "hashtag",  # type: ignore[arg-type]
+            justify="right" if justify == "right" else "left",
+            no_wrap=column == "hashtag",
             min_width=widest if column == "hashtag" else None,
         )
     for row in view.rows:

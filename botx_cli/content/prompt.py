@@ -95,7 +95,7 @@ def fact_sheet(cfg: Config) -> FactSheet:
 def _config_lines(cfg: Config) -> tuple[str, ...]:
     """Every sentence the config itself says (angle lines, proofs, questions, occasion lines), each
     wording of its {a|b} alternatives spelled out: true, so a copy may quote their facts."""
-    pieces = [p for angle in cfg.content.angles for p in (*angle.lines, *angle.proofs, *angle.questions)]
+    pieces: list[str] = [p for angle in cfg.content.angles for p in (*angle.lines, *angle.proofs, *angle.questions)]
     pieces += [line for occasion in cfg.settings(TrendSettings).occasions for line in occasion.lines]
     return tuple(dict.fromkeys(text for piece in pieces for text in grammar.expansions(piece, 16)))
 

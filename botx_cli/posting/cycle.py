@@ -12,6 +12,7 @@ Time: the run has one deadline ([x] run_deadline_seconds); every X call gets the
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -168,7 +169,7 @@ def post_account(
     try:
         result = run_post(cfg, store, name, now, opts)
     except BotxError as err:
-        document = {"account": name, "tweet_id": None, "text": None, "hashtags": []}
+        document: dict[str, Any] = {"account": name, "tweet_id": None, "text": None, "hashtags": []}
         return {**document, "status": "failed", "reason": type(err).__name__, "detail": str(err)}, err.exit_code
     return result.to_json(), ExitCode.OK
 
@@ -187,7 +188,9 @@ def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOpti
         _after_run(run, "failed", type(err).__name__, None, str(err))
         raise
     _record_run(run, result.status, result.reason, result.attempt_id, result.tweet_id)
-    _after_run(run, result.status, result.reason, result.tweet_id, "; ".join(p for p in (result.detail, result.media) if p))
+    _after_run(
+        run, result.status, result.reason, result.tweet_id, "; ".join(p for p in (result.detail, result.media) if p)
+    )
     return result
 
 
@@ -228,10 +231,8 @@ def _after_run(run: PostRun, status: str, reason: str | None, tweet_id: str | No
     if run.command == "post" and (status == "failed" or reason == "budget"):
         from botx_cli.notify.alerts import after_post
 
-        try:
+        with contextlib.suppress(Exception):  # e.g. the DB locked past its timeout: the run's own outcome wins
             after_post(run.cfg, run.store, account, status, reason, detail, run.now)
-        except Exception:  # noqa: BLE001 - e.g. the DB locked past its timeout: the run's own outcome wins
-            pass
 
 
 def _cycle(run: PostRun) -> PostResult:
@@ -288,10 +289,8 @@ def _cycle(run: PostRun) -> PostResult:
         raise
     finally:
         if run.queue is not None:  # the draft follows its attempt; a locked database leaves that to the next run
-            try:
+            with contextlib.suppress(*store.errors):
                 run.queue.settle()
-            except store.errors:
-                pass
 
 
 def _first_valid(

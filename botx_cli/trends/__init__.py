@@ -10,6 +10,7 @@ comes through here, so bs4 is imported only inside the HTML parsers that use it.
 
 from __future__ import annotations
 
+from botx_cli.errors import ParseError
 from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
 from botx_cli.trends.clean import (
     CleanResult,
@@ -19,7 +20,6 @@ from botx_cli.trends.clean import (
     to_hashtag,
 )
 from botx_cli.trends.sources.parsing import (
-    ParseError,
     RawTrend,
     parse_getdaytrends,
     parse_google_rss,

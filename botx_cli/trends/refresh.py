@@ -119,7 +119,9 @@ def _run(
     cleaned = clean_trends(raw, conf.rules, now.astimezone(cfg.timezone))  # the local year decides dated names
     sources_ok = sum(o.status == "ok" for o in outcomes)
     rows = _rate(cfg, conf, cleaned.kept, now, sources_ok)
-    rejects = [(r.name, r.source, r.rank, reason) for r, reason in cleaned.rejected]
+    rejects: list[tuple[str, str, int | None, str]] = [
+        (r.name, r.source, r.rank, reason) for r, reason in cleaned.rejected
+    ]
     note = None
     if rows and cfg.strategy == "llm":  # the model as a second judge, once per refresh
         limit = cfg.settings(LlmSettings).timeout_seconds

@@ -22,11 +22,11 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from botx_cli import clock
+from botx_cli.errors import ParseError
 from botx_cli.trends.sources import BEARER_ENV, Fetcher, Job, SourceError, SourceSpec
 from botx_cli.trends.sources.charset import charset_of, decode_page
 from botx_cli.trends.sources.parsing import (
     MAX_BODY_CHARS,
-    ParseError,
     RawTrend,
     parse_getdaytrends,
     parse_google_rss,
