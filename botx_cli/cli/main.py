@@ -88,6 +88,14 @@ def _warn_llm_key(cfg: Config, quiet: bool) -> None:
         render.warn(warning)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from botx_cli import installed_version
+
+        print(f"botx {installed_version()}")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -98,6 +106,9 @@ def root(
     db: Annotated[str | None, typer.Option("--db", help="SQLite file (else $BOTX_DB, else [storage] path)")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say why; tracebacks on errors")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the installed version and exit", callback=_show_version, is_eager=True)
+    ] = False,
 ) -> None:
     global _verbose
     _verbose = verbose
