@@ -107,7 +107,8 @@ def root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say why; tracebacks on errors")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")] = False,
     version: Annotated[
-        bool, typer.Option("--version", help="Print the installed version and exit", callback=_show_version, is_eager=True)
+        bool,
+        typer.Option("--version", help="Print the installed version and exit", callback=_show_version, is_eager=True),
     ] = False,
 ) -> None:
     global _verbose
