@@ -74,7 +74,7 @@ def compose_previews(count: int, folder: Path) -> tuple[Config, list[Any]]:
 def samples(cfg: Config, folder: Path) -> list[tuple[str, str]]:
     """(label, text): tweets of both accounts riding a tech trend, an occasion with its own
     line and offer, a holiday, and none, composed as post would at a slot."""
-    store = open_store(folder / "variety.db")
+    open_store(folder / "variety.db")
     picks = {
         "trend #OpenAI (tech)": TrendPick(
             "#OpenAI",

@@ -27,7 +27,7 @@ MIN_LENGTH = 4  # shorter values would mask ordinary words
 CREDENTIAL_PARTS = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
 # Read whatever the config says: the defaults of the settings that name secret variables.
 DEFAULT_NAMES = ("BOTX_X_BEARER_TOKEN", "BOTX_WEBHOOK_URL", "BOTX_DATABASE_URL", "OPENAI_API_KEY")
-_ACCOUNT_VARIABLE = re.compile(r"^BOTX_[A-Za-z0-9_]+_(?:%s)$" % "|".join(CREDENTIAL_PARTS))
+_ACCOUNT_VARIABLE = re.compile(r"^BOTX_[A-Za-z0-9_]+_(?:{})$".format("|".join(CREDENTIAL_PARTS)))
 
 _active: tuple[str, ...] | None = None  # the list of the config in use (cli: set once loaded)
 

@@ -433,3 +433,25 @@ def test_a_read_only_database_folder_is_exit_2_saying_permissions(xworld: XWorld
         assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     finally:
         subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+def test_version_prints_the_installed_version_without_reading_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib.metadata import version
+
+    monkeypatch.setenv("BOTX_CONFIG", str(tmp_path / "missing.toml"))  # never read: --version is eager
+    run = botx("--version")
+    assert (run.code, run.out, run.err) == (0, f"botx {version('botx')}\n", "")
+
+
+def test_version_falls_back_to_the_source_tree_when_botx_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    import botx_cli
+
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert botx_cli.installed_version() == botx_cli.__version__

@@ -61,7 +61,7 @@ def test_a_whole_day_through_the_printed_cron_lines(xworld: XWorld) -> None:
                     late = fire(xworld, account, when + timedelta(minutes=5))
                     assert late.returncode == 0 and late.stdout == "", late.stderr
     posts = {account: [] for account in ("VOLTAGEGPU", "Voltage_GPU")}
-    for account, username in (("A", "VOLTAGEGPU"), ("B", "Voltage_GPU")):
+    for _account, username in (("A", "VOLTAGEGPU"), ("B", "Voltage_GPU")):
         posts[username] = [
             datetime.fromisoformat(t["created_at"].replace("Z", "+00:00")) for t in xworld.fake.tweets_by(username)
         ]

@@ -261,7 +261,7 @@ def test_trends_need_app_only_auth(fake):
     r = app.request("GET", "/2/trends/by/woeid/1")
     assert r.json() == {"data": [{"trend_name": "#GPU", "tweet_count": 1200}, {"trend_name": "Paris"}]}
     assert r.headers["x-rate-limit-limit"] == "75"
-    with pytest.raises(tweepy.Forbidden, match="OAuth 1.0a User Context is forbidden"):
+    with pytest.raises(tweepy.Forbidden, match=r"OAuth 1\.0a User Context is forbidden"):
         client(fake).request("GET", "/2/trends/by/woeid/1", user_auth=True)
     with pytest.raises(tweepy.Forbidden, match="Application-Only is forbidden"):
         app.create_tweet(text="hello", user_auth=False)

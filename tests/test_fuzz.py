@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from botx_cli.config.locate import read_toml
 from botx_cli.content.compose import Plan, utm_link
-from botx_cli.content.llm_copy import assemble, clean_copy, copy_budget, copy_problem, verdict_problem
+from botx_cli.content.copy_checks import assemble, clean_copy, copy_budget, copy_problem, verdict_problem
 from botx_cli.content.settings import WritingSettings
 from botx_cli.content.validate import clean_characters, rules_from, validate
 from botx_cli.sections import parse_config

@@ -267,7 +267,7 @@ def test_mechanical_faults_are_retried_once_with_the_reason(
     run = xworld.post("A", when=SLOT)
     assert run.code == 0, run.err
     assert posted(xworld)[1] == "llm"
-    first, second = llm.chat_requests
+    _first, second = llm.chat_requests
     assert second["json"]["messages"][2]["role"] == "assistant" and reason in last_user(second), last_user(second)
 
 

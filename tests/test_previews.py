@@ -108,7 +108,9 @@ def test_posts_rotate_angles_and_domain_tags_and_record_the_strategy(xworld: XWo
     assert len(rows) == 8 and {r[3] for r in rows} == {"template"}
     assert all(a[1] != b[1] for a, b in zip(rows, rows[1:]))  # A and B never on one angle back to back
     for account in "AB":
-        tags = [[t for t in json.loads(r[2]) if t.lstrip("#").casefold() in DOMAIN][0] for r in rows if r[0] == account]
+        tags = [
+            next(t for t in json.loads(r[2]) if t.lstrip("#").casefold() in DOMAIN) for r in rows if r[0] == account
+        ]
         assert all(a != b for a, b in zip(tags, tags[1:]))
 
 

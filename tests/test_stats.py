@@ -57,7 +57,7 @@ def test_json_per_account_figures(day: XWorld) -> None:
     }
     assert next(iter(a["days"])) == "2026-11-17" and len(a["days"]) == 7
     assert a["next_slot"] == "2026-11-23T13:30+01:00" and b["next_slot"] == "2026-11-23T14:15+01:00"
-    assert {l["kind"] for l in a["rate_limits"]} >= {"user_24h", "window"}
+    assert {lim["kind"] for lim in a["rate_limits"]} >= {"user_24h", "window"}
     assert doc["validation"] == {"passed": 3, "failed": 1, "pass_rate": 0.75}
     assert doc["best"][0]["account"] == "B" and doc["best"][0]["engagement_rate"] == 0.06
     assert doc["worst"] == [] or doc["worst"][-1]["impressions"] == 500

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import botx, make_config
 
-from botx_cli.store.sqlite import SqliteBackend
 from botx_cli.store.migrations import MIGRATIONS
+from botx_cli.store.sqlite import SqliteBackend
 
 
 def digest(path: Path) -> str:

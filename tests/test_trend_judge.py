@@ -199,7 +199,7 @@ def test_the_names_issue_10_saw_posted_reach_no_tweet(xworld, site: Site, policy
         run = xworld.post("A", "--json", "--force", when=(NOW + timedelta(minutes=minutes)).isoformat())
         assert run.code == 0, run.err
         posted += json.loads(run.out).get("hashtags", [])
-    rejects = {name: why for name, why in xworld.rows("SELECT name, reason FROM trend_rejects")}
+    rejects = dict(xworld.rows("SELECT name, reason FROM trend_rejects"))
     assert {rejects[name].split(" (")[0] for name in ISSUE_10_ITEM_4} == {"blacklist:nsfw", "blacklist:war"}
     assert not {tag.casefold() for tag in posted} & {tag.casefold() for tag in ISSUE_10_ITEM_4}
     # the same page's related trend may ride (composition decides which of the day's picks gets a slot)
@@ -261,7 +261,7 @@ def test_one_batched_call_per_refresh_and_verdicts_are_reused(
     tmp_path: Path, site: Site, fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = configure(tmp_path, site, llm=fake)
-    report, picks = do_refresh(config)
+    report, _picks = do_refresh(config)
     [request] = fake.judge_requests  # all the kept trends in one call
     text = prompt_of(request)
     assert "1. AWS outage (google_rss, rank 1)" in text and "   - AWS outage in us-east-1 takes down" in text

@@ -259,7 +259,7 @@ def hidden(draw: st.DrawFn, terms: list[tuple[str, str]], style: str) -> tuple[s
 @given(hidden(ENTRIES, "camel"))
 @example(("nsfw", "#CloudGPUPornography"))
 def test_camel_case_hides_nothing(found: tuple[str, str]) -> None:
-    category, name = found
+    _category, name = found
     assert MATCHER.check(name) is not None, name
 
 

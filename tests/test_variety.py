@@ -35,7 +35,9 @@ def test_a_week_of_template_posts_is_varied_and_valid(tmp_path: Path) -> None:
     assert found["distinct_3"] >= 0.20
     assert found["repeated_sentences"] == []  # no sentence twice in a day, across both accounts
     assert found["inner_repeats"] == []  # no 3-word phrase twice inside one tweet
-    assert max(float(i.notes["near_duplicate"]) for i in items) < cfg.settings(ValidationSettings).near_duplicate_threshold
+    assert (
+        max(float(i.notes["near_duplicate"]) for i in items) < cfg.settings(ValidationSettings).near_duplicate_threshold
+    )
     assert {i.kind for i in items} == {"offer", "proof", "question"}
 
 

@@ -20,10 +20,13 @@ except ImportError:  # pragma: no cover
 
 from botx_cli import redact
 from botx_cli.cli import render
+from botx_cli.cli.render import json_failure_doc
 from botx_cli.errors import BotxError, ExitCode, Interrupted, OutputClosed, OutputFailed
 from botx_cli.store.backend import driver_errors
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from botx_cli.config.core import Config
     from botx_cli.store import Store
 
@@ -70,7 +73,7 @@ class Env:
         return open_store(_db_in_use, cfg.settings(StorageSettings).busy_timeout_seconds)
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now() -> datetime:
     from botx_cli.clock import now
 
     return now()
@@ -85,6 +88,14 @@ def _warn_llm_key(cfg: Config, quiet: bool) -> None:
         render.warn(warning)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from botx_cli import installed_version
+
+        print(f"botx {installed_version()}")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -95,6 +106,10 @@ def root(
     db: Annotated[str | None, typer.Option("--db", help="SQLite file (else $BOTX_DB, else [storage] path)")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say why; tracebacks on errors")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the installed version and exit", callback=_show_version, is_eager=True),
+    ] = False,
 ) -> None:
     global _verbose
     _verbose = verbose
@@ -116,13 +131,6 @@ def _flags(ctx: typer.Context, verbose: bool, quiet: bool) -> Env:
 
 AccountOpt = Annotated[str | None, typer.Option("--account", "-a", help="Account name from [accounts]")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
-
-
-def json_failure_doc(json_out: bool, account: str | None = None, **base: object) -> None:
-    """Arguments parsed: from here a failure of a --json command still prints its document
-    ({"account", "status": "failed", "reason", "detail", ...}; DESIGN "--json")."""
-    if json_out:
-        render.expect_json({"account": account, **base})
 
 
 @app.command()
@@ -494,8 +502,8 @@ def main() -> None:
     redact.use(None)
     render.reset()
     streams = sys.stdout, sys.stderr
-    sys.stdout = render.GuardedStream(sys.stdout, is_stdout=True)  # type: ignore[assignment]
-    sys.stderr = render.GuardedStream(sys.stderr, is_stdout=False)  # type: ignore[assignment]
+    sys.stdout = render.GuardedStream(sys.stdout, is_stdout=True)  # type: ignore[assignment, unused-ignore]
+    sys.stderr = render.GuardedStream(sys.stderr, is_stdout=False)  # type: ignore[assignment, unused-ignore]
     try:
         previous = signal.signal(signal.SIGINT, _interrupted)
     except ValueError:  # not the main thread (an embedding program): leave its handler alone
@@ -539,7 +547,7 @@ def _run() -> int:
 
             failure = database_failure(err, _db_in_use)
             return _fail(failure, failure.exit_code, cause=err)
-        except Exception as err:  # a bug: still one line unless -v
+        except Exception as err:  # noqa: BLE001 - the boundary: a bug is still one line unless -v
             return _fail(err, ExitCode.INTERNAL, prefix="internal error (rerun with -v for the traceback): ")
     except OutputClosed:  # the reader of stdout left (| head): end quietly
         _silence_stdout()
@@ -566,6 +574,6 @@ def _silence_stdout() -> None:
 
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.__stdout__.fileno())
+        os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]  # None: AttributeError, caught
     except (OSError, AttributeError, ValueError):
         pass

@@ -98,6 +98,13 @@ def expect_json(base: dict[str, Any], as_list: bool = False) -> None:
     _json_pending, _json_as_list = dict(base), as_list
 
 
+def json_failure_doc(json_out: bool, account: str | None = None, **base: object) -> None:
+    """Arguments parsed: from here a failure of a --json command still prints its document
+    ({"account", "status": "failed", "reason", "detail", ...}; DESIGN "--json")."""
+    if json_out:
+        expect_json({"account": account, **base})
+
+
 def json_failure(reason: str, detail: str) -> None:
     if _json_pending is not None:
         document = {**_json_pending, "status": "failed", "reason": reason, "detail": detail}
@@ -296,8 +303,8 @@ def trends(view: Any, verbose: bool) -> None:
         # the hashtag is what gets posted: never cut it; the other columns wrap instead
         table.add_column(
             column,
-            justify=justify,
-            no_wrap=column == "hashtag",  # type: ignore[arg-type]
+            justify="right" if justify == "right" else "left",
+            no_wrap=column == "hashtag",
             min_width=widest if column == "hashtag" else None,
         )
     for row in view.rows:

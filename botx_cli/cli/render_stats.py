@@ -280,8 +280,8 @@ def _status(result: Any, escape: Any) -> Any:
         ("", "left"),
     )
     for a in result.accounts:
-        day = next((l for l in a.limits if l.kind == "user_24h"), None)
-        blocked = [l for l in a.limits if l.blocked]
+        day = next((lim for lim in a.limits if lim.kind == "user_24h"), None)
+        blocked = [lim for lim in a.limits if lim.blocked]
         left = f"{day.remaining}/{day.limit}" if day and day.remaining is not None else "-"
         reset = (day.reset_at or "-")[5:16].replace("T", " ") if day and day.reset_at else "-"
         state = _blocked_text(blocked[0]) if blocked else ""

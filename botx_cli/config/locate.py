@@ -53,6 +53,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as err:
         raise ConfigError(path, None, f"not UTF-8 (byte {err.start}); save the file as UTF-8") from None
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(path, None, f"invalid TOML: {err}") from None

@@ -78,6 +78,7 @@ def pieces(
         raise table.fail(key, f"holds {len(value)} pieces; at most {max_items}")
     out = []
     for item in value:
+        text: object
         if isinstance(item, str):
             text, extra = item, {}
         elif isinstance(item, dict):

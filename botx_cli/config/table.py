@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from botx_cli.errors import ConfigError
@@ -108,7 +108,7 @@ def check_unknown(path: Path, data: dict[str, Any], reads: Reads) -> None:
             isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
         )
 
-        def label(word: str, bare: bool = False) -> str:
+        def label(word: str, bare: bool = False, name: str = name, is_table: bool = is_table) -> str:
             word = word if re.fullmatch(r"[A-Za-z0-9_-]+", word) else shown(word, 60)
             if is_table:
                 return f"[{name}.{word}]" if name else f"[{word}]"
@@ -151,13 +151,14 @@ class Table:
                 hint = f" (the table has {near}: misspelt?)" if near else ""
                 raise self.fail(key, f"missing; add {key} = <{_TYPE_NAMES[kind]}>{hint}")
             return default
-        value = self.data[key]
+        value: Any = self.data[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             if abs(value) > 2**53:
                 raise self.fail(key, f"must be a number of sensible size, got {shown(value)}")
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.fail(key, f"must be {_TYPE_NAMES[kind]}, got {shown(value)}")
+        value = cast(Any, value)  # a `kind`: isinstance against a runtime type narrows it to object
         if kind is str and len(value) > max_len:
             raise self.fail(key, f"at most {max_len} characters, got {len(value)}")
         if kind is int and abs(value) > MAX_INT:

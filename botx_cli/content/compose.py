@@ -26,11 +26,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from botx_cli.config import grammar
 from botx_cli.config.core import Config
-from botx_cli.config.words import voice_of
+from botx_cli.config.pieces import voiced
+from botx_cli.config.words import Angle, voice_of
 from botx_cli.content.link_policy import due
 from botx_cli.content.validate import MAX_WEIGHTED
 from botx_cli.content.variety import ngrams, sentences, words
-from botx_cli.content.wording import Wording, choose, hook_pool, line_pool, next_kind, opens, voiced
+from botx_cli.content.wording import Wording, choose, hook_pool, line_pool, next_kind, opens
 from botx_cli.text import weighted_length
 from botx_cli.trends.calendar import display_name
 
@@ -338,9 +339,9 @@ def _wordings(
     cfg: Config,
     kind: str,
     voice: str,
-    angle,
+    angle: Angle,
     pick: TrendPick | None,
-    featured: int | None,  # type: ignore[no-untyped-def]
+    featured: int | None,
     history: History,
     rng: random.Random,
     start: int,
@@ -382,7 +383,7 @@ def _plan(
     product = cfg.product
     promo = ""
     if due(cfg.content.promo_every, history.own_promos):
-        lines = voiced(product.promo_lines, voice) or list(product.promo_lines)  # type: ignore[arg-type]
+        lines = voiced(product.promo_lines, voice) or list(product.promo_lines)
         promo = grammar.expand(lines[rng.randrange(len(lines))], rng).format(code=product.promo_code)
     link = (
         utm_link(product.url, cfg.content.utm, handle, pick.hashtag if pick else angle)

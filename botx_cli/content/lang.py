@@ -63,13 +63,13 @@ class _ProbabilityTable:
     (tools/gen_langdata.py) instead of parsing JSON profiles: the Detector only needs
     `in` and `[]`, and a memoryview row answers both without building 24k lists."""
 
-    def __init__(self, index: dict[str, int], rows: memoryview, width: int) -> None:
+    def __init__(self, index: dict[str, int], rows: memoryview[float], width: int) -> None:
         self.index, self.rows, self.width = index, rows, width
 
     def __contains__(self, word: object) -> bool:
         return word in self.index
 
-    def __getitem__(self, word: str) -> memoryview:
+    def __getitem__(self, word: str) -> memoryview[float]:
         start = self.index[word] * self.width
         return self.rows[start : start + self.width]
 

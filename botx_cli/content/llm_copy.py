@@ -1,7 +1,7 @@
 """The llm strategy: an OpenAI-compatible model writes the copy, botx the rest, and checks it.
 
-This module is what every run imports (the warm template path too): choosing the Writer and
-the mechanical copy checks. The Writer (writer.py) and what it needs, the prompt (prompt.py),
+This module is what every run imports (the warm template path too): choosing the Writer.
+The mechanical copy checks are copy_checks.py. The Writer (writer.py) and what it needs, the prompt (prompt.py),
 the editorial check (claims.py) and the chat transport (botx_cli/llm), load only when the llm
 strategy has a key.
 
@@ -24,21 +24,14 @@ by the Writer, and only when a model is actually called.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from botx_cli.config.core import Config
-from botx_cli.content.compose import Plan, tidy
-from botx_cli.content.validate import MAX_WEIGHTED, Rules, Verdict, clean_characters
 from botx_cli.llm.settings import LlmSettings, missing_key
-from botx_cli.text import extract_hashtags, extract_urls, weighted_length
 
 if TYPE_CHECKING:
     from botx_cli.content.writer import Writer
     from botx_cli.llm.spend import Recorder
-_HANDLE = re.compile(r"[@＠][A-Za-z0-9_]")  # any would-be mention: X links "Café@x" and "RT@x" too
-_LINKISH = re.compile(r"\bwww\.|https?:|\w\.(com|io|ai|net|org|dev|co)\b", re.IGNORECASE)
-_QUOTES = "\"'“”‘’«»"
 
 
 def writer_for(cfg: Config, notes: list[str] | None = None, record: Recorder | None = None) -> Writer | None:
@@ -54,52 +47,3 @@ def writer_for(cfg: Config, notes: list[str] | None = None, record: Recorder | N
     from botx_cli.content.writer import Writer  # the checks and the client: the llm path only
 
     return Writer(cfg, cfg.settings(LlmSettings).api_key() or "", notes, record)
-
-
-def clean_copy(answer: str) -> str:
-    """The copy without wrapping quotes, spacing tidied."""
-    text = answer.strip()
-    while len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
-        text = text[1:-1].strip()
-    return tidy(text)
-
-
-def copy_problem(copy: str, budget: int, rules: Rules) -> str | None:
-    """Why a model's copy cannot be used mechanically, said so the model can fix it; None when usable."""
-    if not copy:
-        return "it was empty"
-    length = weighted_length(copy)
-    if length > budget:
-        return f"it is {length} characters long and the limit is {budget}"
-    if extract_urls(copy) or _LINKISH.search(copy):
-        return "it contains a link; the link is added after your text"
-    if _HANDLE.search(copy):
-        return "it contains an @handle; mention no accounts"
-    if extract_hashtags(copy) or "#" in copy:
-        return "it contains a hashtag; hashtags are added after your text"
-    if rules.promo_code.casefold() in copy.casefold():
-        return "it contains the promo code; the code is added after your text"
-    if not clean_characters(copy):
-        return "it contains invalid characters"
-    return None  # English and capitals are judged with the finished tweet (verdict_problem)
-
-
-def verdict_problem(verdict: Verdict) -> str:
-    """The finished tweet's failed checks, said so the model can fix them."""
-    if "english" in verdict.failed:
-        return "it is not in English; write in English"
-    if "caps" in verdict.failed:
-        return "it is shouting (too many capital letters); write in sentence case"
-    return "the finished tweet failed these checks: " + ", ".join(verdict.failed)
-
-
-def assemble(layout: str, plan: Plan, copy: str) -> str:
-    return tidy(layout.format(copy=copy, promo=plan.promo, link=plan.link or plan.profile, tags=" ".join(plan.tags)))
-
-
-def copy_budget(layout: str, plan: Plan) -> int:
-    """Weighted characters left for the copy once botx's parts are in (at most 200: short reads better)."""
-    fixed = weighted_length(
-        layout.format(copy="", promo=plan.promo, link=plan.link or plan.profile, tags=" ".join(plan.tags))
-    )
-    return max(0, min(200, MAX_WEIGHTED - fixed))

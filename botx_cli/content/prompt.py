@@ -20,7 +20,7 @@ from botx_cli.config.core import Config
 from botx_cli.config.words import offer_text
 from botx_cli.content.claims import FactSheet, PlanFacts, offer_fact
 from botx_cli.content.compose import Plan
-from botx_cli.content.llm_copy import clean_copy
+from botx_cli.content.copy_checks import clean_copy
 from botx_cli.content.settings import WritingSettings
 from botx_cli.trends.calendar import display_name
 from botx_cli.trends.settings import TrendSettings
@@ -95,7 +95,7 @@ def fact_sheet(cfg: Config) -> FactSheet:
 def _config_lines(cfg: Config) -> tuple[str, ...]:
     """Every sentence the config itself says (angle lines, proofs, questions, occasion lines), each
     wording of its {a|b} alternatives spelled out: true, so a copy may quote their facts."""
-    pieces = [p for angle in cfg.content.angles for p in (*angle.lines, *angle.proofs, *angle.questions)]
+    pieces: list[str] = [p for angle in cfg.content.angles for p in (*angle.lines, *angle.proofs, *angle.questions)]
     pieces += [line for occasion in cfg.settings(TrendSettings).occasions for line in occasion.lines]
     return tuple(dict.fromkeys(text for piece in pieces for text in grammar.expansions(piece, 16)))
 

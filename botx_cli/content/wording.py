@@ -148,6 +148,13 @@ def choose(
     hook_order = _rotated(hooks, rng, attempt)
     offer_order = _rotated(offers, rng, attempt)
     found: list[Wording] = []
+
+    def expanded(text: str) -> Callable[[], str]:
+        return lambda: grammar.expand(text, rng).replace("{trend}", trend_words)
+
+    def offered(index: int) -> Callable[[], str]:
+        return lambda: offer_wording(cfg.content, index, voice, rng)
+
     for draw in range(DRAWS):
         line = line_order[draw % len(line_order)]
         turn = draw + draw // len(line_order)  # hooks and offers turn against the lines: new pairs each round
@@ -162,16 +169,8 @@ def choose(
         fitting = [h for h in _from(hook_order, turn) if opens(h, line, offer)]
         if hooks and not fitting:
             continue
-        hook_text = (
-            _fresh([lambda h=h: grammar.expand(h, rng).replace("{trend}", trend_words) for h in fitting], history)
-            if fitting
-            else ""
-        )
-        line_text = _fresh([lambda: grammar.expand(line, rng).replace("{trend}", trend_words)] * 3, history)
-        text = (
-            _fresh([lambda: offer_wording(cfg.content, offer_index, voice, rng)] * 3, history)
-            if offer_index is not None
-            else ""
-        )
+        hook_text = _fresh([expanded(h) for h in fitting], history) if fitting else ""
+        line_text = _fresh([expanded(line)] * 3, history)
+        text = _fresh([offered(offer_index)] * 3, history) if offer_index is not None else ""
         found.append(Wording(hook_text, line_text, offer_index, text, score([hook_text, line_text, text], history)))
     return sorted(found, key=lambda w: w.score)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from botx_cli.config.core import Config
 from botx_cli.content import claims
 from botx_cli.content.compose import Plan, Tweet
-from botx_cli.content.llm_copy import assemble, copy_budget, copy_problem, verdict_problem
+from botx_cli.content.copy_checks import assemble, copy_budget, copy_problem, verdict_problem
 from botx_cli.content.prompt import (
     SCHEMA,
     fact_sheet,

@@ -101,6 +101,7 @@ class Chat:
                 out.calls.append(Call(getattr(error, "status_code", None), 0.0, elapsed))
                 out.error = out.error or error
                 continue
+            assert response is not None  # no error: an answer
             body, elapsed = response
             contents = [_content(choice) for choice in (getattr(body, "choices", None) or [])[:n]]
             out.contents += [c for c in contents if c is not None]
@@ -130,4 +131,3 @@ def _content(choice: Any) -> str | None:
     message = getattr(choice, "message", None)
     content = getattr(message, "content", None)
     return content if isinstance(content, str) else ("" if message is not None else None)
-

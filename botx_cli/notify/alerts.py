@@ -93,6 +93,7 @@ def alert(cfg: Config, store: Store, kind: str, key: str, message: str, now: dat
 
 def _claim(store: Store, kind: str, key: str, text: str, now: datetime, repeat_minutes: int) -> bool:
     """Atomically take the right to send (kind, key) now; False within the repeat interval."""
+
     def too_soon(last_sent_at: str) -> bool:
         return now - parse_iso(last_sent_at) < timedelta(minutes=repeat_minutes)
 

@@ -12,33 +12,29 @@ Time: the run has one deadline ([x] run_deadline_seconds); every X call gets the
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-from botx_cli.clock import iso, month_bounds, parse_iso
+from botx_cli.clock import iso
 from botx_cli.config.core import Account, Config
 from botx_cli.content import images as media
-from botx_cli.content.link_policy import due
-from botx_cli.content.settings import ValidationSettings
 from botx_cli.content.validate import Verdict, normalize
 from botx_cli.deadline import Deadline
 from botx_cli.errors import AmbiguousSend, BotxError, DuplicateContent, ExitCode, NoValidTweet, TemporaryFailure
 from botx_cli.notify import runlog
+from botx_cli.posting import queue as approved
 from botx_cli.posting import review as drafts
 from botx_cli.posting.context import Context, candidates, load_context, manual
 from botx_cli.posting.reconcile import find_on_x, reconcile_open
-from botx_cli.schedule.gates import AccountState, Decision, decide
-from botx_cli.schedule.slots import current_slot, local_midnight
+from botx_cli.posting.state import account_state
+from botx_cli.schedule.gates import Decision, decide
 from botx_cli.store import FOREVER, Store
-from botx_cli.store.reports import spent_since
-from botx_cli.text import extract_urls
 from botx_cli.trends.refresh import refresh_if_stale
 from botx_cli.x import api as xapi
 from botx_cli.x.account import XAccount
-from botx_cli.x.costs import CostSettings
 from botx_cli.x.settings import XSettings
 
 RECORD_TRIES = 3  # writes of X's answer while another process holds the database lock
@@ -79,65 +75,6 @@ class PostResult:
         }
 
 
-def account_state(cfg: Config, store: Store, account: Account, now: datetime, text: str | None = None) -> AccountState:
-    """The gates' view of the account; `text`: a manual post's text (priced by its own link)."""
-    slot = current_slot(now, cfg.schedule, cfg.timezone, account.index)
-    paused = store.paused_until(account.name)
-    last = store.last_post_at(account.name)
-    blocked, kind, note = _blocked(store, account.name, now)
-    costs = cfg.settings(CostSettings)
-    spent = spent_since(store, month_bounds(now, cfg.timezone)[0])[1] if costs.monthly_budget_usd else 0.0
-    return AccountState(
-        paused_until=parse_iso(paused) if paused else None,
-        posts_today=store.posts_since(account.name, local_midnight(now, cfg.timezone)),
-        last_post_at=parse_iso(last) if last else None,
-        slot_taken=bool(slot and store.slot_taken(account.name, slot.key)),
-        blocked_until=blocked,
-        blocked_kind=kind,
-        blocked_note=note,
-        spend_month_usd=spent,
-        budget_usd=costs.monthly_budget_usd,
-        next_post_usd=next_post_usd(cfg, store, account, now, text, costs.prices),
-        enabled=account.enabled,
-    )
-
-
-def _blocked(store: Store, account: str, now: datetime) -> tuple[datetime | None, str | None, str | None]:
-    """(until, kind, note) of the stored block on posting, if any: credits first, else the latest reset."""
-    blocks = []
-    for limit in store.rate_limits(account):
-        reset = parse_iso(limit["reset_at"]) if limit["reset_at"] else None
-        if limit["endpoint"] == "POST /2/tweets" and limit["remaining"] == 0 and reset and reset > now:
-            blocks.append((limit["kind"] == "credits", reset, limit["kind"], limit["note"]))
-    if not blocks:
-        return None, None, None
-    _credits, reset, kind, note = max(blocks, key=lambda block: block[:2])
-    return reset, kind, note
-
-
-def next_post_usd(
-    cfg: Config, store: Store, account: Account, now: datetime, text: str | None, prices: dict[str, float]
-) -> float:
-    """What X bills for the post this run would make: with a link when the text has one, or
-    (composed) when [compose] link_every puts the link in this account's next post."""
-    if text is not None:
-        carries = bool(extract_urls(text))
-    else:
-        every = cfg.content.link_every
-        recent = (
-            store.recent_posts(
-                now - timedelta(days=cfg.settings(ValidationSettings).duplicate_days),
-                account.name,
-                limit=max(1, every - 1),
-            )
-            if every > 1
-            else []
-        )
-        host = urlsplit(cfg.product.url).netloc.casefold()
-        carries = due(every, [host in p["text"].casefold() for p in recent])
-    return prices["post_with_url"] if carries else prices["post"]
-
-
 @dataclass
 class PostRun:
     """One post run of one account: what its steps share, carried as one value. Everything a
@@ -152,7 +89,7 @@ class PostRun:
     x: XAccount | None  # None for dry runs and disabled accounts: nothing reaches X
     started: float = field(default_factory=time.monotonic)
     notes: list[str] = field(default_factory=list)  # what the run noticed, shown with its outcome
-    queue: drafts.Queue | None = None  # [review] require_approval: the approved drafts to send
+    queue: approved.Queue | None = None  # [review] require_approval: the approved drafts to send
 
     @property
     def command(self) -> str:
@@ -168,7 +105,7 @@ def post_account(
     try:
         result = run_post(cfg, store, name, now, opts)
     except BotxError as err:
-        document = {"account": name, "tweet_id": None, "text": None, "hashtags": []}
+        document: dict[str, Any] = {"account": name, "tweet_id": None, "text": None, "hashtags": []}
         return {**document, "status": "failed", "reason": type(err).__name__, "detail": str(err)}, err.exit_code
     return result.to_json(), ExitCode.OK
 
@@ -187,7 +124,9 @@ def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOpti
         _after_run(run, "failed", type(err).__name__, None, str(err))
         raise
     _record_run(run, result.status, result.reason, result.attempt_id, result.tweet_id)
-    _after_run(run, result.status, result.reason, result.tweet_id, "; ".join(p for p in (result.detail, result.media) if p))
+    _after_run(
+        run, result.status, result.reason, result.tweet_id, "; ".join(p for p in (result.detail, result.media) if p)
+    )
     return result
 
 
@@ -228,10 +167,8 @@ def _after_run(run: PostRun, status: str, reason: str | None, tweet_id: str | No
     if run.command == "post" and (status == "failed" or reason == "budget"):
         from botx_cli.notify.alerts import after_post
 
-        try:
+        with contextlib.suppress(Exception):  # e.g. the DB locked past its timeout: the run's own outcome wins
             after_post(run.cfg, run.store, account, status, reason, detail, run.now)
-        except Exception:  # noqa: BLE001 - e.g. the DB locked past its timeout: the run's own outcome wins
-            pass
 
 
 def _cycle(run: PostRun) -> PostResult:
@@ -253,7 +190,7 @@ def _cycle(run: PostRun) -> PostResult:
     if opts.text is None:  # a stale trend cache is refreshed here, within [trends] refresh_budget_seconds
         refresh_if_stale(cfg, store, now)
     if opts.text is None:
-        run.queue = drafts.queue_for(cfg, store, account.name, now, opts.dry_run, run.notes)
+        run.queue = approved.queue_for(cfg, store, account.name, now, opts.dry_run, run.notes)
     ctx = load_context(cfg, store, account.name, now, run.notes, compose=opts.text is None and run.queue is None)
     if run.queue is not None and not run.queue.take(ctx):  # the oldest approved draft still fresh and valid
         return PostResult(account.name, "skipped", "no_approved_draft", detail=run.queue.detail, notes=run.notes)
@@ -288,10 +225,8 @@ def _cycle(run: PostRun) -> PostResult:
         raise
     finally:
         if run.queue is not None:  # the draft follows its attempt; a locked database leaves that to the next run
-            try:
+            with contextlib.suppress(*store.errors):
                 run.queue.settle()
-            except store.errors:
-                pass
 
 
 def _first_valid(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from botx_cli.clock import iso, parse_iso
 from botx_cli.config.core import Config
@@ -91,7 +91,7 @@ class AccountStats:
             "spend_usd": round(self.spend_usd, 4),
             "next_slot": self.next_slot,
             "unknown": self.unknown,
-            "rate_limits": [dict(l.__dict__) for l in self.limits],
+            "rate_limits": [dict(lim.__dict__) for lim in self.limits],
             "days": {day: counts.to_json() for day, counts in self.days.items()},
         }
 
@@ -269,7 +269,7 @@ def _runs(store: Store, bounds: list[tuple[str, str, str]], only: str | None) ->
 def _engagement(store: Store, lo: str, hi: str, only: str | None) -> dict[str, tuple[int, int, int, int]]:
     """{account: (measured, likes, impressions, engagements)}: the latest snapshot of each post of
     the period, from the covering index metrics_latest_post alone."""
-    return {row[0]: tuple(row[1:]) for row in reports.engagement(store, lo, hi, only)}  # type: ignore[misc]
+    return {row[0]: cast(tuple[int, int, int, int], row[1:]) for row in reports.engagement(store, lo, hi, only)}
 
 
 def _spend(store: Store, lo: str, hi: str, only: str | None) -> dict[str, tuple[int, float]]:

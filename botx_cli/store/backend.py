@@ -81,7 +81,7 @@ class Backend(Protocol):
 
 
 def scheme(target: str) -> str:
-    """"postgresql://..." -> "postgresql"; a path -> "sqlite"."""
+    """ "postgresql://..." -> "postgresql"; a path -> "sqlite"."""
     head, sep, _rest = target.partition("://")
     return head.lower() if sep and head.isalpha() else "sqlite"
 

@@ -73,7 +73,9 @@ def update(store: Store, draft_id: int, expected: str, now: datetime, **fields: 
     """Change a draft still in the `expected` status; False when another run changed it first."""
     fields["updated_at"] = iso(now)
     columns = ", ".join(f"{name} = ?" for name in fields)
-    return bool(store.run(f"UPDATE drafts SET {columns} WHERE id = ? AND status = ?", *fields.values(), draft_id, expected))
+    return bool(
+        store.run(f"UPDATE drafts SET {columns} WHERE id = ? AND status = ?", *fields.values(), draft_id, expected)
+    )
 
 
 def bound(store: Store, account: str | None = None) -> list[tuple[Any, ...]]:

@@ -206,19 +206,22 @@ class Store:
         )
 
     def posts_since(self, account: str, since: datetime) -> int:
-        return self.one(
-            f"SELECT COUNT(*) FROM attempts WHERE account = ? AND created_at >= ? AND status IN ({marks(COUNTS_AS_POST)})",
-            account,
-            iso(since),
-            *COUNTS_AS_POST,
+        return int(
+            self.one(
+                f"SELECT COUNT(*) FROM attempts WHERE account = ? AND created_at >= ? AND status IN ({marks(COUNTS_AS_POST)})",
+                account,
+                iso(since),
+                *COUNTS_AS_POST,
+            )
         )
 
     def last_post_at(self, account: str) -> str | None:
-        return self.one(
+        found: str | None = self.one(
             f"SELECT MAX(created_at) FROM attempts WHERE account = ? AND status IN ({marks(COUNTS_AS_POST)})",
             account,
             *COUNTS_AS_POST,
         )
+        return found
 
     def recent_posts(self, since: datetime, account: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
         """Texts and choices of recent posts (all accounts unless one is named), newest first."""
@@ -247,9 +250,9 @@ class Store:
         tweet_id: str | None = None,
     ) -> None:
         self.run(
-                "INSERT INTO runs (account, command, started_at, duration_ms, status, reason, attempt_id, tweet_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                *(account, command, iso(started), duration_ms, status, reason, attempt_id, tweet_id),
+            "INSERT INTO runs (account, command, started_at, duration_ms, status, reason, attempt_id, tweet_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            *(account, command, iso(started), duration_ms, status, reason, attempt_id, tweet_id),
         )
 
     def found_later(self, attempt_id: int, tweet_id: str) -> None:
@@ -264,17 +267,18 @@ class Store:
     # -- operator state ---------------------------------------------------------
     def set_pause(self, account: str, until: str, note: str, now: datetime) -> None:
         self.run(
-                "INSERT INTO operator_state (account, paused_until, note, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(account) DO UPDATE SET paused_until = excluded.paused_until,"
-                " note = excluded.note, updated_at = excluded.updated_at",
-                *(account, until, note, iso(now)),
+            "INSERT INTO operator_state (account, paused_until, note, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(account) DO UPDATE SET paused_until = excluded.paused_until,"
+            " note = excluded.note, updated_at = excluded.updated_at",
+            *(account, until, note, iso(now)),
         )
 
     def clear_pause(self, account: str) -> int:
         return self.run("DELETE FROM operator_state WHERE account = ?", account)
 
     def paused_until(self, account: str) -> str | None:
-        return self.one("SELECT MAX(paused_until) FROM operator_state WHERE account IN (?, '*')", account)
+        found: str | None = self.one("SELECT MAX(paused_until) FROM operator_state WHERE account IN (?, '*')", account)
+        return found
 
     # -- X knowledge ------------------------------------------------------------
     def save_rate_limit(
@@ -289,11 +293,11 @@ class Store:
         note: str | None = None,
     ) -> None:
         self.run(
-                "INSERT INTO rate_limits (account, endpoint, kind, lim, remaining, reset_at, updated_at, note)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account, endpoint, kind) DO UPDATE"
-                " SET lim = excluded.lim, remaining = excluded.remaining, reset_at = excluded.reset_at,"
-                " updated_at = excluded.updated_at, note = excluded.note",
-                *(account, endpoint, kind, lim, remaining, reset_at, iso(now), note),
+            "INSERT INTO rate_limits (account, endpoint, kind, lim, remaining, reset_at, updated_at, note)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account, endpoint, kind) DO UPDATE"
+            " SET lim = excluded.lim, remaining = excluded.remaining, reset_at = excluded.reset_at,"
+            " updated_at = excluded.updated_at, note = excluded.note",
+            *(account, endpoint, kind, lim, remaining, reset_at, iso(now), note),
         )
 
     def rate_limits(self, account: str) -> list[dict[str, Any]]:
@@ -323,13 +327,14 @@ class Store:
     ) -> None:
         """items: posts the answer returned (the daily read budget of `botx metrics` counts them)."""
         self.run(
-                "INSERT INTO api_calls (at, account, method, endpoint, http_status, cost_usd, duration_ms,"
-                " items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                *(iso(at), account, method, endpoint, http_status, cost_usd, duration_ms, items),
+            "INSERT INTO api_calls (at, account, method, endpoint, http_status, cost_usd, duration_ms,"
+            " items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            *(iso(at), account, method, endpoint, http_status, cost_usd, duration_ms, items),
         )
 
     def user_id(self, account: str) -> str | None:
-        return self.one("SELECT user_id FROM x_users WHERE account = ?", account)
+        found: str | None = self.one("SELECT user_id FROM x_users WHERE account = ?", account)
+        return found
 
     def save_user(self, account: str, user_id: str, username: str, now: datetime) -> None:
         self.run(

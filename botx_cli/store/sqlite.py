@@ -27,10 +27,10 @@ class MaskingConnection(sqlite3.Connection):
     X, trend sources, the LLM, images and webhooks reach the attempts, runs, trend_sources,
     alerts and media tables through here, whatever code path wrote them."""
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override, unused-ignore]
         return super().execute(sql, _masked(parameters))
 
-    def executemany(self, sql: str, seq: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+    def executemany(self, sql: str, seq: Any, /) -> sqlite3.Cursor:  # type: ignore[override, unused-ignore]
         return super().executemany(sql, [_masked(parameters) for parameters in seq])
 
 
@@ -106,11 +106,14 @@ class SqliteBackend:
             if sqlite3.complete_statement(pending):
                 yield pending
                 pending = ""
-        if pending.strip() and not all(l.strip().startswith("--") or not l.strip() for l in pending.splitlines()):
+        if pending.strip() and not all(row.strip().startswith("--") or not row.strip() for row in pending.splitlines()):
             yield pending
 
     def table_exists(self, conn: sqlite3.Connection, name: str) -> bool:
-        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+        return (
+            conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+            is not None
+        )
 
     def close(self, conn: sqlite3.Connection) -> None:
         conn.close()

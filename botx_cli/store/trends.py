@@ -103,17 +103,17 @@ def finish_refresh(
         "UPDATE trend_refreshes SET finished_at = ?, duration_ms = ?, kept = ?, rejected = ?, sources_ok = ?,"
         " sources_failed = ?, sources_skipped = ?, error = ?, judge = ? WHERE id = ?",
         *(
-                iso(now),
-                duration_ms,
-                kept,
-                rejected,
-                json.dumps(outcome.get("ok", [])),
-                json.dumps(outcome.get("failed", [])),
-                json.dumps(outcome.get("skipped", [])),
-                error,
-                judge,
-                refresh_id,
-            ),
+            iso(now),
+            duration_ms,
+            kept,
+            rejected,
+            json.dumps(outcome.get("ok", [])),
+            json.dumps(outcome.get("failed", [])),
+            json.dumps(outcome.get("skipped", [])),
+            error,
+            judge,
+            refresh_id,
+        ),
     )
 
 
@@ -242,7 +242,9 @@ def newest_refresh_id(store: Store) -> int | None:
 
 def rejects_of(store: Store, refresh_id: int | None) -> list[tuple[str, str, int | None, str]]:
     """(name, source, rank, reason) of what cleaning dropped in that refresh."""
-    rows = store.rows("SELECT name, source, rank, reason FROM trend_rejects WHERE refresh_id = ? ORDER BY id", refresh_id)
+    rows = store.rows(
+        "SELECT name, source, rank, reason FROM trend_rejects WHERE refresh_id = ? ORDER BY id", refresh_id
+    )
     return [(name, source, rank, reason) for name, source, rank, reason in rows]
 
 

@@ -17,17 +17,71 @@ from datetime import date
 from botx_cli.trends.words import Tokens, fold, pieces, strip_marks
 
 WEEKDAYS = frozenset(
-    (
-        "monday tuesday wednesday thursday friday saturday sunday"
-        " lunes martes miercoles jueves viernes sabado domingo"
-        " lundi mardi mercredi jeudi vendredi samedi dimanche"
-        " montag dienstag mittwoch donnerstag freitag samstag sonntag"
-        " segunda terca quarta quinta sexta feira"
-        " lunedi martedi mercoledi giovedi venerdi sabato domenica"
-        " pazartesi sali carsamba persembe cuma cumartesi pazar"
-        " senin selasa rabu kamis jumat sabtu minggu"
-        " weekend finde wochenende tbt tgif ff wcw mcm"  # tags that stand for a weekday
-    ).split()
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "lunes",
+        "martes",
+        "miercoles",
+        "jueves",
+        "viernes",
+        "sabado",
+        "domingo",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "segunda",
+        "terca",
+        "quarta",
+        "quinta",
+        "sexta",
+        "feira",
+        "lunedi",
+        "martedi",
+        "mercoledi",
+        "giovedi",
+        "venerdi",
+        "sabato",
+        "domenica",
+        "pazartesi",
+        "sali",
+        "carsamba",
+        "persembe",
+        "cuma",
+        "cumartesi",
+        "pazar",
+        "senin",
+        "selasa",
+        "rabu",
+        "kamis",
+        "jumat",
+        "sabtu",
+        "minggu",
+        "weekend",
+        "finde",
+        "wochenende",
+        "tbt",
+        "tgif",
+        "ff",
+        "wcw",
+        "mcm",
+    ]
 )
 # fmt: off
 MONTHS = frozenset(
@@ -67,7 +121,11 @@ def foreign_year(name: str, today: date) -> int | None:
     tokens = Tokens.read(name)
     for start, end in zip(tokens.bounds, tokens.bounds[1:]):
         piece = tokens.squashed[start:end]
-        if len(piece) == 4 and piece.isdigit() and 1900 <= int(piece) <= today.year + YEARS_AHEAD:
-            if int(piece) not in current:
-                return int(piece)
+        if (
+            len(piece) == 4
+            and piece.isdigit()
+            and 1900 <= int(piece) <= today.year + YEARS_AHEAD
+            and int(piece) not in current
+        ):
+            return int(piece)
     return None

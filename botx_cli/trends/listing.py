@@ -18,7 +18,8 @@ from botx_cli.store import Store
 from botx_cli.trends import breaker, cache
 from botx_cli.trends.calendar import occasions_today
 from botx_cli.trends.refresh import RefreshReport, refresh, refresh_if_stale
-from botx_cli.trends.settings import BEARER_ENV, TrendSettings
+from botx_cli.trends.settings import TrendSettings
+from botx_cli.trends.sources import BEARER_ENV
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def prompt(cfg: Config, rows: Sequence[cache.CachedTrend]) -> list[dict[str, str
 def _ask(client: Any, cfg: Config, rows: Sequence[cache.CachedTrend]) -> str:
     response = client.chat.completions.create(
         model=cfg.settings(LlmSettings).model,
-        messages=prompt(cfg, rows),  # type: ignore[arg-type]
+        messages=prompt(cfg, rows),
         temperature=0,
         max_tokens=min(4000, 40 * len(rows) + 100),
     )

@@ -22,7 +22,8 @@ from botx_cli.llm.settings import LlmSettings
 from botx_cli.store import Store
 from botx_cli.trends import breaker, cache
 from botx_cli.trends.clean import Trend, clean_trends
-from botx_cli.trends.settings import SourceSpec, TrendSettings
+from botx_cli.trends.settings import TrendSettings
+from botx_cli.trends.sources import SourceSpec
 from botx_cli.trends.sources.parsing import RawTrend
 
 
@@ -118,7 +119,9 @@ def _run(
     cleaned = clean_trends(raw, conf.rules, now.astimezone(cfg.timezone))  # the local year decides dated names
     sources_ok = sum(o.status == "ok" for o in outcomes)
     rows = _rate(cfg, conf, cleaned.kept, now, sources_ok)
-    rejects = [(r.name, r.source, r.rank, reason) for r, reason in cleaned.rejected]
+    rejects: list[tuple[str, str, int | None, str]] = [
+        (r.name, r.source, r.rank, reason) for r, reason in cleaned.rejected
+    ]
     note = None
     if rows and cfg.strategy == "llm":  # the model as a second judge, once per refresh
         limit = cfg.settings(LlmSettings).timeout_seconds
@@ -165,7 +168,8 @@ def _with_verdict(row: cache.CachedTrend, verdict: dict[str, Any], min_relevance
 
 
 def _fetch(due: list[SourceSpec], conf: TrendSettings, budget: float | None) -> tuple[list[Any], list[Any]]:
-    from botx_cli.trends.sources.fetch import Job, bearer_token, fetch_all
+    from botx_cli.trends.sources import Job
+    from botx_cli.trends.sources.fetch import bearer_token, fetch_all
 
     job = Job(conf.user_agent, bearer_token() if any(s.name == "x" for s in due) else None)
     return fetch_all(due, job, budget), job.x_calls

@@ -10,7 +10,7 @@ runs. Stdlib only: it loads on every run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -22,6 +22,7 @@ from botx_cli.trends.blacklist import DEFAULT_ALLOW, DEFAULT_BLACKLIST
 from botx_cli.trends.clean import SCRIPTS, CleanRules
 from botx_cli.trends.occasions import Occasion
 from botx_cli.trends.relate import parse_entry
+from botx_cli.trends.sources import SourceSpec
 from botx_cli.x.settings import XSettings
 
 POLICIES = ("relevant", "any", "off")
@@ -47,39 +48,21 @@ TRENDS_KEYS = (
 )
 MAX_RELATED = 2000
 USER_AGENT = "Mozilla/5.0 (compatible; botx/0.1; trend reader)"
-BEARER_ENV = "BOTX_X_BEARER_TOKEN"  # X's app-only token for the trends endpoint, never in config
 
 # Matched like the blacklist: whole words and CamelCase pieces (#NBAFinals -> nba), never
 # substrings. The first hit in the trend's own word order decides its category.
 # fmt: off
 DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "sports": tuple(
-        ["nba", "nfl", "mlb", "nhl", "mls", "wnba", "ncaa", "fifa", "uefa", "epl", "football", "soccer", "basketball", "baseball", "hockey", "tennis", "golf", "cricket", "rugby", "f1", "formula1", "nascar", "motogp", "ufc", "boxing", "wrestling", "wwe", "olympics", "olympic", "worldcup", "superbowl", "playoffs", "playoff", "championsleague", "premierleague", "laliga", "seriea", "bundesliga", "wimbledon", "marathon", "touchdown", "quarterback", "transfer", "derby", "grandprix", "gameday", "matchday", "vs", "lakers", "warriors", "celtics", "knicks", "yankees", "dodgers", "cowboys", "chiefs", "eagles", "arsenal", "liverpool", "chelsea", "barcelona", "realmadrid", "juventus", "messi", "ronaldo", "lebron"]
-    )
+    "sports": ("nba", "nfl", "mlb", "nhl", "mls", "wnba", "ncaa", "fifa", "uefa", "epl", "football", "soccer", "basketball", "baseball", "hockey", "tennis", "golf", "cricket", "rugby", "f1", "formula1", "nascar", "motogp", "ufc", "boxing", "wrestling", "wwe", "olympics", "olympic", "worldcup", "superbowl", "playoffs", "playoff", "championsleague", "premierleague", "laliga", "seriea", "bundesliga", "wimbledon", "marathon", "touchdown", "quarterback", "transfer", "derby", "grandprix", "gameday", "matchday", "vs", "lakers", "warriors", "celtics", "knicks", "yankees", "dodgers", "cowboys", "chiefs", "eagles", "arsenal", "liverpool", "chelsea", "barcelona", "realmadrid", "juventus", "messi", "ronaldo", "lebron")
     + ("world cup", "super bowl", "champions league", "premier league", "grand prix"),
-    "tech": tuple(
-        ["ai", "gpt", "chatgpt", "openai", "anthropic", "claude", "gemini", "copilot", "llm", "llama", "deepseek", "mistral", "nvidia", "gpu", "gpus", "cuda", "amd", "intel", "chip", "chips", "semiconductor", "apple", "iphone", "ipad", "macbook", "macos", "ios", "android", "pixel", "samsung", "galaxy", "google", "microsoft", "windows", "linux", "github", "aws", "azure", "cloud", "datacenter", "software", "developer", "developers", "coding", "python", "javascript", "rust", "startup", "startups", "tesla", "spacex", "starship", "robot", "robotics", "quantum", "crypto", "bitcoin", "ethereum", "blockchain", "cybersecurity", "hack", "outage", "wwdc", "ces"]
-    )
+    "tech": ("ai", "gpt", "chatgpt", "openai", "anthropic", "claude", "gemini", "copilot", "llm", "llama", "deepseek", "mistral", "nvidia", "gpu", "gpus", "cuda", "amd", "intel", "chip", "chips", "semiconductor", "apple", "iphone", "ipad", "macbook", "macos", "ios", "android", "pixel", "samsung", "galaxy", "google", "microsoft", "windows", "linux", "github", "aws", "azure", "cloud", "datacenter", "software", "developer", "developers", "coding", "python", "javascript", "rust", "startup", "startups", "tesla", "spacex", "starship", "robot", "robotics", "quantum", "crypto", "bitcoin", "ethereum", "blockchain", "cybersecurity", "hack", "outage", "wwdc", "ces")
     + ("machine learning", "deep learning", "artificial intelligence", "data center"),
-    "entertainment": tuple(
-        ["movie", "movies", "film", "trailer", "netflix", "disney", "hbo", "hulu", "marvel", "dc", "pixar", "album", "song", "single", "tour", "concert", "festival", "grammys", "grammy", "oscars", "oscar", "emmys", "emmy", "billboard", "kpop", "bts", "blackpink", "anime", "manga", "series", "episode", "finale", "premiere", "season", "nintendo", "playstation", "xbox", "fortnite", "minecraft", "pokemon", "gta", "esports", "twitch", "youtube", "tiktok", "spotify", "celebrity", "actor", "actress", "singer", "rapper"]
-    )
+    "entertainment": ("movie", "movies", "film", "trailer", "netflix", "disney", "hbo", "hulu", "marvel", "dc", "pixar", "album", "song", "single", "tour", "concert", "festival", "grammys", "grammy", "oscars", "oscar", "emmys", "emmy", "billboard", "kpop", "bts", "blackpink", "anime", "manga", "series", "episode", "finale", "premiere", "season", "nintendo", "playstation", "xbox", "fortnite", "minecraft", "pokemon", "gta", "esports", "twitch", "youtube", "tiktok", "spotify", "celebrity", "actor", "actress", "singer", "rapper")
     + ("star wars", "box office", "music video"),
-    "news": tuple(
-        ["breaking", "news", "report", "economy", "stocks", "nasdaq", "inflation", "recession", "fed", "rates", "jobs", "unemployment", "earnings", "ipo", "merger", "lawsuit", "court", "verdict", "strike", "weather", "heatwave", "snow", "recall"]
-    )
+    "news": ("breaking", "news", "report", "economy", "stocks", "nasdaq", "inflation", "recession", "fed", "rates", "jobs", "unemployment", "earnings", "ipo", "merger", "lawsuit", "court", "verdict", "strike", "weather", "heatwave", "snow", "recall")
     + ("wall street", "interest rates", "stock market", "live updates"),
 }
 # fmt: on
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    name: str
-    enabled: bool
-    url: str | None  # None for calendar; x falls back to [x] api_base_url
-    timeout_seconds: float
-    options: Mapping[str, Any] = field(default_factory=dict)  # geo, hl, woeid
 
 
 @dataclass(frozen=True)

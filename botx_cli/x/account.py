@@ -136,7 +136,7 @@ class XAccount:
         """What to store from one answer: its headers (malformed values never raise), a 15-minute
         block for a 429 naming no usable reset, a credits block after a 402 or usage-capped."""
         limits = xapi.limits_from_headers(answer.endpoint, answer.headers, self.now)
-        if answer.status == 429 and not any(l.remaining == 0 and l.reset_at for l in limits):
+        if answer.status == 429 and not any(lim.remaining == 0 and lim.reset_at for lim in limits):
             limits.append(
                 xapi.LimitInfo(
                     answer.endpoint,

@@ -143,7 +143,7 @@ def send_signed(client: tweepy.Client, method: str, route: str, **kwargs: Any) -
     auth = tweepy.OAuth1UserHandler(
         client.consumer_key, client.consumer_secret, client.access_token, client.access_token_secret
     ).apply_auth()
-    response = client.session.request(
+    response: requests.Response = client.session.request(
         method, TWEEPY_HOST + route, headers={"User-Agent": client.user_agent}, auth=auth, **kwargs
     )
     raise_for_status(response)

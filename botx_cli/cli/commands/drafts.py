@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from botx_cli.cli import render
+from botx_cli.cli.render import json_failure_doc
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -44,7 +45,6 @@ def generate(
     json_out: JsonOpt = False,
 ) -> None:
     """Compose the account's next tweets as preview does and queue the valid ones as pending."""
-    from botx_cli.cli.main import json_failure_doc
     from botx_cli.llm.settings import missing_key
     from botx_cli.posting.review import ReviewSettings, failed_summary
     from botx_cli.posting.review import generate as run_generate
@@ -82,7 +82,6 @@ def list_(
     json_out: JsonOpt = False,
 ) -> None:
     """Drafts in queue order (oldest first), with their status and checks."""
-    from botx_cli.cli.main import json_failure_doc
     from botx_cli.posting.review import listing
 
     json_failure_doc(json_out, account=account)
@@ -126,7 +125,6 @@ def edit(
     json_out: JsonOpt = False,
 ) -> None:
     """Replace a draft's text; it is checked again and needs a new approval."""
-    from botx_cli.cli.main import json_failure_doc
     from botx_cli.posting.review import edit as run_edit
 
     json_failure_doc(json_out, id=draft_id)

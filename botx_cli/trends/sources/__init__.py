@@ -1,29 +1,24 @@
-"""Trend sources: one module per network source behind one protocol, and the one registry.
+"""Trend sources: the ONE registry (REGISTRY: each source's name, default URL, options and
+trust), what a source is given (SourceSpec, Job) and may raise (SourceError), derived lists
+(NAMES, NETWORK, trust_order) that config parsing, the refresh, cleaning, `botx trends` and
+`botx doctor` use. fetch.py fetches the due network sources concurrently (FETCHERS maps a name
+to its async fetch function; pytrends.py, which brings pandas, loads only when due), parsing.py
+and charset.py turn pages into RawTrend.
 
-A source module (google_rss.py, trends24.py, getdaytrends.py, pytrends.py, x.py) offers
-
-    async def fetch(client: httpx.AsyncClient, spec: SourceSpec, job: Job) -> list[RawTrend]
-
-and raises SourceError, ParseError or an httpx error when it has nothing (fetch.py runs the
-due ones together and turns every failure into a report). REGISTRY below names every source
-once, with what its [trends.sources.NAME] table takes; config parsing, the refresh, cleaning,
-`botx trends` and `botx doctor` all derive their lists from it. A new source is one module
-here and one REGISTRY line.
-
-This package's __init__ is stdlib only (config parsing reads the registry on every run); a
-source module, with httpx, bs4 or pytrends, loads only when a refresh fetches it.
+A new source: one line in REGISTRY and its fetch function (a page parser in parsing.py plus one
+FETCHERS line, or its own module like pytrends.py).
+This package's __init__ is stdlib only (config parsing reads the registry on every run).
 May import: the kernel, config, store, x, and trends' own modules.
 """
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-if TYPE_CHECKING:
-    from botx_cli.trends.sources.fetch import Fetcher
-
+BEARER_ENV = "BOTX_X_BEARER_TOKEN"  # X's app-only token for the trends endpoint, never in config
 X_API = "[x] api_base_url"  # a default URL that is the [x] api_base_url of the config
 
 
@@ -66,15 +61,37 @@ NAMES = tuple(BY_NAME)
 NETWORK = tuple(source.name for source in REGISTRY if source.network)
 
 
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str
+    enabled: bool
+    url: str | None  # None for calendar; x falls back to [x] api_base_url
+    timeout_seconds: float
+    options: Mapping[str, Any] = field(default_factory=dict)  # geo, hl, woeid
+
+
+class SourceError(Exception):
+    """A source answered, or failed, in a way that yields no trends."""
+
+    def __init__(self, message: str, http_status: int | None = None, retry_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.http_status, self.retry_at = http_status, retry_at
+
+
+@dataclass
+class Job:
+    """What every fetcher may need besides its own spec; collects billable X calls."""
+
+    user_agent: str
+    bearer_token: str | None = None
+    x_calls: list[tuple[int | None, int]] = field(default_factory=list)  # (http status, ms)
+
+
+# async (httpx.AsyncClient, SourceSpec, Job) -> list[RawTrend]; httpx is not imported here
+Fetcher = Callable[[Any, SourceSpec, Job], Awaitable[list[Any]]]
+
+
 def trust_order(name: str) -> tuple[int, str]:
     """Sort key of a source name: most dependable first, unknown names last."""
     source = BY_NAME.get(name)
     return (source.trust if source else len(REGISTRY), name)
-
-
-def fetcher(name: str) -> Fetcher:
-    """The fetch function of a network source: its module, imported now (httpx and friends
-    load with it)."""
-    module: Any = importlib.import_module(f"{__name__}.{name}")
-    found: Fetcher = module.fetch
-    return found

@@ -14,19 +14,19 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 import httpx
 
 from botx_cli import clock
-from botx_cli.trends.settings import BEARER_ENV, SourceSpec
+from botx_cli.errors import ParseError
+from botx_cli.trends.sources import BEARER_ENV, Fetcher, Job, SourceError, SourceSpec
 from botx_cli.trends.sources.charset import charset_of, decode_page
 from botx_cli.trends.sources.parsing import (
     MAX_BODY_CHARS,
-    ParseError,
     RawTrend,
     parse_getdaytrends,
     parse_google_rss,
@@ -39,23 +39,6 @@ MAX_REDIRECTS = 5
 X_ENDPOINT = "GET /2/trends/by/woeid/:id"
 
 
-class SourceError(Exception):
-    """A source answered, or failed, in a way that yields no trends."""
-
-    def __init__(self, message: str, http_status: int | None = None, retry_at: datetime | None = None) -> None:
-        super().__init__(message)
-        self.http_status, self.retry_at = http_status, retry_at
-
-
-@dataclass
-class Job:
-    """What every fetcher may need besides its own spec; collects billable X calls."""
-
-    user_agent: str
-    bearer_token: str | None = None
-    x_calls: list[tuple[int | None, int]] = field(default_factory=list)  # (http status, ms)
-
-
 @dataclass(frozen=True)
 class Fetched:
     source: str
@@ -63,9 +46,6 @@ class Fetched:
     error: str | None
     duration_ms: int
     retry_at: datetime | None = None
-
-
-Fetcher = Callable[[httpx.AsyncClient, SourceSpec, Job], Awaitable[list[RawTrend]]]
 
 
 async def get_body(client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None) -> bytes:

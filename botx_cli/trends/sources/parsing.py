@@ -242,7 +242,7 @@ def _soup(source: str, body: bytes | str) -> BeautifulSoup:
     text = body if isinstance(body, str) else decode_page(bytes(body), None, "html")  # never bs4's guess
     try:
         return BeautifulSoup(text, features)
-    except Exception as err:  # bs4/lxml raise assorted types on binary junk
+    except Exception as err:  # noqa: BLE001 - bs4/lxml raise assorted types on binary junk
         raise ParseError(source, f"cannot parse HTML ({type(err).__name__}: {err})") from None
 
 

@@ -13,6 +13,7 @@ errors and prints to stdout, which would corrupt `--json`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import threading
 from collections.abc import Callable
@@ -21,8 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from botx_cli.trends.settings import SourceSpec
-from botx_cli.trends.sources.fetch import Job, SourceError
+from botx_cli.trends.sources import Job, SourceError, SourceSpec
 from botx_cli.trends.sources.parsing import RawTrend
 
 T = TypeVar("T")
@@ -47,10 +47,8 @@ async def in_daemon_thread(fn: Callable[..., T], *args: Any) -> T:
             outcome: tuple[bool, Any] = (True, fn(*args))
         except BaseException as err:  # noqa: BLE001 - handed to the awaiting side
             outcome = (False, err)
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the refresh stopped waiting for us
             loop.call_soon_threadsafe(settle, *outcome)
-        except RuntimeError:
-            pass  # the loop is closed: the refresh stopped waiting for us
 
     threading.Thread(target=run, name="botx-pytrends", daemon=True).start()
     return await future
