@@ -39,7 +39,8 @@ def config_for(folder: Path, base_url: str, site: TrendSite, accounts: int) -> P
     start = text.index("[accounts.A]")
     end = text.index("[product]")
     tables = "".join(
-        f'[accounts.N{i}]\nhandle = "bench{i}"\nvoice = "{"brand" if i % 2 == 0 else "engineer"}"\n' for i in range(accounts)
+        f'[accounts.N{i}]\nhandle = "bench{i}"\nvoice = "{"brand" if i % 2 == 0 else "engineer"}"\n'
+        for i in range(accounts)
     )
     path = folder / "config.toml"
     path.write_text(text[:start] + tables + "\n" + text[end:])
@@ -77,7 +78,9 @@ def measure_backend(label: str, env: dict[str, str], fake: FakeX, rounds: int, a
             if way == "all":
                 wall, cpu, codes = batch([BOTX + ["post", "--all", "--quiet"]], env)
             else:
-                wall, cpu, codes = batch([BOTX + ["post", "--account", f"N{i}", "--quiet"] for i in range(accounts)], env)
+                wall, cpu, codes = batch(
+                    [BOTX + ["post", "--account", f"N{i}", "--quiet"] for i in range(accounts)], env
+                )
             posted = len(fake.tweets) - before
             if set(codes) != {0} or posted != accounts:
                 raise SystemExit(f"{label} {way}: exit codes {codes}, {posted} of {accounts} posted")

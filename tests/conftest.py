@@ -6,8 +6,6 @@ clears every BOTX_* variable, so no test sees the developer's config, DB or secr
 
 from __future__ import annotations
 
-pytest_plugins = ["fakes.pg_plugin"]
-
 import io
 import os
 import re
@@ -24,6 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 EXAMPLE = ROOT / "botx_cli" / "example_config.toml"
+pytest_plugins = ["fakes.pg_plugin"]  # a real PostgreSQL server for the tests that ask for one
 CREDENTIAL_PARTS = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
 # A bound port nobody listens on: connections to it are refused at once, for the whole run.
 _DEAD_SOCKET = socket.socket()

@@ -64,7 +64,9 @@ def test_verbose_names_the_accounts_left_alone_and_why(xworld: XWorld) -> None:
 
 
 def test_a_disabled_account_is_not_due(xworld: XWorld) -> None:
-    text = xworld.config.read_text().replace('voice = "engineer"\nenabled = true', 'voice = "engineer"\nenabled = false')
+    text = xworld.config.read_text().replace(
+        'voice = "engineer"\nenabled = true', 'voice = "engineer"\nenabled = false'
+    )
     xworld.config.write_text(text)
     xworld.at(at("09:45"))
     run = botx("post", "--all", "-v")
@@ -147,7 +149,7 @@ def test_the_most_severe_account_sets_the_exit_code(xworld: XWorld, a_fault: dic
 def test_missing_credentials_fail_that_account_only(xworld: XWorld, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     both_due(xworld)
     monkeypatch.delenv("BOTX_B_ACCESS_TOKEN_SECRET")
-    code, docs, err = post_all(xworld, at("09:00"))
+    code, docs, _ = post_all(xworld, at("09:00"))
     assert code == 2 and statuses(docs) == {"A": "posted", "B": "failed"}
     assert "BOTX_B_ACCESS_TOKEN_SECRET" in docs[1]["detail"]
 

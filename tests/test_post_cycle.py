@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from conftest import XWorld, botx
 from ops_helpers import set_key
 
@@ -201,39 +200,3 @@ def test_doctor_reports_missing_credentials(xworld: XWorld, monkeypatch) -> None
     monkeypatch.delenv("BOTX_B_ACCESS_TOKEN_SECRET")
     run = botx("doctor")
     assert run.code == 2 and "BOTX_B_ACCESS_TOKEN_SECRET" in run.out
-
-
-def test_post_account_runs_accounts_side_by_side_and_prints_nothing(
-    xworld: XWorld, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """issue 14's `post --all` calls posting.cycle.post_account per account from a thread pool:
-    each thread its own Store; documents and exit codes come back, nothing is printed."""
-    from concurrent.futures import ThreadPoolExecutor
-    from datetime import datetime
-
-    from botx_cli.posting.cycle import PostOptions, post_account
-    from botx_cli.sections import load_config
-    from botx_cli.store import open_store
-
-    when = "2026-11-23T09:45:00+01:00"  # A's first slot is running, B's (45 minutes later) starts
-    xworld.at(when)
-    cfg = load_config(str(xworld.config))
-    open_store(xworld.db).close()  # migrated once, before the threads race for the file
-
-    def one(name: str) -> tuple[dict[str, object], int]:
-        store = open_store(xworld.db)
-        try:
-            return post_account(cfg, store, name, datetime.fromisoformat(when), PostOptions())
-        finally:
-            store.close()
-
-    with ThreadPoolExecutor(2) as pool:
-        (doc_a, code_a), (doc_b, code_b) = pool.map(one, ["A", "B"])
-    assert (code_a, doc_a["status"], doc_a["account"]) == (0, "posted", "A")
-    assert (code_b, doc_b["status"], doc_b["account"]) == (0, "posted", "B")
-    assert capsys.readouterr() == ("", "")
-    assert sorted(t["author_id"] for t in xworld.fake.tweets) == ["1001", "1002"]
-    # a failure is a document and its exit code, never an exception or a printed line
-    doc, code = one("nobody")
-    assert (code, doc["status"], doc["reason"]) == (2, "failed", "UsageError") and "unknown account" in doc["detail"]
-    assert capsys.readouterr() == ("", "")

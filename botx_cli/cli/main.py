@@ -148,7 +148,7 @@ def post(
     json_out: JsonOpt = False,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
-) -> None:
+) -> int | None:
     """One cron cycle for one account (--account), or for every account due now (--all)."""
     from botx_cli.posting.cycle import PostOptions, run_post
 

@@ -23,7 +23,7 @@ from botx_cli.config.core import Account, Config
 from botx_cli.content import images as media
 from botx_cli.content.validate import Verdict, normalize
 from botx_cli.deadline import Deadline
-from botx_cli.errors import AmbiguousSend, BotxError, DuplicateContent, ExitCode, NoValidTweet, TemporaryFailure
+from botx_cli.errors import AmbiguousSend, BotxError, DuplicateContent, NoValidTweet, TemporaryFailure
 from botx_cli.notify import runlog
 from botx_cli.posting import queue as approved
 from botx_cli.posting import review as drafts
@@ -94,20 +94,6 @@ class PostRun:
     @property
     def command(self) -> str:
         return "post --dry-run" if self.opts.dry_run else "post"
-
-
-def post_account(
-    cfg: Config, store: Store, name: str, now: datetime, opts: PostOptions
-) -> tuple[dict[str, Any], ExitCode]:
-    """Post for one account: its --json document and exit code. Prints nothing, installs no
-    signal handler and keeps no module state: `post --all` calls it for many accounts from a
-    thread pool (the CLI prints the documents, and alone handles signals in the main thread)."""
-    try:
-        result = run_post(cfg, store, name, now, opts)
-    except BotxError as err:
-        document: dict[str, Any] = {"account": name, "tweet_id": None, "text": None, "hashtags": []}
-        return {**document, "status": "failed", "reason": type(err).__name__, "detail": str(err)}, err.exit_code
-    return result.to_json(), ExitCode.OK
 
 
 def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOptions) -> PostResult:

@@ -112,7 +112,7 @@ def _one(cfg: Config, open_store: Callable[[], Store], name: str, now: datetime,
         return Outcome(name, ExitCode.OK, result=run_post(cfg, store, name, now, opts))
     except BotxError as err:
         return Outcome(name, ExitCode(err.exit_code), failure=err)
-    except Exception as err:  # noqa: BLE001 - a driver's error (disk full, lock held): one account's failure
+    except Exception as err:  # a driver's error (disk full, lock held): one account's failure
         from botx_cli.store.backend import driver_errors
 
         if not isinstance(err, driver_errors()):

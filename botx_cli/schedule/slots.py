@@ -175,10 +175,10 @@ def cron_lines(
         f"CRON_TZ={tz_name}",
     ]
     if every:
-        minute, hours = cron_all_fields(schedule, [index for _name, index in accounts])
+        minute_field, hour_field = cron_all_fields(schedule, [index for _name, index in accounts])
         lines += [
             "# every account, one process: each call posts for the accounts whose slot is due",
-            f"{minute} {hours} * * * {command} post --all --quiet",
+            f"{minute_field} {hour_field} * * * {command} post --all --quiet",
         ]
     else:
         for name, index in accounts:

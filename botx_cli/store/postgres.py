@@ -26,7 +26,6 @@ What SQLite gave for free, and how it is kept here:
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -51,10 +50,10 @@ NAME = "postgresql"
 __all__ = ["PostgresBackend", "connect", "database_failure", "is_postgres_url"]
 
 
-class IntegrityConflict(sqlite3.IntegrityError):
-    """A unique or primary key refused the row (another run holds the slot). A
-    sqlite3.IntegrityError too, so store code written for SQLite judges it unchanged; carries
-    the SQLSTATE (23505...) so Backend.failure maps one that escapes a claim."""
+class IntegrityConflict(Exception):
+    """A unique or primary key refused the row (another run holds the slot): the backend's
+    `conflict`, which Store.claim judges; carries the SQLSTATE (23505...) so Backend.failure
+    maps one that escapes a claim."""
 
     def __init__(self, message: str, sqlstate: str | None = None) -> None:
         super().__init__(message)
