@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +29,25 @@ CREDENTIAL_PARTS = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_T
 _DEAD_SOCKET = socket.socket()
 _DEAD_SOCKET.bind(("127.0.0.1", 0))
 DEAD_PROXY = f"http://127.0.0.1:{_DEAD_SOCKET.getsockname()[1]}"
+
+
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    # Started in the background of a non-interactive shell (`pytest ... &`), this process
+    # inherits SIGINT ignored, and so would every child: the tests that stop a server or
+    # `botx` with Ctrl-C (SIGINT) would wait for ever. Catching it again gives children the
+    # default disposition (exec resets caught signals), as a foreground run has.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def compiled_botx() -> None:
+    """Byte-compile botx once, as Python does on a first import (and pip on a real install):
+    where PYTHONDONTWRITEBYTECODE is set (this machine), every `python -m botx_cli` a test starts
+    would otherwise compile botx's sources again. Safe under xdist: each .pyc is written atomically."""
+    if sys.dont_write_bytecode:
+        import compileall
+
+        compileall.compile_dir(ROOT / "botx_cli", quiet=1)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
 from conftest import EXAMPLE
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -115,6 +116,7 @@ def with_inserted(copy: str, thing: str, at: int) -> str:
     return " ".join(words)
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies())
 def test_a_copy_made_only_of_facts_passes(case: tuple[str, PlanFacts]) -> None:
@@ -122,6 +124,7 @@ def test_a_copy_made_only_of_facts_passes(case: tuple[str, PlanFacts]) -> None:
     assert problems(copy, SHEET, plan) == []
 
 
+@pytest.mark.slow
 @lenient
 @given(
     clean_copies(),
@@ -143,6 +146,7 @@ def test_an_invented_number_is_refused(case: tuple[str, PlanFacts], at: int, num
     assert any("number" in p for p in found), found
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.integers(0, 50), st.decimals(0, 99, places=2, allow_nan=False))
 def test_a_price_other_than_the_planned_offers_is_refused(case: tuple[str, PlanFacts], at: int, price: object) -> None:
@@ -184,6 +188,7 @@ REASON = {
 }
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.integers(0, 50), st.sampled_from(BANNED))
 def test_banned_content_anywhere_is_refused_with_its_reason(
@@ -195,6 +200,7 @@ def test_banned_content_anywhere_is_refused_with_its_reason(
     assert any(REASON[kind] in p for p in found), (phrase, found)
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.integers(0, 50), st.from_regex(r"[A-Z]{1,3}[0-9]{2,4}[A-Za-z]?", fullmatch=True))
 def test_a_model_name_not_in_the_facts_is_refused(case: tuple[str, PlanFacts], at: int, name: str) -> None:
@@ -206,6 +212,7 @@ def test_a_model_name_not_in_the_facts_is_refused(case: tuple[str, PlanFacts], a
     assert any(name in p or "number" in p for p in found), (name, found)
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.integers(2, 6))
 def test_emoji_past_the_limit_are_refused(case: tuple[str, PlanFacts], count: int) -> None:
@@ -215,6 +222,7 @@ def test_emoji_past_the_limit_are_refused(case: tuple[str, PlanFacts], count: in
     assert problems(copy + " \U0001f680", SHEET, plan) == []  # one is allowed by the example config
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.sampled_from(OFFERS))
 def test_the_planned_price_given_to_another_offer_is_refused(case: tuple[str, PlanFacts], other: object) -> None:
@@ -226,6 +234,7 @@ def test_the_planned_price_given_to_another_offer_is_refused(case: tuple[str, Pl
     assert any(f"to {other.item}" in p for p in found), found
 
 
+@pytest.mark.slow
 @lenient
 @given(plans(kind="offer"), st.lists(SENTENCE, min_size=1, max_size=3))
 def test_an_offer_post_without_its_offer_as_given_is_refused(plan: PlanFacts, sentences: list[str]) -> None:
@@ -236,6 +245,7 @@ def test_an_offer_post_without_its_offer_as_given_is_refused(plan: PlanFacts, se
     assert any("exact" in p for p in problems(unitless, SHEET, plan))
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies())
 def test_a_tagged_trend_must_be_named(case: tuple[str, PlanFacts]) -> None:
@@ -246,6 +256,7 @@ def test_a_tagged_trend_must_be_named(case: tuple[str, PlanFacts]) -> None:
     assert any("does not name the trend" in p for p in problems(without, SHEET, plan))
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=300)
 @given(st.text(max_size=400), plans())
 @example("{" * 5000, PlanFacts())

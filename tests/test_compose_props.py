@@ -6,6 +6,7 @@ import random
 import re
 from dataclasses import replace
 
+import pytest
 from conftest import EXAMPLE
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -55,6 +56,7 @@ def affinity_of(scores: dict[str, float]) -> Affinity:
     return Affinity(plans, {})
 
 
+@pytest.mark.slow
 @lenient
 @given(
     st.lists(PICK, max_size=6),

@@ -21,6 +21,9 @@ from conftest import XWorld
 SLOT = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 
 
+pytestmark = pytest.mark.slow  # kill -9 of real processes at many moments of a post
+
+
 def start_post(world: XWorld, when: datetime) -> subprocess.Popen:
     world.clock[0] = when.timestamp()
     env = {**os.environ, **world.env, "BOTX_NOW": when.isoformat()}

@@ -12,10 +12,14 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+import pytest
 from conftest import XWorld, botx, botx_proc
 
 DAY = "2026-11-23"
 TZ = "+01:00"  # Europe/Paris in November
+
+
+pytestmark = pytest.mark.slow  # a simulated day of cron processes, concurrent copies, kill -9
 
 
 def cron_entries(xworld: XWorld) -> list[tuple[int, list[int], str]]:

@@ -27,6 +27,9 @@ SLOT = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 HANG_GUARD = 90  # seconds: a dripping answer of ~200 bytes would hold an unbounded call far longer
 
 
+pytestmark = pytest.mark.slow  # dripping servers: each case waits out a real deadline
+
+
 def post_proc(world: XWorld, when: datetime = SLOT, *extra: str) -> subprocess.CompletedProcess:
     world.clock[0] = when.timestamp()
     env = {**os.environ, **world.env, "BOTX_NOW": when.isoformat()}

@@ -212,6 +212,7 @@ def site() -> Iterator[TrendSite]:
         yield server
 
 
+@pytest.mark.slow
 def test_trend_draft_expires_once_the_trend_left_the_cache(queue: XWorld, site: TrendSite) -> None:
     point_trends(queue.config, trends_section(site))
     assert botx("trends", "--refresh", "--quiet").code == 0
@@ -281,6 +282,7 @@ def test_lost_answer_found_on_the_timeline_marks_the_draft_posted(queue: XWorld)
     assert by_id(queue)[1] == ("posted", None, 1, queue.fake.tweets[0]["id"])
 
 
+@pytest.mark.slow
 def test_kill_9_mid_call_never_sends_the_draft_twice(queue: XWorld) -> None:
     made = generate("A", 2)
     assert botx("drafts", "approve", "1", "2").code == 0

@@ -588,6 +588,7 @@ def test_credits_exhausted_answers_402(fake):
     assert exc.value.response.json()["title"] == "CreditsDepleted"
 
 
+@pytest.mark.slow
 def test_drip_sends_headers_then_the_body_a_byte_at_a_time(fake):
     fake.enqueue("GET", "/2/users/me", drip=0.3)
     # no body byte within 0.1 s: requests calls a read timeout in the body a ConnectionError

@@ -79,7 +79,16 @@ FAULTS = [
 ]
 
 
-@pytest.mark.parametrize("name, answers, code, final", FAULTS, ids=[f[0] for f in FAULTS])
+def fault_params() -> list:  # type: ignore[type-arg]
+    """FAULTS as test parameters; a case that waits out botx's timeout (X hung or dripping) is slow."""
+    params = []
+    for fault in FAULTS:
+        waits = any("delay" in answer or "drip" in answer for answer in fault[1])
+        params.append(pytest.param(*fault, id=fault[0], marks=[pytest.mark.slow] if waits else []))
+    return params
+
+
+@pytest.mark.parametrize("name, answers, code, final", fault_params())
 def test_x_fault(xworld: XWorld, name: str, answers: list[dict], code: int, final: str) -> None:
     xworld.at(SLOT)
     for answer in answers:

@@ -58,6 +58,9 @@ FUZZ = settings(
 PURE = settings(max_examples=_EXAMPLES or 300, deadline=None)
 
 
+pytestmark = pytest.mark.slow  # hypothesis fuzzing of every input boundary, many examples each
+
+
 def is_verbose(argv: list[str] | tuple[str, ...]) -> bool:
     """-v asks for tracebacks: a token that could switch it on relaxes only that check."""
     return any(t == "--verbose" or re.fullmatch(r"-[A-Za-z]*v[A-Za-z]*", t) for t in argv)

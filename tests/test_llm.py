@@ -121,6 +121,7 @@ def last_user(request: dict[str, Any]) -> str:
 # -- a good copy, and what the request carries ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_good_copy_with_the_planned_offer_is_posted_with_botx_own_code_link_and_tags(
     xworld: XWorld, llm: FakeOpenAI
 ) -> None:
@@ -196,6 +197,7 @@ def posted_texts(xworld: XWorld) -> list[str]:
 # -- the editorial check ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(BAD))
 def test_bad_copies_of_every_kind_are_refused_and_the_tweet_falls_back_to_a_template(
     xworld: XWorld, llm: FakeOpenAI, kind: str
@@ -237,6 +239,7 @@ def test_the_best_valid_copy_wins_by_a_deterministic_score(xworld: XWorld, llm: 
     assert len(llm.chat_requests) == 1  # a valid copy among the three: no retry
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "bad, reason",
     [
@@ -296,6 +299,7 @@ def only_the_first_offer(xworld: XWorld) -> None:
     xworld.config.write_text(tomli_w.dumps(data))
 
 
+@pytest.mark.slow
 def test_a_copy_that_makes_a_near_duplicate_is_sent_back(xworld: XWorld, llm: FakeOpenAI) -> None:
     copies(xworld, 1)
     only_the_first_offer(xworld)  # A and B plan the same offer: the same copy would repeat A's post
@@ -312,6 +316,7 @@ def test_a_copy_that_makes_a_near_duplicate_is_sent_back(xworld: XWorld, llm: Fa
 # -- answers in every shape ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", ["plain", "json", "fenced", "json in prose", "quoted", "labelled"])
 def test_json_and_plain_answers_all_parse(xworld: XWorld, llm: FakeOpenAI, shape: str) -> None:
     copies(xworld, 1)
@@ -375,6 +380,7 @@ def test_a_server_that_ignores_n_gets_parallel_requests_for_the_rest_of_the_run(
 # -- spend --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_chat_calls_are_priced_from_usage_and_counted_by_stats_doctor_and_budget(
     xworld: XWorld, llm: FakeOpenAI
 ) -> None:
@@ -398,6 +404,7 @@ def test_chat_calls_are_priced_from_usage_and_counted_by_stats_doctor_and_budget
 # -- time ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "headers, limits",
     [
@@ -421,6 +428,7 @@ def test_a_dripping_server_cannot_hold_post_past_the_deadline(
     assert chat_calls(xworld) == [("A", None, 0.0)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "answer, what",
     [
@@ -454,6 +462,7 @@ def test_missing_key_warns_and_uses_templates(xworld: XWorld, llm: FakeOpenAI, m
     assert "OPENAI_API_KEY is not set" in doctor.out
 
 
+@pytest.mark.slow
 def test_preview_uses_the_model_and_stays_distinct(xworld: XWorld, llm: FakeOpenAI) -> None:
     llm.default = default_copy  # a copy per choice, each with its own opener
     xworld.at(SLOT)
@@ -526,6 +535,7 @@ def imported_modules(err: str) -> set[str]:
     return {line.split("|")[-1].strip() for line in err.splitlines() if "|" in line}
 
 
+@pytest.mark.slow
 def test_the_llm_path_loads_only_with_the_llm_strategy(xworld: XWorld, llm: FakeOpenAI) -> None:
     env = {**xworld.env, "BOTX_NOW": SLOT, "PYTHONPROFILEIMPORTTIME": "1", "OPENAI_API_KEY": KEY}
     with_llm = botx_proc("post", "--account", "A", "--dry-run", env=env)

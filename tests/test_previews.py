@@ -30,6 +30,7 @@ def preview(*args: str) -> list[dict]:
     return json.loads(run.out)
 
 
+@pytest.mark.slow
 def test_a_thousand_previews_are_valid_distinct_and_tagged(content: Path) -> None:
     items = preview("--count", "500")
     assert len(items) == 1000 and {i["account"] for i in items} == {"A", "B"}
@@ -100,6 +101,7 @@ def test_post_without_any_valid_candidate_exits_3_naming_the_checks(xworld: XWor
     assert xworld.fake.requests == []
 
 
+@pytest.mark.slow
 def test_posts_rotate_angles_and_domain_tags_and_record_the_strategy(xworld: XWorld) -> None:
     slots = ["09:00", "09:45", "10:30", "11:15", "12:00", "12:45", "13:30", "14:15"]
     for index, slot in enumerate(slots):
@@ -114,6 +116,7 @@ def test_posts_rotate_angles_and_domain_tags_and_record_the_strategy(xworld: XWo
         assert all(a != b for a, b in zip(tags, tags[1:]))
 
 
+@pytest.mark.slow
 def test_warm_post_imports_no_heavy_package(xworld: XWorld) -> None:
     """The affinities are computed once (cold path: sklearn allowed); later runs only read them."""
     env = {**xworld.env, "BOTX_NOW": NOW, "PYTHONPROFILEIMPORTTIME": "1"}
@@ -147,6 +150,7 @@ def test_affinity_follows_the_words(content: Path, tmp_path: Path) -> None:
     assert best["regions\x1fA100 80GB"][1] == "#CloudGPU"
 
 
+@pytest.mark.slow
 def test_bad_content_config_fails_up_front(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     config.write_text(config.read_text().replace('"#HPC" = "high', '"#Nope" = "high'))

@@ -87,6 +87,7 @@ def echo_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore
     hook.close()
 
 
+@pytest.mark.slow
 def test_no_secret_reaches_any_sink(echo_world) -> None:  # type: ignore[no-untyped-def]
     folder, echo, hook = echo_world
     runs = [

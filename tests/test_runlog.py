@@ -17,6 +17,7 @@ def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_one_json_line_per_post_run(xworld: XWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     set_key(xworld.config, "logging", "path", '"logs/botx.log"')
     log = xworld.config.parent / "logs" / "botx.log"

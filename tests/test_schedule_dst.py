@@ -114,6 +114,7 @@ def printed_lines(world: XWorld) -> list[tuple[int, list[int], str]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone, day", DST_DAYS)
 def test_the_printed_cron_lines_post_every_slot_on_dst_nights(xworld: XWorld, tmp_path, zone: str, day: str) -> None:
     text = xworld.config.read_text().replace('timezone = "Europe/Paris"', f'timezone = "{zone}"')

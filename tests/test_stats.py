@@ -36,6 +36,7 @@ def day(xworld: XWorld) -> XWorld:
     return xworld
 
 
+@pytest.mark.slow
 def test_json_per_account_figures(day: XWorld) -> None:
     run = botx("stats", "--days", "7", "--json")
     assert run.code == 0, run.err
@@ -67,6 +68,7 @@ def test_json_per_account_figures(day: XWorld) -> None:
     assert doc["spend"]["budget_usd"] is None
 
 
+@pytest.mark.slow
 def test_account_filter_and_unknown_account(day: XWorld) -> None:
     doc = json.loads(botx("stats", "--account", "b", "--json").out)
     assert list(doc["accounts"]) == ["B"] and doc["validation"]["passed"] == 1
@@ -82,6 +84,7 @@ def test_days_are_local_days(xworld: XWorld) -> None:
     assert doc["accounts"]["A"]["days"]["2026-11-23"]["posted"] == 0
 
 
+@pytest.mark.slow
 def test_terminal_view_fits_80_columns(day: XWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     run = botx("stats", "--days", "30")
@@ -112,6 +115,7 @@ def test_stats_on_an_empty_database(xworld: XWorld) -> None:
     assert botx("stats").code == 0
 
 
+@pytest.mark.slow
 def test_stats_queries_search_indexes_never_scan(day: XWorld) -> None:
     """Every statement `stats` runs, explained: ranges of indexes, no full scan of a big table."""
     from datetime import datetime

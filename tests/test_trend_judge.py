@@ -158,6 +158,7 @@ DATASETS = {  # Google feed, trends24 page -> the unsafe names each holds, and w
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("policy", ["relevant", "any"])
 @pytest.mark.parametrize("dataset", sorted(DATASETS))
 def test_no_unsafe_trend_reaches_a_pick_under_any_policy(tmp_path: Path, policy: str, dataset: str) -> None:
@@ -186,6 +187,7 @@ def xworld_domain_tags() -> set[str]:
 ISSUE_10_ITEM_4 = ["#CloudGPUPornography", "#P0rnGPU", "#P\u043ernHubPremium", "#ISIS", "#Taliban"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("policy", ["relevant", "any"])
 def test_the_names_issue_10_saw_posted_reach_no_tweet(xworld, site: Site, policy: str) -> None:  # type: ignore[no-untyped-def]
     rows_html = "".join(
@@ -257,6 +259,7 @@ def prompt_of(request: dict) -> str:
     return "\n".join(m["content"] for m in request["json"]["messages"])
 
 
+@pytest.mark.slow
 def test_one_batched_call_per_refresh_and_verdicts_are_reused(
     tmp_path: Path, site: Site, fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -314,6 +317,7 @@ def test_the_model_vetoes_or_confirms_within_what_the_rules_allow(tmp_path: Path
     assert len(fake.judge_requests) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 def test_a_slow_drip_model_cannot_hold_the_refresh(tmp_path: Path, site: Site, fake: FakeOpenAI) -> None:
     # one byte every 0.3 s: the client's per-read timeout (1 s) never fires; the call's deadline does
@@ -325,6 +329,7 @@ def test_a_slow_drip_model_cannot_hold_the_refresh(tmp_path: Path, site: Site, f
     assert report.duration_ms < 60_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("answer", "note"),
     [
@@ -354,6 +359,7 @@ def test_answers_that_are_not_verdicts_are_left_out(tmp_path: Path, site: Site, 
     assert report.judge.startswith("llm: judged 1 trend(s) in one call,") and "without a usable verdict" in report.judge
 
 
+@pytest.mark.slow
 def test_a_warm_post_never_judges_and_imports_nothing_new(tmp_path: Path, site: Site) -> None:
     config = configure(tmp_path, site)
     env = {**os.environ, "BOTX_CONFIG": str(config), "BOTX_NOW": NOW.isoformat(), "NO_PROXY": "127.0.0.1"}
@@ -371,6 +377,7 @@ def test_a_warm_post_never_judges_and_imports_nothing_new(tmp_path: Path, site: 
     assert rows(config, "SELECT COUNT(*) FROM trend_refreshes") == [(1,)]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 def test_a_refresh_a_post_runs_gives_the_model_only_what_is_left_of_its_budget(
     tmp_path: Path, site: Site, fake: FakeOpenAI

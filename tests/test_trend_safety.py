@@ -276,6 +276,7 @@ def test_look_alike_letters_hide_nothing(found: tuple[str, str]) -> None:
     assert MATCHER.check(found[1]) is not None, found
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(hidden([(c, t) for c, t in LATIN_TERMS if len(squash(t.rstrip("*"))) >= 4], "leet"))
 @example(("nsfw", "#P0rnGPU"))

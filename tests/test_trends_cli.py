@@ -70,6 +70,7 @@ def test_post_refreshes_only_a_stale_cache(xworld: XWorld, site: TrendSite) -> N
     assert [t for (t,) in xworld.rows("SELECT trigger FROM trend_refreshes ORDER BY id")] == ["post", "post"]
 
 
+@pytest.mark.slow
 def test_policy_decides_which_trends_posts_may_use(
     tmp_path: Path, site: TrendSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,6 +92,7 @@ def test_policy_decides_which_trends_posts_may_use(
     assert picks["relevant"][0][0] == "#NvidiaEarnings"  # best score first, calendar tags last
 
 
+@pytest.mark.slow
 def test_an_account_does_not_reuse_a_trend_within_reuse_hours(xworld: XWorld, site: TrendSite) -> None:
     point_trends(xworld.config, trends_section(site, extra="reuse_hours = 2\n"))
     trends = {}
@@ -155,6 +157,7 @@ def test_every_source_down_is_a_warning_not_an_error(
     assert run.err.startswith("botx: warning: every trend source failed")
 
 
+@pytest.mark.slow
 def test_cache_keeps_the_latest_refreshes_only(tmp_path: Path, site: TrendSite) -> None:
     config = point_trends(make_config(tmp_path), trends_section(site, extra="keep_refreshes = 3\n"))
     cfg = load_config(str(config))
@@ -203,6 +206,7 @@ def test_bad_trend_keys_are_one_line_exit_2(tmp_path: Path, section: str, key: s
     assert str(config) in run.err
 
 
+@pytest.mark.slow
 def test_a_warm_post_imports_nothing_heavy(tmp_path: Path, site: TrendSite) -> None:
     config = point_trends(make_config(tmp_path), trends_section(site))
     env = {**os.environ, "BOTX_CONFIG": str(config), "BOTX_NOW": NOW.isoformat()}

@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from conftest import make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,7 @@ from botx_cli.store import open_store
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 
 
+@pytest.mark.slow
 def test_a_week_of_template_posts_is_varied_and_valid(tmp_path: Path) -> None:
     cfg = load_config(str(make_config(tmp_path)))
     items = run_preview(cfg, open_store(tmp_path / "botx.db"), ["A", "B"], 70, NOW)  # 7 days, 2 accounts

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -168,6 +169,7 @@ def compose(pick: TrendPick | None, seed: int, account: str, kinds: tuple[str, .
     return plan, render_template(CFG, plan, rng)
 
 
+@pytest.mark.slow
 def test_trends_are_named_where_tagged_and_greetings_are_for_holidays_only() -> None:
     happy = [h.replace("{trend}", "") for h in CFG.content.hooks["holiday"]]
     for seed in range(120):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from conftest import XWorld, botx
 from fakes.fake_x import USAGE_CAPPED
 from fakes.webhook import WebhookReceiver
@@ -41,6 +42,7 @@ def test_disabled_account_is_a_recorded_skip_without_credentials(xworld: XWorld,
 
 
 # -- item 11 --------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_reset_years_ahead_is_capped_said_and_cleared_by_resume(xworld: XWorld) -> None:
     xworld.at(SLOT)
     xworld.fake.enqueue("POST", "/2/tweets", status=429, headers={"x-rate-limit-reset": YEAR_2090})
