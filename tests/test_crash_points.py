@@ -16,7 +16,9 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import XWorld
+from conftest import BOTH_BACKENDS, XWorld
+
+pytestmark = BOTH_BACKENDS  # the SQLite file and a PostgreSQL database (issue 14)
 
 SLOT = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 
