@@ -94,6 +94,26 @@ def test_a_failing_connection_is_temporary_one_line_and_never_shows_the_url(tmp_
     secret_free(run.out, run.err)
 
 
+def test_doctor_refuses_a_newer_schema_and_a_foreign_database(tmp_path: Path, pg_migrated_url: str, pg_url: str) -> None:
+    import psycopg
+
+    config = make_config(tmp_path)
+    with psycopg.connect(pg_migrated_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'future', 'x')")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE invoices (id int)")
+    for url, words in (
+        (pg_migrated_url, f"database: schema version 99 is newer than this botx knows ({len(MIGRATIONS)})"),
+        (pg_url, "database: a database that botx did not create; point the [storage] url_env variable elsewhere"),
+    ):
+        os.environ["BOTX_DATABASE_URL"] = with_password(url, "userinfo")
+        run = botx("--config", str(config), "doctor")
+        assert run.code == 2 and words in run.err and run.err.count("\n") == 1, run.err
+        secret_free(run.out, run.err)
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # left untouched
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (1,)
+
+
 @pytest.mark.parametrize("value", [f"mysql://botx:{PASSWORD}@db/botx", f"{PASSWORD}", f"sqlite:///{PASSWORD}.db"])
 def test_another_scheme_is_one_usage_line_that_does_not_print_the_value(tmp_path: Path, value: str) -> None:
     config = make_config(tmp_path)
