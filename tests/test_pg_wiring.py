@@ -94,7 +94,9 @@ def test_a_failing_connection_is_temporary_one_line_and_never_shows_the_url(tmp_
     secret_free(run.out, run.err)
 
 
-def test_doctor_refuses_a_newer_schema_and_a_foreign_database(tmp_path: Path, pg_migrated_url: str, pg_url: str) -> None:
+def test_doctor_refuses_a_newer_schema_and_a_foreign_database(
+    tmp_path: Path, pg_migrated_url: str, pg_url: str
+) -> None:
     import psycopg
 
     config = make_config(tmp_path)

@@ -106,11 +106,14 @@ def root(
         str | None,
         typer.Option("--config", help="config.toml (else $BOTX_CONFIG, ./config.toml, ~/.config/botx/config.toml)"),
     ] = None,
-    db: Annotated[str | None, typer.Option(
+    db: Annotated[
+        str | None,
+        typer.Option(
             "--db",
             help="SQLite file; wins over everything (else a postgresql:// URL in $BOTX_DATABASE_URL or the"
             " variable [storage] url_env names, else $BOTX_DB, else [storage] path)",
-        ),] = None,
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say why; tracebacks on errors")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")] = False,
 ) -> None:
