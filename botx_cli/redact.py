@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 MASK = "***"
 MIN_LENGTH = 4  # shorter values would mask ordinary words
@@ -55,15 +55,15 @@ def secret_values(variables: Iterable[str] = (), literals: Iterable[str] = ()) -
 
 
 def _url_parts(value: str) -> list[str]:
-    """The secret pieces of a URL: its password, and the path that carries a webhook's token."""
+    """The secret pieces of a URL: its password (user:PASSWORD@ or ?password=, as libpq takes it), and the path that carries a webhook's token."""
     if "://" not in value:
         return []
     try:
         parts = urlsplit(value)
-        password = parts.password or ""
+        passwords = [parts.password or "", *parse_qs(parts.query).get("password", [])]
     except ValueError:
         return []
-    pieces = [password, unquote(password)] if password else []
+    pieces = [form for password in passwords if password for form in (password, unquote(password))]
     if len(parts.path.strip("/")) >= 8:  # hooks.slack.com/services/T0/B0/XXXX: the path is the key
         pieces.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return pieces

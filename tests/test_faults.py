@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 
 import pytest
-from conftest import XWorld
+from conftest import BOTH_BACKENDS, XWorld
 from fakes.fake_x import USAGE_CAPPED
 
 SLOT = "2026-11-23T09:00:00+01:00"
@@ -27,6 +27,8 @@ READ_ONLY = {
 }
 
 # (name, scripted answers for POST /2/tweets, expected exit code, expected final attempt status)
+pytestmark = BOTH_BACKENDS  # every fault on the SQLite file and on PostgreSQL (issue 14)
+
 FAULTS = [
     ("400 invalid", [dict(status=400)], 3, "failed"),
     ("401 unauthorized", [dict(status=401)], 77, "failed"),

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import XWorld, botx, botx_proc, make_config
+from conftest import BOTH_BACKENDS, XWorld, botx, botx_proc, make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,6 +85,7 @@ def test_a_misfired_call_still_finds_its_slot_and_a_skip_serves_it(xworld: XWorl
     assert xworld.rows("SELECT account, status, reason FROM runs WHERE account = 'B'") == [("B", "skipped", "paused")]
 
 
+@BOTH_BACKENDS
 def test_a_slot_whose_run_failed_is_served_until_the_next_slot(xworld: XWorld) -> None:
     """As with a line per account, a slot gets one cron call: a 503 is reported once (75), the
     next quarter-hour does not call X again for it, the next slot does."""
@@ -108,6 +109,7 @@ def both_due(xworld: XWorld) -> None:
     xworld.at(at("09:00"))
 
 
+@BOTH_BACKENDS
 def test_all_accounts_due_post_side_by_side(xworld: XWorld) -> None:
     both_due(xworld)
     code, docs, _ = post_all(xworld, at("09:00"))
@@ -200,6 +202,7 @@ def test_concurrency_bounds_the_pool(xworld: XWorld) -> None:
 # -- a day of cron, double fires and six copies --------------------------------------------
 
 
+@BOTH_BACKENDS
 def test_a_cron_day_of_post_all_every_quarter_hour_posts_each_slot_once(xworld: XWorld) -> None:
     """The `*/15 9-23` line over a whole day, every call fired twice (a double fire), one call
     missed (a misfire): each account posts once per slot, ten slots each."""
@@ -219,6 +222,7 @@ def test_a_cron_day_of_post_all_every_quarter_hour_posts_each_slot_once(xworld: 
     assert len(slots) == 20 and {count for _a, _s, count in slots} == {1}
 
 
+@BOTH_BACKENDS
 @pytest.mark.slow
 def test_six_concurrent_copies_of_post_all_post_each_slot_once(xworld: XWorld) -> None:
     both_due(xworld)

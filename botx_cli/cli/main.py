@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover
 from botx_cli import redact
 from botx_cli.cli import render
 from botx_cli.cli.render import json_failure_doc
-from botx_cli.errors import BotxError, ExitCode, Interrupted, OutputClosed, OutputFailed
+from botx_cli.errors import BotxError, ExitCode, Interrupted, OutputClosed, OutputFailed, UsageError
 from botx_cli.store.backend import driver_errors
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ app = typer.Typer(
     help="Promote a product on X from a handful of accounts, safely, from cron.",
 )
 _verbose = False
-_db_in_use: Path | None = None  # named in a database error line
+_db_in_use: Path | str | None = None  # named in a database error line (a URL: masked)
 
 
 @dataclass
@@ -64,12 +64,26 @@ class Env:
 
         return Path(self.db_path or os.environ.get("BOTX_DB") or str(cfg.settings(StorageSettings).path)).expanduser()
 
+    def db_target(self, cfg: Config) -> Path | str:
+        """Where the data lives: an explicit --db (a SQLite file) wins; else the PostgreSQL URL in
+        the variable [storage] url_env names; else $BOTX_DB or [storage] path."""
+        from botx_cli.store.pg_errors import is_postgres_url
+        from botx_cli.store.settings import StorageSettings, database_url
+
+        if self.db_path and is_postgres_url(self.db_path):
+            raise UsageError(
+                "--db takes a SQLite file; put a database URL in the variable [storage] url_env names"
+                " (default BOTX_DATABASE_URL), where it stays a secret"
+            )
+        url = None if self.db_path else database_url(cfg.settings(StorageSettings))
+        return url or self.db_file(cfg)
+
     def store(self, cfg: Config) -> Store:
         from botx_cli.store import open_store
         from botx_cli.store.settings import StorageSettings
 
         global _db_in_use
-        _db_in_use = self.db_file(cfg)
+        _db_in_use = self.db_target(cfg)  # a URL is never shown: store's failures mask it
         return open_store(_db_in_use, cfg.settings(StorageSettings).busy_timeout_seconds)
 
 
@@ -103,7 +117,14 @@ def root(
         str | None,
         typer.Option("--config", help="config.toml (else $BOTX_CONFIG, ./config.toml, ~/.config/botx/config.toml)"),
     ] = None,
-    db: Annotated[str | None, typer.Option("--db", help="SQLite file (else $BOTX_DB, else [storage] path)")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="SQLite file; wins over everything (else a postgresql:// URL in $BOTX_DATABASE_URL or the"
+            " variable [storage] url_env names, else $BOTX_DB, else [storage] path)",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say why; tracebacks on errors")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success")] = False,
     version: Annotated[

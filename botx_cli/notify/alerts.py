@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 from botx_cli import redact
 from botx_cli.clock import parse_iso
 from botx_cli.config.core import Config, Secrets, Section
+from botx_cli.host import host_name
 from botx_cli.store import alerts as tables
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def alert(cfg: Config, store: Store, kind: str, key: str, message: str, now: dat
         conf = cfg.settings(NotifySettings)
         if not conf.webhook_url:
             return False
-        text = scrub(cfg, f"botx on {socket.gethostname()}: {message}")[:MAX_TEXT]
+        text = scrub(cfg, f"botx on {host_name()}: {message}")[:MAX_TEXT]
         if not _claim(store, kind, key, text, now, conf.repeat_minutes):
             return False
         error = post_webhook(conf.webhook_url, text, conf.timeout_seconds)

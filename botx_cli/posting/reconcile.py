@@ -10,13 +10,13 @@ window, so nothing is sent twice for it. Without reads ([x] reads = false) it st
 from __future__ import annotations
 
 import os
-import socket
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botx_cli.clock import parse_iso
 from botx_cli.content.validate import normalize
 from botx_cli.errors import BotxError
+from botx_cli.host import host_name
 from botx_cli.store import LOST_ANSWER_CHECKS, Attempt, Store
 from botx_cli.x.settings import XSettings
 
@@ -70,9 +70,11 @@ def find_on_x(
 
 
 def _owner_alive(attempt: Attempt, now: datetime) -> bool:
+    """Whether the run that opened the attempt may still be at work. Its pid means something
+    only on its own host (BOTX_HOST): another host's run counts as alive until STALE_AFTER."""
     if now - parse_iso(attempt.created_at) > STALE_AFTER:
         return False
-    if attempt.host != socket.gethostname() or not attempt.pid:
+    if attempt.host != host_name() or not attempt.pid:
         return True
     try:
         os.kill(attempt.pid, 0)

@@ -10,6 +10,7 @@ from botx_cli.config.core import Config
 from botx_cli.content.images import doctor_line as media_line
 from botx_cli.content.link_policy import table_lines
 from botx_cli.errors import BotxError, CredentialsRejected, ExitCode
+from botx_cli.host import host_name
 from botx_cli.llm.settings import LlmSettings
 from botx_cli.notify.alerts import doctor_line as notify_line
 from botx_cli.notify.runlog import doctor_line as runlog_line
@@ -27,7 +28,8 @@ Line = tuple[str, str, str]  # (ok | warn | fail | info, topic, message)
 def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[list[Line], ExitCode]:
     """Lines to show and the exit code: OK healthy, USAGE credentials missing, CREDENTIALS rejected."""
     lines: list[Line] = [("ok", "config", f"{cfg.path}" + (" (bundled example)" if cfg.bundled else ""))]
-    lines.append(("ok", "database", f"{store.path} (schema {store.schema_version()})"))
+    lines.append(("ok", "database", store.describe()))
+    lines += host_lines(store)
     lines += schedule_lines(cfg)
     lines += policy_lines(cfg)
     lines += trend_lines(cfg, store, now)
@@ -77,6 +79,23 @@ def x_state_lines(cfg: Config, store: Store, name: str, now: datetime) -> list[L
         )
         out.append(("warn", f"account {name}", f"{unknown} post(s) whose answer X sent was lost, still unknown; {how}"))
     return out
+
+
+def host_lines(store: Store) -> list[Line]:
+    """Hosts sharing a PostgreSQL database judge each other's open attempts by host name:
+    each needs its own (BOTX_HOST; containers often share the image's)."""
+    if store.backend.name == "sqlite":
+        return []
+    if os.environ.get("BOTX_HOST", "").strip():
+        return [("ok", "host", f"{host_name()} (BOTX_HOST)")]
+    return [
+        (
+            "warn",
+            "host",
+            f"BOTX_HOST is unset: this host records itself as {host_name()}; give every host that shares"
+            " the database its own BOTX_HOST",
+        )
+    ]
 
 
 def schedule_lines(cfg: Config) -> list[Line]:

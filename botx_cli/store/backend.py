@@ -73,6 +73,10 @@ class Backend(Protocol):
 
     def table_exists(self, conn: Any, name: str) -> bool: ...
 
+    def describe(self, conn: Any, target: str) -> str:
+        """What `botx doctor` says: the engine or file and the schema; never a URL (a secret)."""
+        ...
+
     def failure(self, err: BaseException, where: str) -> BotxError:
         """What a driver error means for the operator: one line and its exit code."""
         ...

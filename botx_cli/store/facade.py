@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +20,10 @@ from typing import Any
 from botx_cli.clock import iso
 from botx_cli.config.table import clip
 from botx_cli.errors import BotxError, StoreError
+from botx_cli.host import host_name
 from botx_cli.store.backend import Backend, backend_for, failure
 from botx_cli.store.migrations import MIGRATIONS
+from botx_cli.store.pg_errors import is_postgres_url
 from botx_cli.store.settings import BUSY_TIMEOUT_SECONDS
 
 FOREVER = "9999-12-31T23:59:59Z"
@@ -97,6 +98,10 @@ class Store:
     def schema_version(self) -> int:
         return self.backend.schema(self.conn)[0]
 
+    def describe(self) -> str:
+        """What `botx doctor` says about the database (never a URL: it is a secret)."""
+        return self.backend.describe(self.conn, str(self.path))
+
     def close(self) -> None:
         self.backend.close(self.conn)
 
@@ -113,7 +118,7 @@ class Store:
                 iso(now),
                 iso(now),
                 os.getpid(),
-                socket.gethostname(),
+                host_name(),
             )
         except self.backend.conflict:
             return None
@@ -381,9 +386,7 @@ def _check_schema(backend: Backend, conn: Any, target: str) -> int:
     """The applied migration count; a database with tables but no botx schema is foreign."""
     version, tables = backend.schema(conn)
     if version == 0 and tables:
-        raise StoreError(
-            f"{shown(target)}: a database that botx did not create; point --db or [storage] path elsewhere"
-        )
+        raise StoreError(f"{shown(target)}: a database that botx did not create; point {_elsewhere(target)} elsewhere")
     if version > len(MIGRATIONS):
         raise StoreError(
             f"{shown(target)}: schema version {version} is newer than this botx knows ({len(MIGRATIONS)}); upgrade botx"
@@ -401,6 +404,11 @@ def _migrate(backend: Backend, conn: Any, target: str) -> None:
             backend.set_schema(conn, number)
 
 
+def _elsewhere(target: str) -> str:
+    return "the [storage] url_env variable" if is_postgres_url(target) else "--db or [storage] path"
+
+
 def shown(path: Path | str) -> str:
-    """A path as an error line shows it: a 5,000-character --db is cut, not printed whole."""
-    return clip(str(path), 200)
+    """A target as an error line shows it: a 5,000-character --db is cut, not printed whole; a
+    database URL (a secret) is never shown at all."""
+    return "database" if is_postgres_url(str(path)) else clip(str(path), 200)

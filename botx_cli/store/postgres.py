@@ -322,6 +322,9 @@ class PostgresBackend:
     def failure(self, err: BaseException, where: str) -> BotxError:
         return database_failure(err, (), where)
 
+    def describe(self, conn: PgConnection, target: str) -> str:
+        return doctor_line(conn)  # server version and schema; the target is the URL: never shown
+
     def close(self, conn: PgConnection) -> None:
         conn.close()
 

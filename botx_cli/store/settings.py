@@ -2,16 +2,20 @@
 
 `path` (relative to the config's folder; the bundled example writes under XDG_STATE_HOME,
 never into site-packages), `url_env` (the variable that may hold a database URL: a secret),
-`busy_timeout_seconds`. Registered in botx_cli.sections; stdlib only.
+`busy_timeout_seconds`. `database_url` reads the variable (a postgresql:// URL there replaces
+the SQLite file for every host sharing it). Registered in botx_cli.sections; stdlib only.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from botx_cli.config.core import Config, Secrets, Section
+from botx_cli.errors import UsageError
+from botx_cli.store.pg_errors import is_postgres_url
 
 BUSY_TIMEOUT_SECONDS = 60.0
 
@@ -37,6 +41,20 @@ def parse(cfg: Config) -> StorageSettings:
         table.env_name("url_env", "BOTX_DATABASE_URL"),
         table.number("busy_timeout_seconds", BUSY_TIMEOUT_SECONDS, 0.1, 600.0),
     )
+
+
+def database_url(settings: StorageSettings, environ: Mapping[str, str] | None = None) -> str | None:
+    """The PostgreSQL URL the variable named by `url_env` holds, or None (unset or blank: the
+    SQLite file). Any other value is refused without being shown: it is a secret."""
+    value = (os.environ if environ is None else environ).get(settings.url_env, "").strip()
+    if not value:
+        return None
+    if not is_postgres_url(value):
+        raise UsageError(
+            f"{settings.url_env} ([storage] url_env) holds something other than a postgresql:// URL;"
+            " set it to postgresql://USER:PASSWORD@HOST/DATABASE, or unset it to use the SQLite file"
+        )
+    return value
 
 
 SECTION = Section(StorageSettings, parse)

@@ -118,6 +118,9 @@ class SqliteBackend:
     def close(self, conn: sqlite3.Connection) -> None:
         conn.close()
 
+    def describe(self, conn: sqlite3.Connection, target: str) -> str:
+        return f"{target} (schema {self.schema(conn)[0]})"
+
     def failure(self, err: BaseException, where: str) -> BotxError:
         return database_failure(err, where)
 
