@@ -29,7 +29,7 @@ LAYERS = (
     "report",  # stats, spend, metrics, doctor
     "cli",  # the typer app, rendering, and the composition root (sections.py, __main__.py)
 )
-KERNEL = {"__init__", "_tlds", "clock", "deadline", "errors", "redact", "text"}
+KERNEL = {"__init__", "_tlds", "clock", "deadline", "errors", "host", "redact", "text"}
 COMPOSITION_ROOT = {"sections", "__main__"}  # they wire every layer together: the cli's layer
 
 # (importer, imported): type-only imports allowed to close a cycle, and why.
