@@ -466,3 +466,14 @@ def test_version_falls_back_to_the_source_tree_when_botx_is_not_installed(monkey
 
     monkeypatch.setattr(importlib.metadata, "version", not_installed)
     assert botx_cli.installed_version() == botx_cli.__version__
+
+
+def test_help_loads_no_config_or_store_module() -> None:
+    """`botx --help` and `--version` stay as cheap as typer itself (bench/post_cost.py's help
+    ratio): the CLI's module loads the config and the database layers only inside commands."""
+    code = (
+        "import sys; from botx_cli.cli import main; "
+        "print(sorted(m for m in sys.modules if m.startswith(('botx_cli.store', 'botx_cli.config'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -22,7 +22,6 @@ from botx_cli import redact
 from botx_cli.cli import render
 from botx_cli.cli.render import json_failure_doc
 from botx_cli.errors import BotxError, ExitCode, Interrupted, OutputClosed, OutputFailed, UsageError
-from botx_cli.store.backend import driver_errors
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -563,7 +562,7 @@ def _run() -> int:
             return ExitCode.USAGE
         except BotxError as err:
             return _fail(err, err.exit_code)
-        except driver_errors() as err:  # a full disk, permissions, a lock held too long, a damaged file
+        except _driver_errors() as err:  # a full disk, permissions, a lock held too long, a damaged file
             from botx_cli.store import database_failure
 
             failure = database_failure(err, _db_in_use)
@@ -576,6 +575,14 @@ def _run() -> int:
     except OutputFailed as err:  # while printing the failure itself
         render.error_line(str(err))
         return err.exit_code
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The database drivers' errors, evaluated only when an exception reaches the boundary. No
+    store module loaded means no database was opened: nothing to map (and `botx --help` stays
+    free of the store's imports)."""
+    backend = sys.modules.get("botx_cli.store.backend")
+    return backend.driver_errors() if backend is not None else ()
 
 
 def _fail(err: BaseException, code: int, prefix: str = "", cause: BaseException | None = None) -> int:
