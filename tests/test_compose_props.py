@@ -218,6 +218,12 @@ def test_too_many_hashtags_and_no_domain_tag_fail_by_name() -> None:
     assert validate(base + " #Monday", RULES).failed == ["domain_tag"]
     shouting = "FINE-TUNE TONIGHT ON RENTED GPUS. Code SHA-256-C7E8976BBAF2 takes 5% off. https://voltagegpu.com/"
     assert "caps" in validate(shouting + " #CloudGPU", RULES).failed
+    # an environment variable quoted in a how-to is code, not shouting (the example's engineer
+    # proof "set PYTORCH_CUDA_ALLOC_CONF to expandable_segments:True" scored 0.30 against 0.3)
+    how_to = "From the support queue: set PYTORCH_CUDA_ALLOC_CONF to expandable_segments:True before blaming the GPU."
+    assert caps_ratio(how_to) < 0.15  # F, T, GPU: what is left
+    assert "caps" not in validate(how_to + " https://voltagegpu.com/ #CloudGPU", RULES).failed
+    assert "caps" in validate("SET THIS_FLAG AND RENT GPUS NOW https://voltagegpu.com/ #CloudGPU", RULES).failed
     french = (
         "Entraînez votre modèle ce soir sur des GPU loués à la seconde. Code SHA-256-C7E8976BBAF2. "
         "https://voltagegpu.com/ #CloudGPU"

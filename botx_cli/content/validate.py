@@ -180,8 +180,12 @@ def similarity(a: str, b: str) -> float:
     return shared / (len(sa) + len(sb) - shared)
 
 
+_IDENTIFIER = re.compile(r"\w*_\w*")  # PYTORCH_CUDA_ALLOC_CONF: code quoted in a how-to, not shouting
+
+
 def caps_ratio(words: str) -> float:
-    letters = [c for c in words if c.isalpha()]
+    """Upper-case share of the prose's letters; identifiers with an underscore are left out."""
+    letters = [c for c in _IDENTIFIER.sub(" ", words) if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
