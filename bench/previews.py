@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from fakes.fake_openai import FakeOpenAI  # noqa: E402
 
-from botx_cli.compose import History, compose_template  # noqa: E402
-from botx_cli.config import load_config  # noqa: E402
-from botx_cli.content_config import settings as content_settings  # noqa: E402
-from botx_cli.preview import run_preview  # noqa: E402
+from botx_cli.content.compose import History, compose_template  # noqa: E402
+from botx_cli.content.settings import WritingSettings  # noqa: E402
+from botx_cli.posting.preview import run_preview  # noqa: E402
+from botx_cli.sections import load_config  # noqa: E402
 from botx_cli.store import open_store  # noqa: E402
 
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
@@ -98,7 +98,7 @@ def main() -> None:
         compose_seconds = bare_compose(template_cfg, t_items)
         l_seconds, l_items = timed_preview(llm_cfg, folder / "llm.db", args.count)
         calls = len(fake.chat_requests)
-        copies = content_settings(load_config(str(llm_cfg))).llm.copies
+        copies = load_config(str(llm_cfg)).settings(WritingSettings).copies
         trip_seconds = bare_round_trips(fake.base_url, l_items)
         env = {
             **os.environ,

@@ -132,8 +132,8 @@ def _calls(moments: list[str]):  # type: ignore[no-untyped-def]
 
 def full_scans(config: Path, db: Path) -> list[str]:
     """Every statement `stats` runs, explained: full scans of the big tables (should be none)."""
-    from botx_cli.config import load_config
-    from botx_cli.stats import run_stats
+    from botx_cli.report.stats import run_stats
+    from botx_cli.sections import load_config
     from botx_cli.store import open_store
 
     store = open_store(db)

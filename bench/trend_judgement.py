@@ -30,10 +30,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fakes.static_server import Route  # noqa: E402
 from fakes.trend_site import NOW, PAGES, TrendSite, freshen, point_trends, trends_section  # noqa: E402
 
-from botx_cli.config import load_config  # noqa: E402
-from botx_cli.drafting import trend_picks  # noqa: E402
-from botx_cli.preview import run_preview  # noqa: E402
+from botx_cli.posting.context import trend_picks  # noqa: E402
+from botx_cli.posting.preview import run_preview  # noqa: E402
+from botx_cli.sections import load_config  # noqa: E402
 from botx_cli.store import open_store  # noqa: E402
+from botx_cli.store.settings import StorageSettings  # noqa: E402
 from botx_cli.trends.clean import to_hashtag  # noqa: E402
 from botx_cli.trends.refresh import refresh  # noqa: E402
 
@@ -137,7 +138,7 @@ def run(folder: Path, dataset: str, policy: str, previews: int) -> dict:
     with site_for(dataset) as site:
         config = point_trends(folder / "config.toml", trends_section(site, policy=policy))
         cfg = load_config(str(config))
-        store = open_store(cfg.db_path)
+        store = open_store(cfg.settings(StorageSettings).path)
         try:
             report = refresh(cfg, store, NOW)
             picks = trend_picks(cfg, store, NOW)

@@ -22,8 +22,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from fakes.trend_site import NOW, PATHS, TrendSite, point_trends, trends_section  # noqa: E402
 
-from botx_cli.config import load_config  # noqa: E402
+from botx_cli.sections import load_config  # noqa: E402
 from botx_cli.store import open_store  # noqa: E402
+from botx_cli.store.settings import StorageSettings  # noqa: E402
 from botx_cli.trends.refresh import refresh  # noqa: E402
 
 THREE = ("google_rss", "trends24", "getdaytrends")
@@ -40,7 +41,7 @@ def config(folder: Path, site: TrendSite, enabled: tuple[str, ...]) -> Path:
 
 def timed_refresh(path: Path, minutes: int) -> float:
     cfg = load_config(str(path))
-    store = open_store(cfg.db_path)
+    store = open_store(cfg.settings(StorageSettings).path)
     try:
         start = time.perf_counter()
         report = refresh(cfg, store, NOW + timedelta(minutes=minutes))

@@ -32,14 +32,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from botx_cli.compose import TrendPick  # noqa: E402
-from botx_cli.config import Config, load_config  # noqa: E402
-from botx_cli.config_words import Piece  # noqa: E402
-from botx_cli.drafting import context_from  # noqa: E402
-from botx_cli.preview import first_valid, run_preview  # noqa: E402
+from botx_cli.config.core import Config  # noqa: E402
+from botx_cli.config.pieces import Piece  # noqa: E402
+from botx_cli.content.compose import TrendPick  # noqa: E402
+from botx_cli.content.settings import ValidationSettings  # noqa: E402
+from botx_cli.content.validate import rules_from  # noqa: E402
+from botx_cli.content.variety import report  # noqa: E402
+from botx_cli.posting.context import context_from  # noqa: E402
+from botx_cli.posting.preview import first_valid, run_preview  # noqa: E402
+from botx_cli.sections import load_config  # noqa: E402
 from botx_cli.store import open_store  # noqa: E402
-from botx_cli.validate import rules_from  # noqa: E402
-from botx_cli.variety import report  # noqa: E402
 
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 LIMITS = {"self_bleu_day_max": 0.35, "distinct_3_min": 0.20}
@@ -72,7 +74,7 @@ def compose_previews(count: int, folder: Path) -> tuple[Config, list[Any]]:
 def samples(cfg: Config, folder: Path) -> list[tuple[str, str]]:
     """(label, text): tweets of both accounts riding a tech trend, an occasion with its own
     line and offer, a holiday, and none, composed as post would at a slot."""
-    store = open_store(folder / "variety.db")
+    open_store(folder / "variety.db")
     picks = {
         "trend #OpenAI (tech)": TrendPick(
             "#OpenAI",
@@ -160,7 +162,7 @@ def main() -> None:
     print(f"invalid tweets                                   {len(found['invalid'])}  ({ok(not found['invalid'])})")
     print(
         f"near-duplicate score: highest {found['near_duplicate_max']:.2f}, p99 {found['near_duplicate_p99']:.2f}"
-        f" (limit {cfg.validation.near_duplicate_threshold})"
+        f" (limit {cfg.settings(ValidationSettings).near_duplicate_threshold})"
     )
     print("kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(found["kinds"].items())))
     for day, sentence, times in found["repeated_sentences"][:10]:

@@ -1,3 +1,3 @@
-from botx_cli.cli import main
+from botx_cli.cli.main import main
 
 main()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 from botx_cli.errors import UsageError
 
@@ -46,3 +47,15 @@ def iso(moment: datetime) -> str:
 
 def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def month_bounds(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The local calendar month holding `now`: [first day 00:00, next month's first day 00:00)."""
+    local = now.astimezone(tz).date()
+    start = datetime.combine(local.replace(day=1), time(0)).replace(tzinfo=tz)
+    nxt = (
+        local.replace(year=local.year + 1, month=1, day=1)
+        if local.month == 12
+        else local.replace(month=local.month + 1, day=1)
+    )
+    return start, datetime.combine(nxt, time(0)).replace(tzinfo=tz)

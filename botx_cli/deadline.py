@@ -1,21 +1,23 @@
-"""Whole-call and whole-run deadlines (stdlib only, so every module may use it).
+"""Whole-call and whole-run deadlines: the one helper every outside call goes through.
 
 A socket timeout bounds each read, not a call: a server that sends its headers and then one
 byte every few seconds keeps a call alive for ever while no single read times out. `within`
 runs a call in a daemon thread and stops waiting when its time is up, whatever library the
-call uses (requests, httpx, urllib). The abandoned thread ends on its own socket timeout or
-with the process, which for a cron run is moments later; it must not touch the caller's
-SQLite connection (sqlite3 refuses use from another thread anyway).
+call uses (requests, httpx, urllib, openai); `within_all` does the same for calls made
+together (copies asked in parallel), all sharing one deadline. X calls, chat and images calls,
+the trend judge and webhooks all use these. An abandoned thread ends on its own socket timeout
+or with the process, which for a cron run is moments later; it must not touch the caller's
+database connection (sqlite3 refuses use from another thread anyway).
 
 `Deadline` is a run's overall budget: each call gets the smaller of its own limit and what is
-left, and the steps that start new work check it first.
+left, and the steps that start new work check it first. Stdlib only: every module may use it.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -58,23 +60,37 @@ def within(seconds: float, fn: Callable[[], T], what: str) -> T:
     """fn()'s result or exception, or DeadlineExceeded once `seconds` have passed."""
     if seconds <= 0:
         raise DeadlineExceeded(what, seconds, started=False)
-    outcome: dict[str, object] = {}
-    done = threading.Event()
+    value, error = within_all(seconds, [fn], what)[0]
+    if error is not None:
+        raise error
+    return value  # type: ignore[return-value]
 
-    def run() -> None:
+
+def within_all(
+    seconds: float, calls: Sequence[Callable[[], T]], what: str
+) -> list[tuple[T | None, BaseException | None]]:
+    """Each call's (result, None) or (None, its exception), the calls run together and waited
+    for at most `seconds` in all; one still running then gives (None, DeadlineExceeded) and is
+    left to its daemon thread."""
+    results: list[tuple[T | None, BaseException | None] | None] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], T]) -> None:
         try:
-            outcome["value"] = fn()
+            results[index] = (call(), None)
         except BaseException as err:  # noqa: BLE001 - handed to the waiting caller
-            outcome["error"] = err
-        finally:
-            done.set()
+            results[index] = (None, err)
 
-    threading.Thread(target=run, name=f"botx call: {what}"[:60], daemon=True).start()
-    if not done.wait(seconds):
-        raise DeadlineExceeded(what, seconds)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    threads = [
+        threading.Thread(target=run, args=(i, call), name=f"botx call: {what}"[:60], daemon=True)
+        for i, call in enumerate(calls)
+    ]
+    for thread in threads:
+        thread.start()
+    end = time.monotonic() + seconds
+    for thread in threads:
+        thread.join(max(0.0, end - time.monotonic()))
+    done = list(results)  # read once: a late thread may still write its slot
+    return [r if r is not None else (None, DeadlineExceeded(what, seconds)) for r in done]
 
 
 class HardStop:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -22,11 +23,31 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 EXAMPLE = ROOT / "botx_cli" / "example_config.toml"
+pytest_plugins = ["fakes.pg_plugin"]  # a real PostgreSQL server for the tests that ask for one
 CREDENTIAL_PARTS = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
 # A bound port nobody listens on: connections to it are refused at once, for the whole run.
 _DEAD_SOCKET = socket.socket()
 _DEAD_SOCKET.bind(("127.0.0.1", 0))
 DEAD_PROXY = f"http://127.0.0.1:{_DEAD_SOCKET.getsockname()[1]}"
+
+
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    # Started in the background of a non-interactive shell (`pytest ... &`), this process
+    # inherits SIGINT ignored, and so would every child: the tests that stop a server or
+    # `botx` with Ctrl-C (SIGINT) would wait for ever. Catching it again gives children the
+    # default disposition (exec resets caught signals), as a foreground run has.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def compiled_botx() -> None:
+    """Byte-compile botx once, as Python does on a first import (and pip on a real install):
+    where PYTHONDONTWRITEBYTECODE is set (this machine), every `python -m botx_cli` a test starts
+    would otherwise compile botx's sources again. Safe under xdist: each .pyc is written atomically."""
+    if sys.dont_write_bytecode:
+        import compileall
+
+        compileall.compile_dir(ROOT / "botx_cli", quiet=1)
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +102,7 @@ def set_credentials(env: dict[str, str] | pytest.MonkeyPatch, account: str, toke
 
 def botx(*args: str) -> Run:
     """Run the CLI in-process through its real entry point and error boundary."""
-    from botx_cli import cli
+    from botx_cli.cli import main as cli
 
     out, err = io.StringIO(), io.StringIO()
     old_argv = sys.argv
@@ -113,7 +134,7 @@ def botx_proc(*args: str, env: dict[str, str] | None = None, timeout: float = 60
 class XWorld:
     """A fake X with accounts A and B, a config pointing at it, credentials in the env."""
 
-    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str | None = None) -> None:
         from fakes.fake_x import FakeX
 
         self.clock = [datetime.fromisoformat("2026-11-23T09:00:00+01:00").timestamp()]
@@ -128,6 +149,9 @@ class XWorld:
         self.env = {"BOTX_CONFIG": str(self.config)}
         for account, token in (("A", "tok-a"), ("B", "tok-b")):
             set_credentials(self.env, account, token)
+        self.database_url = database_url  # PostgreSQL instead of self.db ([storage] url_env's default)
+        if database_url:
+            self.env["BOTX_DATABASE_URL"] = database_url
         for name, value in self.env.items():
             monkeypatch.setenv(name, value)
 
@@ -142,17 +166,45 @@ class XWorld:
         return botx("post", "--account", account, *extra)
 
     def rows(self, sql: str, *args: object) -> list[tuple]:
+        """Rows of a query in `?` style, from whichever database botx uses here."""
+        if self.database_url:
+            import psycopg
+
+            with psycopg.connect(self.database_url, autocommit=True) as conn:
+                return [tuple(row) for row in conn.execute(sql.replace("?", "%s"), args).fetchall()]
         import sqlite3
 
         with sqlite3.connect(self.db) as conn:
             return conn.execute(sql, args).fetchall()
 
+    def execute(self, sql: str, *args: object) -> None:
+        """One write statement (`?` style), committed, in whichever database botx uses here."""
+        if self.database_url:
+            import psycopg
+
+            with psycopg.connect(self.database_url, autocommit=True) as conn:
+                conn.execute(sql.replace("?", "%s"), args)
+            return
+        import sqlite3
+
+        with sqlite3.connect(self.db) as conn:
+            conn.execute(sql, args)
+
+
+# Issue 14: `@BOTH_BACKENDS` on a test (or `pytestmark = BOTH_BACKENDS`) runs it once on the
+# SQLite file and once on a fresh PostgreSQL database (BOTX_DATABASE_URL, a real server).
+BACKEND_NAMES = ("sqlite", "postgresql")
+BOTH_BACKENDS = pytest.mark.parametrize("xworld", BACKEND_NAMES, indirect=True)
+
 
 @pytest.fixture
-def xworld(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    world = XWorld(tmp_path, monkeypatch)
+def xworld(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    backend = getattr(request, "param", "sqlite")
+    url = request.getfixturevalue("pg_migrated_url") if backend == "postgresql" else None
+    world = XWorld(tmp_path, monkeypatch, url)
     yield world
     world.fake.close()
+    assert not (url and world.db.exists()), "a PostgreSQL test wrote the SQLite file: the URL was not used"
     # botx never sends what X's OpenAPI spec refuses, even where it copes with the 400
     refused = [(r["method"], r["path"], r["invalid"]) for r in world.fake.requests if r["invalid"]]
     assert not refused, f"requests X's spec refuses: {refused}"

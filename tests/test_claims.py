@@ -6,22 +6,24 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
 from conftest import EXAMPLE
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli import claims, grammar
-from botx_cli.claims import PlanFacts, offer_fact, problems, score
-from botx_cli.compose import offer_text
-from botx_cli.config import parse_config, read_toml
-from botx_cli.content_config import DEFAULT_HYPE_WORDS
-from botx_cli.content_config import settings as content_settings
-from botx_cli.llm_call import CallTimeout, run_within
-from botx_cli.llm_prompt import clean_copy, fact_sheet, parse_answer
+from botx_cli.config import grammar
+from botx_cli.config.locate import read_toml
+from botx_cli.config.words import offer_text
+from botx_cli.content import claims
+from botx_cli.content.claims import PlanFacts, offer_fact, problems, score
+from botx_cli.content.prompt import clean_copy, fact_sheet, parse_answer
+from botx_cli.content.settings import DEFAULT_HYPE_WORDS, WritingSettings
+from botx_cli.deadline import DeadlineExceeded, within_all
+from botx_cli.sections import parse_config
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 SHEET = fact_sheet(CFG)
-OFFERS = [offer_fact(o.item, offer_text(CFG, i)) for i, o in enumerate(CFG.content.offers)]
+OFFERS = [offer_fact(o.item, offer_text(CFG.content, i)) for i, o in enumerate(CFG.content.offers)]
 TRENDS = ["Monday Motivation", "Mystics vs Fever", "Black Friday", "NeurIPS"]
 lenient = settings(deadline=None, max_examples=200)
 
@@ -114,6 +116,7 @@ def with_inserted(copy: str, thing: str, at: int) -> str:
     return " ".join(words)
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies())
 def test_a_copy_made_only_of_facts_passes(case: tuple[str, PlanFacts]) -> None:
@@ -121,6 +124,7 @@ def test_a_copy_made_only_of_facts_passes(case: tuple[str, PlanFacts]) -> None:
     assert problems(copy, SHEET, plan) == []
 
 
+@pytest.mark.slow
 @lenient
 @given(
     clean_copies(),
@@ -142,6 +146,7 @@ def test_an_invented_number_is_refused(case: tuple[str, PlanFacts], at: int, num
     assert any("number" in p for p in found), found
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.integers(0, 50), st.decimals(0, 99, places=2, allow_nan=False))
 def test_a_price_other_than_the_planned_offers_is_refused(case: tuple[str, PlanFacts], at: int, price: object) -> None:
@@ -183,6 +188,7 @@ REASON = {
 }
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.integers(0, 50), st.sampled_from(BANNED))
 def test_banned_content_anywhere_is_refused_with_its_reason(
@@ -194,6 +200,7 @@ def test_banned_content_anywhere_is_refused_with_its_reason(
     assert any(REASON[kind] in p for p in found), (phrase, found)
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.integers(0, 50), st.from_regex(r"[A-Z]{1,3}[0-9]{2,4}[A-Za-z]?", fullmatch=True))
 def test_a_model_name_not_in_the_facts_is_refused(case: tuple[str, PlanFacts], at: int, name: str) -> None:
@@ -205,6 +212,7 @@ def test_a_model_name_not_in_the_facts_is_refused(case: tuple[str, PlanFacts], a
     assert any(name in p or "number" in p for p in found), (name, found)
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.integers(2, 6))
 def test_emoji_past_the_limit_are_refused(case: tuple[str, PlanFacts], count: int) -> None:
@@ -214,6 +222,7 @@ def test_emoji_past_the_limit_are_refused(case: tuple[str, PlanFacts], count: in
     assert problems(copy + " \U0001f680", SHEET, plan) == []  # one is allowed by the example config
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies(), st.sampled_from(OFFERS))
 def test_the_planned_price_given_to_another_offer_is_refused(case: tuple[str, PlanFacts], other: object) -> None:
@@ -225,6 +234,7 @@ def test_the_planned_price_given_to_another_offer_is_refused(case: tuple[str, Pl
     assert any(f"to {other.item}" in p for p in found), found
 
 
+@pytest.mark.slow
 @lenient
 @given(plans(kind="offer"), st.lists(SENTENCE, min_size=1, max_size=3))
 def test_an_offer_post_without_its_offer_as_given_is_refused(plan: PlanFacts, sentences: list[str]) -> None:
@@ -235,6 +245,7 @@ def test_an_offer_post_without_its_offer_as_given_is_refused(plan: PlanFacts, se
     assert any("exact" in p for p in problems(unitless, SHEET, plan))
 
 
+@pytest.mark.slow
 @lenient
 @given(clean_copies())
 def test_a_tagged_trend_must_be_named(case: tuple[str, PlanFacts]) -> None:
@@ -245,6 +256,7 @@ def test_a_tagged_trend_must_be_named(case: tuple[str, PlanFacts]) -> None:
     assert any("does not name the trend" in p for p in problems(without, SHEET, plan))
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=300)
 @given(st.text(max_size=400), plans())
 @example("{" * 5000, PlanFacts())
@@ -265,7 +277,7 @@ def test_score_is_deterministic_and_prefers_copies_far_from_recent_posts(
 
 
 def test_the_example_configs_examples_hold_only_facts() -> None:
-    for example_post in content_settings(CFG).llm.examples:
+    for example_post in CFG.settings(WritingSettings).examples:
         offer = next(o for o in OFFERS if o.quote in example_post)
         assert problems(example_post, SHEET, PlanFacts("offer", offer)) == [], example_post
 
@@ -311,7 +323,7 @@ def test_a_json_object_without_a_copy_is_not_taken_for_one() -> None:
 # -- the whole-call deadline --------------------------------------------------------------------
 
 
-def test_run_within_returns_results_errors_and_timeouts_in_order() -> None:
+def test_within_all_returns_results_errors_and_timeouts_in_order() -> None:
     release = threading.Event()
 
     def hang() -> str:
@@ -321,14 +333,14 @@ def test_run_within_returns_results_errors_and_timeouts_in_order() -> None:
     def fail() -> str:
         raise ValueError("no")
 
-    results = run_within(0.3, [lambda: "ok", fail, hang])
+    results = within_all(0.3, [lambda: "ok", fail, hang], "chat call")
     release.set()
     assert results[0] == ("ok", None) and isinstance(results[1][1], ValueError)
-    assert results[2][0] is None and isinstance(results[2][1], CallTimeout)  # returned before `hang` could end
+    assert results[2][0] is None and isinstance(results[2][1], DeadlineExceeded)  # returned before `hang` could end
 
 
-def test_run_within_leaves_only_daemon_threads() -> None:
+def test_within_all_leaves_only_daemon_threads() -> None:
     release = threading.Event()
-    run_within(0.05, [lambda: release.wait(30)])
-    assert all(t.daemon for t in threading.enumerate() if t.name == "botx-llm-call")
+    within_all(0.05, [lambda: release.wait(30)], "chat call")
+    assert all(t.daemon for t in threading.enumerate() if t.name == "botx call: chat call")
     release.set()

@@ -47,6 +47,7 @@ def failed_doc(run, code: int, reason: str) -> dict:  # type: ignore[no-untyped-
     return doc
 
 
+@pytest.mark.slow
 def test_post_json_failures_print_the_document(xworld: XWorld) -> None:
     xworld.at(NOW)
     for _ in range(3):
@@ -65,6 +66,7 @@ def test_post_json_in_a_real_process_with_a_bad_config(tmp_path: Path) -> None:
     assert doc["account"] == "A"
 
 
+@pytest.mark.slow
 def test_drafts_edit_json_failures_print_the_document(xworld: XWorld) -> None:
     xworld.at(NOW)
     doc = failed_doc(botx("drafts", "edit", "999", "--text", "hello #LLM", "--json"), 2, "UsageError")
@@ -149,6 +151,7 @@ def as_cron_runs_it(line: str) -> tuple[str, str]:
     return "".join(out), ""
 
 
+@pytest.mark.slow
 def test_cron_quotes_paths_and_escapes_percent(xworld: XWorld, tmp_path: Path) -> None:
     folder = tmp_path / "ops dir 100%d" / "it's here"
     folder.mkdir(parents=True)
@@ -180,6 +183,7 @@ def test_a_draft_id_past_sqlite_integers_is_a_usage_error(tmp_path: Path) -> Non
         one_line(botx(*argv), 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "moment",
     ["0001-01-01T00:00:00+00:00", "0001-01-01T00:30:00+01:00", "9999-12-31T23:00:00+00:00", "1999-12-31T23:59:59Z"],
@@ -223,6 +227,7 @@ def test_init_onto_a_device_is_exit_2(tmp_path: Path) -> None:
     one_line(botx("init", "--force", "/dev/full"), 2, "not a regular file")
 
 
+@pytest.mark.slow
 def test_a_corrupted_page_is_exit_2_and_the_file_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_config(tmp_path)
     monkeypatch.setenv("BOTX_NOW", NOW)
@@ -245,6 +250,7 @@ def test_a_corrupted_page_is_exit_2_and_the_file_untouched(tmp_path: Path, monke
 # --- 18: output trouble, in real processes ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_post_json_to_dev_full_is_75_and_the_tweet_stays_recorded(xworld: XWorld) -> None:
     xworld.at(NOW)
     with open("/dev/full", "w") as full:
@@ -264,6 +270,7 @@ def test_post_json_to_dev_full_is_75_and_the_tweet_stays_recorded(xworld: XWorld
     assert json.loads(rerun.out)["reason"] == "slot_taken" and len(xworld.fake.tweets) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "argv", [("stats",), ("preview", "-n", "3"), ("trends",), ("stats", "--json"), ("cron",), ("doctor",)]
 )
@@ -291,6 +298,7 @@ def test_head_1_of_stats_through_a_shell(xworld: XWorld) -> None:
     assert done.stderr.strip() == "rc=0" and len(done.stdout.splitlines()) == 1, done
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "argv",
     [
@@ -321,6 +329,7 @@ def test_json_on_an_ascii_stdout_keeps_every_character(xworld: XWorld) -> None:
     assert json.loads(done.stdout)["weighted_length"] > 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_is_one_line_and_exit_130(xworld: XWorld) -> None:
     xworld.at(NOW)
     xworld.fake.hold_posts()
@@ -375,6 +384,7 @@ def fill(folder: Path) -> None:
         os.close(fd)
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_exit_75_not_a_damaged_database(small_tmpfs: Path, xworld: XWorld) -> None:
     db = small_tmpfs / "botx.db"
     env = {"BOTX_NOW": NOW, "BOTX_DB": str(db)}
@@ -398,6 +408,7 @@ def test_a_full_disk_for_a_new_database_and_for_init(small_tmpfs: Path, xworld: 
     assert not (small_tmpfs / "config.toml").exists()
 
 
+@pytest.mark.slow
 def test_a_read_only_database_folder_is_exit_2_saying_permissions(xworld: XWorld) -> None:
     """Root ignores permissions: the probe runs as nobody (setpriv)."""
     if os.geteuid() != 0 or subprocess.run(["setpriv", "--version"], capture_output=True).returncode != 0:
@@ -433,3 +444,36 @@ def test_a_read_only_database_folder_is_exit_2_saying_permissions(xworld: XWorld
         assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     finally:
         subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+def test_version_prints_the_installed_version_without_reading_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib.metadata import version
+
+    monkeypatch.setenv("BOTX_CONFIG", str(tmp_path / "missing.toml"))  # never read: --version is eager
+    run = botx("--version")
+    assert (run.code, run.out, run.err) == (0, f"botx {version('botx')}\n", "")
+
+
+def test_version_falls_back_to_the_source_tree_when_botx_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    import botx_cli
+
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert botx_cli.installed_version() == botx_cli.__version__
+
+
+def test_help_loads_no_config_or_store_module() -> None:
+    """`botx --help` and `--version` stay as cheap as typer itself (bench/post_cost.py's help
+    ratio): the CLI's module loads the config and the database layers only inside commands."""
+    code = (
+        "import sys; from botx_cli.cli import main; "
+        "print(sorted(m for m in sys.modules if m.startswith(('botx_cli.store', 'botx_cli.config'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

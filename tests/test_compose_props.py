@@ -6,17 +6,20 @@ import random
 import re
 from dataclasses import replace
 
+import pytest
 from conftest import EXAMPLE
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli.affinity import Affinity
-from botx_cli.compose import History, TrendPick, offer_text, plan_tweet, rank_domains, render_template
-from botx_cli.config import parse_config, read_toml
-from botx_cli.drafting import for_plan
-from botx_cli.grammar import expand
+from botx_cli.config.grammar import expand
+from botx_cli.config.locate import read_toml
+from botx_cli.config.words import offer_text
+from botx_cli.content.compose import History, TrendPick, plan_tweet, rank_domains, render_template
+from botx_cli.content.validate import CHECKS, caps_ratio, normalize, prose, rules_from, similarity, validate
+from botx_cli.posting.context import for_plan
+from botx_cli.sections import parse_config
 from botx_cli.text import extract_hashtags, weighted_length
-from botx_cli.validate import CHECKS, caps_ratio, normalize, prose, rules_from, similarity, validate
+from botx_cli.trends.affinity import Affinity
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 RULES = rules_from(CFG)
@@ -53,6 +56,7 @@ def affinity_of(scores: dict[str, float]) -> Affinity:
     return Affinity(plans, {})
 
 
+@pytest.mark.slow
 @lenient
 @given(
     st.lists(PICK, max_size=6),
@@ -123,8 +127,8 @@ def test_hooks_follow_the_trend_category_and_name_the_trend() -> None:
 
 
 def test_offers_are_worded_by_unit_and_layouts_vary() -> None:
-    assert offer_text(CFG, 0) == "H100 80GB from $2.10/hr"  # the canonical wording: every first alternative
-    assert offer_text(CFG, 3) == "Llama 3.1 70B inference at $0.35/M tokens"
+    assert offer_text(CFG.content, 0) == "H100 80GB from $2.10/hr"  # the canonical wording: every first alternative
+    assert offer_text(CFG.content, 3) == "Llama 3.1 70B inference at $0.35/M tokens"
     layouts = set()
     for seed in range(300):
         kinds = random.Random(seed).choice([(), ("offer",), ("offer", "proof")])
@@ -214,6 +218,12 @@ def test_too_many_hashtags_and_no_domain_tag_fail_by_name() -> None:
     assert validate(base + " #Monday", RULES).failed == ["domain_tag"]
     shouting = "FINE-TUNE TONIGHT ON RENTED GPUS. Code SHA-256-C7E8976BBAF2 takes 5% off. https://voltagegpu.com/"
     assert "caps" in validate(shouting + " #CloudGPU", RULES).failed
+    # an environment variable quoted in a how-to is code, not shouting (the example's engineer
+    # proof "set PYTORCH_CUDA_ALLOC_CONF to expandable_segments:True" scored 0.30 against 0.3)
+    how_to = "From the support queue: set PYTORCH_CUDA_ALLOC_CONF to expandable_segments:True before blaming the GPU."
+    assert caps_ratio(how_to) < 0.15  # F, T, GPU: what is left
+    assert "caps" not in validate(how_to + " https://voltagegpu.com/ #CloudGPU", RULES).failed
+    assert "caps" in validate("SET THIS_FLAG AND RENT GPUS NOW https://voltagegpu.com/ #CloudGPU", RULES).failed
     french = (
         "Entraînez votre modèle ce soir sur des GPU loués à la seconde. Code SHA-256-C7E8976BBAF2. "
         "https://voltagegpu.com/ #CloudGPU"

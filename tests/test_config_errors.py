@@ -137,7 +137,8 @@ def test_offset_pushing_an_account_out_of_the_window(tmp_path: Path) -> None:
 def test_init_writes_a_config_that_loads_like_the_example(tmp_path: Path) -> None:
     target = tmp_path / "etc" / "config.toml"
     assert botx("init", str(target)).code == 0
-    from botx_cli.config import parse_config, read_toml
+    from botx_cli.config.locate import read_toml
+    from botx_cli.sections import parse_config
 
     written = parse_config(target, read_toml(target))
     example = parse_config(EXAMPLE, read_toml(EXAMPLE))
@@ -221,7 +222,8 @@ def test_every_documented_key_is_read_at_load(tmp_path: Path) -> None:
     path = make_config(tmp_path, text)
     run = botx("--config", str(path), "cron")
     assert run.code == 0, run.err
-    from botx_cli.config import parse_config, read_toml
+    from botx_cli.config.locate import read_toml
+    from botx_cli.sections import parse_config
 
     cfg = parse_config(path, read_toml(path))
     assert not list(cfg.reads.unread(cfg.raw))

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from conftest import XWorld, botx
 from ops_helpers import set_key
 
-from botx_cli.config import Schedule
-from botx_cli.gates import AccountState, decide
+from botx_cli.config.core import Schedule
+from botx_cli.schedule.gates import AccountState, decide
 
 TZ = ZoneInfo("Europe/Paris")
 SCHEDULE = Schedule(90, 45, 9 * 60, 23 * 60 + 30, 10, 45)

@@ -16,9 +16,15 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import XWorld
+from conftest import BOTH_BACKENDS, XWorld
 
 SLOT = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
+
+
+pytestmark = [
+    pytest.mark.slow,  # kill -9 of real processes at many moments of a post
+    BOTH_BACKENDS,  # the SQLite file and a PostgreSQL database (issue 14)
+]
 
 
 def start_post(world: XWorld, when: datetime) -> subprocess.Popen:

@@ -12,10 +12,19 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
-from conftest import XWorld, botx, botx_proc
+import pytest
+from conftest import BOTH_BACKENDS, XWorld, botx, botx_proc
+
+from botx_cli.host import host_name
 
 DAY = "2026-11-23"
 TZ = "+01:00"  # Europe/Paris in November
+
+
+pytestmark = [
+    pytest.mark.slow,  # a simulated day of cron processes, concurrent copies, kill -9
+    BOTH_BACKENDS,  # the SQLite file and a PostgreSQL database (issue 14)
+]
 
 
 def cron_entries(xworld: XWorld) -> list[tuple[int, list[int], str]]:
@@ -61,7 +70,7 @@ def test_a_whole_day_through_the_printed_cron_lines(xworld: XWorld) -> None:
                     late = fire(xworld, account, when + timedelta(minutes=5))
                     assert late.returncode == 0 and late.stdout == "", late.stderr
     posts = {account: [] for account in ("VOLTAGEGPU", "Voltage_GPU")}
-    for account, username in (("A", "VOLTAGEGPU"), ("B", "Voltage_GPU")):
+    for _account, username in (("A", "VOLTAGEGPU"), ("B", "Voltage_GPU")):
         posts[username] = [
             datetime.fromisoformat(t["created_at"].replace("Z", "+00:00")) for t in xworld.fake.tweets_by(username)
         ]
@@ -132,17 +141,14 @@ def test_kill_9_during_the_api_call_then_rerun_posts_nothing_more(xworld: XWorld
 
 def test_kill_9_before_sending_frees_the_slot(xworld: XWorld) -> None:
     """A run that died after its claim but before the API call leaves a 'claimed' row."""
-    import sqlite3
-
     when = datetime.fromisoformat(f"{DAY}T09:00:00{TZ}")
     assert botx_proc("pause", "--account", "B", env=xworld.env).code == 0  # creates the DB
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    with sqlite3.connect(xworld.db) as conn:
-        conn.execute(
-            "INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, pid, host)"
-            " VALUES ('A', '2026-11-23T09:00+0100', 'slot', 'claimed', ?, ?, ?, ?)",
-            ("2026-11-23T08:00:00Z", "2026-11-23T08:00:00Z", int(dead.stdout), os.uname().nodename),
-        )
+    xworld.execute(
+        "INSERT INTO attempts (account, slot_key, kind, status, created_at, updated_at, pid, host)"
+        " VALUES ('A', '2026-11-23T09:00+0100', 'slot', 'claimed', ?, ?, ?, ?)",
+        *("2026-11-23T08:00:00Z", "2026-11-23T08:00:00Z", int(dead.stdout), host_name()),
+    )
     done = fire(xworld, "A", when + timedelta(minutes=2))
     assert done.returncode == 0, done.stderr
     assert len(xworld.fake.tweets) == 1

@@ -27,6 +27,9 @@ SLOT = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 HANG_GUARD = 90  # seconds: a dripping answer of ~200 bytes would hold an unbounded call far longer
 
 
+pytestmark = pytest.mark.slow  # dripping servers: each case waits out a real deadline
+
+
 def post_proc(world: XWorld, when: datetime = SLOT, *extra: str) -> subprocess.CompletedProcess:
     world.clock[0] = when.timestamp()
     env = {**os.environ, **world.env, "BOTX_NOW": when.isoformat()}
@@ -103,16 +106,17 @@ def test_dripped_timeline_read_is_cut_and_nothing_is_sent_twice(xworld: XWorld) 
 
 def test_run_deadline_stops_retrying(xworld: XWorld) -> None:
     """Each try answers 503 within the per-call limit; without a run deadline six tries would
-    run ~18 s. The run stops retrying when a whole call no longer fits in what is left."""
+    run ~18 s. The run stops retrying when a whole call no longer fits in what is left. (12 s:
+    room for the first call even when a loaded machine, or coverage, takes 8 s to compose.)"""
     set_key(xworld.config, "x", "timeout_seconds", "4")
     set_key(xworld.config, "x", "retries", "5")
-    set_key(xworld.config, "x", "run_deadline_seconds", "8")
+    set_key(xworld.config, "x", "run_deadline_seconds", "12")
     for _ in range(6):
         xworld.fake.enqueue("POST", "/2/tweets", status=503, delay=3)
     done = post_proc(xworld)
     assert done.returncode == 75 and "server error 503" in done.stderr, done.stderr
     posts = [r for r in xworld.fake.requests if r["path"] == "/2/tweets"]
-    assert 1 <= len(posts) <= 2
+    assert 1 <= len(posts) <= 3  # of six tries: (12 s - start-up) / 3 s, each needing 4 s left
     # X's 503 may still have stored the post: the attempt holds its slot until the timeline tells
     assert xworld.rows("SELECT status FROM attempts") == [("unknown",)]
 
@@ -202,7 +206,7 @@ def test_dripping_webhook_cannot_hold_the_run(xworld: XWorld) -> None:
 
 
 def test_post_notify_webhook_gives_up_within_its_timeout() -> None:
-    from botx_cli.notify import post_webhook
+    from botx_cli.notify.alerts import post_webhook
 
     with DripServer(every=0.5) as hook:
         assert post_webhook(hook.base_url, "hello", 0.5) == "no answer within 0.5 s"

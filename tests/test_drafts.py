@@ -16,9 +16,9 @@ import pytest
 from conftest import XWorld, botx, botx_proc
 from fakes.trend_site import TrendSite, gpu_trend_site, point_trends, trends_section
 
-from botx_cli.config import load_config
+from botx_cli.content.validate import CHECKS
+from botx_cli.sections import load_config
 from botx_cli.trends.calendar import calendar_tags
-from botx_cli.validate import CHECKS
 
 BEFORE = "2026-11-23T08:50:00+01:00"  # Monday, before A's first slot (09:00)
 SLOTS = ["2026-11-23T09:00:00+01:00", "2026-11-23T10:30:00+01:00", "2026-11-23T12:00:00+01:00"]
@@ -212,6 +212,7 @@ def site() -> Iterator[TrendSite]:
         yield server
 
 
+@pytest.mark.slow
 def test_trend_draft_expires_once_the_trend_left_the_cache(queue: XWorld, site: TrendSite) -> None:
     point_trends(queue.config, trends_section(site))
     assert botx("trends", "--refresh", "--quiet").code == 0
@@ -281,6 +282,7 @@ def test_lost_answer_found_on_the_timeline_marks_the_draft_posted(queue: XWorld)
     assert by_id(queue)[1] == ("posted", None, 1, queue.fake.tweets[0]["id"])
 
 
+@pytest.mark.slow
 def test_kill_9_mid_call_never_sends_the_draft_twice(queue: XWorld) -> None:
     made = generate("A", 2)
     assert botx("drafts", "approve", "1", "2").code == 0

@@ -16,10 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ops_helpers import seed_posts, set_key
 
-from botx_cli.compose import History, plan_tweet
-from botx_cli.config import parse_config, read_toml
-from botx_cli.experiment_stats import prob_best
-from botx_cli.experiments import Arm, ExperimentSettings, rank
+from botx_cli.config.locate import read_toml
+from botx_cli.content.compose import History, plan_tweet
+from botx_cli.content.experiments import Arm, ExperimentSettings, rank
+from botx_cli.report.experiments import prob_best
+from botx_cli.sections import parse_config
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 ANGLES = [a.name for a in CFG.content.angles]  # cost, latency, autoscale, regions, uptime, support
@@ -96,6 +97,7 @@ def test_draws_are_deterministic_under_a_seed() -> None:
 RATES = st.dictionaries(st.sampled_from(ANGLES), st.tuples(st.integers(0, 50_000), st.floats(0, 0.2)))
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=300)
 @given(
     own=st.lists(st.sampled_from(ANGLES), max_size=6),
@@ -147,6 +149,7 @@ def first_angle() -> str:
     return json.loads(botx("preview", "--account", "A", "--count", "1", "--json").out)[0]["angle"]
 
 
+@pytest.mark.slow
 def test_preview_follows_the_evidence_and_the_seed(lab: XWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     measure(
         lab, {"cost": 0.002, "latency": 0.002, "autoscale": 0.002, "regions": 0.06, "uptime": 0.002, "support": 0.002}
@@ -167,6 +170,7 @@ def test_preview_follows_the_evidence_and_the_seed(lab: XWorld, monkeypatch: pyt
     assert len(rotation) == 1 and json.loads(botx("stats", "--json").out)["experiments"] == []
 
 
+@pytest.mark.slow
 def test_a_day_of_posts_keeps_the_rules_and_favours_the_winner(lab: XWorld) -> None:
     set_key(lab.config, "experiments", "min_impressions", "100")
     measure(lab, {n: (0.08 if n == "uptime" else 0.004) for n in ANGLES}, posts=2, impressions=1000)
@@ -201,6 +205,7 @@ def test_stats_shows_each_arm(lab: XWorld) -> None:
     assert "Angle experiment · last 30 days" in terminal and "P(best)" in terminal and "(sampling)" in terminal
 
 
+@pytest.mark.slow
 def test_llm_prompt_variants_are_an_experiment_too(lab: XWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     variants = ["Lead with the saving in dollars.", "Open with a question a builder would ask."]
     with FakeOpenAI() as fake:
@@ -228,6 +233,7 @@ def test_experiment_config_is_checked_up_front(lab: XWorld) -> None:
     assert "prompt_variants" in botx("post", "--account", "A").err
 
 
+@pytest.mark.slow
 def test_experiments_keep_the_warm_post_free_of_heavy_imports(lab: XWorld) -> None:
     measure(lab, {"cost": 0.05, "latency": 0.01})
     env = {**lab.env, "BOTX_NOW": SLOT, "PYTHONPROFILEIMPORTTIME": "1"}

@@ -30,15 +30,16 @@ from conftest import EXAMPLE, Run, botx, make_config
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli.compose import Plan, utm_link
-from botx_cli.config import parse_config, read_toml
-from botx_cli.content_config import settings as content_settings
-from botx_cli.llm import assemble, clean_copy, copy_budget, copy_problem, verdict_problem
+from botx_cli.config.locate import read_toml
+from botx_cli.content.compose import Plan, utm_link
+from botx_cli.content.copy_checks import assemble, clean_copy, copy_budget, copy_problem, verdict_problem
+from botx_cli.content.settings import WritingSettings
+from botx_cli.content.validate import clean_characters, rules_from, validate
+from botx_cli.sections import parse_config
 from botx_cli.text import extract_hashtags, extract_urls, is_valid_hashtag, weighted_length
 from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
 from botx_cli.trends.clean import CleanRules, clean_trends
-from botx_cli.trends.parse import RawTrend
-from botx_cli.validate import clean_characters, rules_from, validate
+from botx_cli.trends.sources.parsing import RawTrend
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,6 +56,9 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 PURE = settings(max_examples=_EXAMPLES or 300, deadline=None)
+
+
+pytestmark = pytest.mark.slow  # hypothesis fuzzing of every input boundary, many examples each
 
 
 def is_verbose(argv: list[str] | tuple[str, ...]) -> bool:
@@ -942,7 +946,7 @@ def test_markup_fragments_never_reach_a_hashtag(parts: list[str]) -> None:
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 LLM_RULES = rules_from(CFG)
-LAYOUT = content_settings(CFG).llm.layout
+LAYOUT = CFG.settings(WritingSettings).layout
 PLAN = Plan(
     account="A",
     pick=None,

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli.config import Schedule
-from botx_cli.gates import AccountState, decide
-from botx_cli.schedule import cron_fields, current_slot, local_midnight, next_slot, slot_minutes
+from botx_cli.config.core import Schedule
+from botx_cli.schedule.gates import AccountState, decide
+from botx_cli.schedule.slots import cron_fields, current_slot, local_midnight, next_slot, slot_minutes
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = Schedule(

@@ -13,9 +13,9 @@ from conftest import botx, make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli import grammar
-from botx_cli.config_words import Piece, pieces
-from botx_cli.confread import Table
+from botx_cli.config import grammar
+from botx_cli.config.pieces import Piece, pieces
+from botx_cli.config.table import Table
 from botx_cli.errors import ConfigError
 
 lenient = settings(deadline=None, max_examples=300)
@@ -49,6 +49,7 @@ def tidy(text: str) -> str:
     return grammar._tidy(text)
 
 
+@pytest.mark.slow
 @lenient
 @given(LINES, st.randoms())
 def test_every_expansion_is_one_the_line_can_give(line: tuple[str, list[str]], rnd: random.Random) -> None:
@@ -63,6 +64,7 @@ def test_every_expansion_is_one_the_line_can_give(line: tuple[str, list[str]], r
     assert all(pattern.fullmatch(e) for e in possible if "{" not in e)  # a placeholder matches any text
 
 
+@pytest.mark.slow
 @lenient
 @given(LINES)
 def test_expansion_is_deterministic_per_seed(line: tuple[str, list[str]]) -> None:
@@ -70,6 +72,7 @@ def test_expansion_is_deterministic_per_seed(line: tuple[str, list[str]]) -> Non
     assert grammar.expand(text, random.Random("A|slot")) == grammar.expand(text, random.Random("A|slot"))
 
 
+@pytest.mark.slow
 @lenient
 @given(LINES, st.integers(0, 100), st.sampled_from(["{", "}", "|"]))
 def test_a_stray_brace_or_bar_is_named_never_raised(line: tuple[str, list[str]], where: int, stray: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from botx_cli import lang
+from botx_cli.content import lang
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = [
@@ -36,6 +36,7 @@ def slow_probability(text: str) -> float:
     return next((p.prob for p in detector.get_probabilities() if p.lang == "en"), 0.0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", SAMPLES)
 def test_table_matches_langdetect_profiles(text: str) -> None:
     try:

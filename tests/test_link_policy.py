@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ops_helpers import set_key
 
-from botx_cli.config import parse_config, read_toml
-from botx_cli.link_policy import cost_table, due, posts_per_day
+from botx_cli.config.locate import read_toml
+from botx_cli.content.link_policy import cost_table, due, posts_per_day
+from botx_cli.sections import parse_config
 
 NOW = "2026-11-23T09:00:00+01:00"
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))

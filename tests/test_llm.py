@@ -34,10 +34,11 @@ from fakes.fake_openai import (
 )
 from ops_helpers import set_key
 
-from botx_cli.claims import problems as claims_problems
-from botx_cli.compose import History, TrendPick, plan_tweet
-from botx_cli.config import parse_config, read_toml
-from botx_cli.llm_prompt import fact_sheet, plan_facts, user_prompt
+from botx_cli.config.locate import read_toml
+from botx_cli.content.claims import problems as claims_problems
+from botx_cli.content.compose import History, TrendPick, plan_tweet
+from botx_cli.content.prompt import fact_sheet, plan_facts, user_prompt
+from botx_cli.sections import parse_config
 
 SLOT = "2026-11-23T09:00:00+01:00"  # the Monday of Black Friday week: an occasion of the example config
 LATER = "2026-11-23T09:45:00+01:00"  # account B's slot
@@ -120,6 +121,7 @@ def last_user(request: dict[str, Any]) -> str:
 # -- a good copy, and what the request carries ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_good_copy_with_the_planned_offer_is_posted_with_botx_own_code_link_and_tags(
     xworld: XWorld, llm: FakeOpenAI
 ) -> None:
@@ -195,6 +197,7 @@ def posted_texts(xworld: XWorld) -> list[str]:
 # -- the editorial check ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(BAD))
 def test_bad_copies_of_every_kind_are_refused_and_the_tweet_falls_back_to_a_template(
     xworld: XWorld, llm: FakeOpenAI, kind: str
@@ -236,6 +239,7 @@ def test_the_best_valid_copy_wins_by_a_deterministic_score(xworld: XWorld, llm: 
     assert len(llm.chat_requests) == 1  # a valid copy among the three: no retry
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "bad, reason",
     [
@@ -266,7 +270,7 @@ def test_mechanical_faults_are_retried_once_with_the_reason(
     run = xworld.post("A", when=SLOT)
     assert run.code == 0, run.err
     assert posted(xworld)[1] == "llm"
-    first, second = llm.chat_requests
+    _first, second = llm.chat_requests
     assert second["json"]["messages"][2]["role"] == "assistant" and reason in last_user(second), last_user(second)
 
 
@@ -295,6 +299,7 @@ def only_the_first_offer(xworld: XWorld) -> None:
     xworld.config.write_text(tomli_w.dumps(data))
 
 
+@pytest.mark.slow
 def test_a_copy_that_makes_a_near_duplicate_is_sent_back(xworld: XWorld, llm: FakeOpenAI) -> None:
     copies(xworld, 1)
     only_the_first_offer(xworld)  # A and B plan the same offer: the same copy would repeat A's post
@@ -311,6 +316,7 @@ def test_a_copy_that_makes_a_near_duplicate_is_sent_back(xworld: XWorld, llm: Fa
 # -- answers in every shape ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", ["plain", "json", "fenced", "json in prose", "quoted", "labelled"])
 def test_json_and_plain_answers_all_parse(xworld: XWorld, llm: FakeOpenAI, shape: str) -> None:
     copies(xworld, 1)
@@ -374,6 +380,7 @@ def test_a_server_that_ignores_n_gets_parallel_requests_for_the_rest_of_the_run(
 # -- spend --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_chat_calls_are_priced_from_usage_and_counted_by_stats_doctor_and_budget(
     xworld: XWorld, llm: FakeOpenAI
 ) -> None:
@@ -397,6 +404,7 @@ def test_chat_calls_are_priced_from_usage_and_counted_by_stats_doctor_and_budget
 # -- time ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "headers, limits",
     [
@@ -420,6 +428,7 @@ def test_a_dripping_server_cannot_hold_post_past_the_deadline(
     assert chat_calls(xworld) == [("A", None, 0.0)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "answer, what",
     [
@@ -453,6 +462,7 @@ def test_missing_key_warns_and_uses_templates(xworld: XWorld, llm: FakeOpenAI, m
     assert "OPENAI_API_KEY is not set" in doctor.out
 
 
+@pytest.mark.slow
 def test_preview_uses_the_model_and_stays_distinct(xworld: XWorld, llm: FakeOpenAI) -> None:
     llm.default = default_copy  # a copy per choice, each with its own opener
     xworld.at(SLOT)
@@ -525,21 +535,22 @@ def imported_modules(err: str) -> set[str]:
     return {line.split("|")[-1].strip() for line in err.splitlines() if "|" in line}
 
 
+@pytest.mark.slow
 def test_the_llm_path_loads_only_with_the_llm_strategy(xworld: XWorld, llm: FakeOpenAI) -> None:
     env = {**xworld.env, "BOTX_NOW": SLOT, "PYTHONPROFILEIMPORTTIME": "1", "OPENAI_API_KEY": KEY}
     with_llm = botx_proc("post", "--account", "A", "--dry-run", env=env)
     assert with_llm.code == 0, with_llm.err[-2000:]
-    assert {"openai", "botx_cli.llm_writer", "botx_cli.claims"} <= imported_modules(with_llm.err)
+    assert {"openai", "botx_cli.content.writer", "botx_cli.content.claims"} <= imported_modules(with_llm.err)
     set_key(xworld.config, "compose", "strategy", '"template"')
     warm = botx_proc("post", "--account", "A", "--dry-run", env=env)
     assert warm.code == 0, warm.err[-2000:]
     modules = imported_modules(warm.err)
-    assert "botx_cli.llm" in modules and not modules & {
+    assert "botx_cli.content.llm_copy" in modules and not modules & {
         "openai",
-        "botx_cli.llm_writer",
-        "botx_cli.claims",
-        "botx_cli.llm_call",
-        "botx_cli.llm_prompt",
+        "botx_cli.content.writer",
+        "botx_cli.content.claims",
+        "botx_cli.llm.chat",
+        "botx_cli.content.prompt",
     }
 
 

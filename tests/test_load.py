@@ -11,6 +11,8 @@ import pytest
 from fakes.crowd import fire_crowd
 from fakes.fake_x import FakeX
 
+pytestmark = pytest.mark.slow  # 100 processes firing in one minute
+
 
 @pytest.mark.timeout(900)
 def test_hundred_accounts_in_one_minute_each_post_once(tmp_path: Path) -> None:

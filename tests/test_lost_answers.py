@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import XWorld, botx
 
 from botx_cli.store import LOST_ANSWER_CHECKS
@@ -17,6 +18,9 @@ TEXT = (
     "Fine-tune your model tonight on rented GPUs, billed by the second. Code SHA-256-C7E8976BBAF2 "
     "takes 5% off. https://voltagegpu.com/ #CloudGPU"
 )
+
+
+pytestmark = pytest.mark.slow  # each case waits out X's timeout on a lost answer
 
 
 def lose_the_answer(world: XWorld) -> str:

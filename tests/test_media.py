@@ -74,6 +74,7 @@ def test_image_is_generated_uploaded_and_attached_with_made_with_ai(xworld: XWor
     assert KEY not in stored + run.out + run.err
 
 
+@pytest.mark.slow
 def test_every_n_th_post_of_an_account_gets_an_image(xworld: XWorld, images: FakeOpenAI) -> None:
     set_key(xworld.config, "media", "every_n", "3")
     xworld.at(A_SLOTS[0])
@@ -88,6 +89,7 @@ def test_every_n_th_post_of_an_account_gets_an_image(xworld: XWorld, images: Fak
     assert xworld.fake.tweets[-1]["media_ids"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "answer, why, billed",
     [

@@ -125,8 +125,8 @@ def test_a_failing_webhook_never_fails_the_run(xworld: XWorld, monkeypatch: pyte
 
 
 def test_alert_api_for_trend_sources(xworld: XWorld, hook: WebhookReceiver) -> None:
-    from botx_cli.config import load_config
-    from botx_cli.notify import alert
+    from botx_cli.notify.alerts import alert
+    from botx_cli.sections import load_config
     from botx_cli.store import open_store
 
     cfg, store = load_config(str(xworld.config)), open_store(xworld.db)

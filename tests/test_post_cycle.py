@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import XWorld, botx
 from ops_helpers import set_key
 
@@ -39,6 +40,7 @@ def test_misfire_in_same_slot_is_skipped_and_recorded(xworld: XWorld) -> None:
     assert ("skipped", "slot_taken") in xworld.rows("SELECT status, reason FROM runs")
 
 
+@pytest.mark.slow
 def test_429_stores_reset_exits_75_then_skips_until_reset(xworld: XWorld) -> None:
     reset = int(xworld.clock[0]) + 3600
     xworld.at(SLOT)
@@ -159,6 +161,7 @@ def test_force_posts_outside_the_window(xworld: XWorld) -> None:
     assert xworld.rows("SELECT kind FROM attempts WHERE status = 'posted'") == [("forced",)]
 
 
+@pytest.mark.slow
 def test_pause_resume_and_cooldown(xworld: XWorld) -> None:
     xworld.at(SLOT)
     assert botx("pause").code == 0

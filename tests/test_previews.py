@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import XWorld, botx, botx_proc, make_config
 
+from botx_cli.content.validate import CHECKS
 from botx_cli.text import extract_hashtags, weighted_length
-from botx_cli.validate import CHECKS
 
 NOW = "2026-11-23T09:00:00+01:00"
 DOMAIN = {"gpucompute", "cloudgpu", "aiinference", "llm", "mlops", "hpc"}
@@ -30,6 +30,7 @@ def preview(*args: str) -> list[dict]:
     return json.loads(run.out)
 
 
+@pytest.mark.slow
 def test_a_thousand_previews_are_valid_distinct_and_tagged(content: Path) -> None:
     items = preview("--count", "500")
     assert len(items) == 1000 and {i["account"] for i in items} == {"A", "B"}
@@ -100,6 +101,7 @@ def test_post_without_any_valid_candidate_exits_3_naming_the_checks(xworld: XWor
     assert xworld.fake.requests == []
 
 
+@pytest.mark.slow
 def test_posts_rotate_angles_and_domain_tags_and_record_the_strategy(xworld: XWorld) -> None:
     slots = ["09:00", "09:45", "10:30", "11:15", "12:00", "12:45", "13:30", "14:15"]
     for index, slot in enumerate(slots):
@@ -108,10 +110,13 @@ def test_posts_rotate_angles_and_domain_tags_and_record_the_strategy(xworld: XWo
     assert len(rows) == 8 and {r[3] for r in rows} == {"template"}
     assert all(a[1] != b[1] for a, b in zip(rows, rows[1:]))  # A and B never on one angle back to back
     for account in "AB":
-        tags = [[t for t in json.loads(r[2]) if t.lstrip("#").casefold() in DOMAIN][0] for r in rows if r[0] == account]
+        tags = [
+            next(t for t in json.loads(r[2]) if t.lstrip("#").casefold() in DOMAIN) for r in rows if r[0] == account
+        ]
         assert all(a != b for a, b in zip(tags, tags[1:]))
 
 
+@pytest.mark.slow
 def test_warm_post_imports_no_heavy_package(xworld: XWorld) -> None:
     """The affinities are computed once (cold path: sklearn allowed); later runs only read them."""
     env = {**xworld.env, "BOTX_NOW": NOW, "PYTHONPROFILEIMPORTTIME": "1"}
@@ -145,6 +150,7 @@ def test_affinity_follows_the_words(content: Path, tmp_path: Path) -> None:
     assert best["regions\x1fA100 80GB"][1] == "#CloudGPU"
 
 
+@pytest.mark.slow
 def test_bad_content_config_fails_up_front(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     config.write_text(config.read_text().replace('"#HPC" = "high', '"#Nope" = "high'))
@@ -162,9 +168,9 @@ def test_one_run_computes_the_affinities_the_others_rotate_without(tmp_path: Pat
     """A cron minute on a cold DB: one run holds the claim, the others neither wait nor load sklearn."""
     from datetime import datetime, timedelta
 
-    from botx_cli import affinity
-    from botx_cli.config import load_config
+    from botx_cli.sections import load_config
     from botx_cli.store import open_store
+    from botx_cli.trends import affinity
 
     cfg = load_config(str(make_config(tmp_path)))
     store = open_store(tmp_path / "botx.db")

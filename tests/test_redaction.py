@@ -3,8 +3,8 @@
 A loopback server echoes what it is sent (the Authorization header with the bearer token or
 the OAuth keys, the URL, the body) plus the database URL, in every error body. X, the trend
 sources, the LLM and the images API all point at it; alerts go to a webhook. No secret may
-reach stdout, stderr (with -v and tracebacks), the database file and its WAL, the run log or
-a webhook payload.
+reach stdout, stderr (with -v and tracebacks), the database (the SQLite file and its WAL, or
+every table of the PostgreSQL database the URL names), the run log or a webhook payload.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def needles() -> list[bytes]:
     out = set()
     for value in SECRETS.values():
         out.update({value, quote(value, safe=""), value.replace("%2F", "/").replace("%3D", "=")})
-    out.add("CANARYdbpassword")
+    if "DB_URL_VAR" in SECRETS:
+        out.add("CANARYdbpassword")
     return sorted(v.encode() for v in out)
 
 
@@ -46,9 +47,31 @@ def leaks(blob: str | bytes) -> list[bytes]:
     return [n for n in needles() if n in data]
 
 
-@pytest.fixture
-def echo_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    echo = EchoServer(status=403, extra=(SECRETS["DB_URL_VAR"], SECRETS["BOTX_X_BEARER_TOKEN"]))
+def with_canary_password(url: str) -> str:
+    """The test server trusts its socket: the password is carried, never checked."""
+    return url.replace("postgresql://postgres@", "postgresql://postgres:CANARYdbpassword@")
+
+
+def database_text(folder: Path) -> list[tuple[str, bytes]]:
+    """Everything botx stored: the SQLite files, or every row of the PostgreSQL database."""
+    url = SECRETS.get("DB_URL_VAR")
+    if not url:
+        return [(p.name, p.read_bytes()) for p in folder.rglob("botx.db*") if p.is_file()]
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [name for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        return [(name, repr(conn.execute(f'SELECT * FROM "{name}"').fetchall()).encode()) for name in tables]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def echo_world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    if request.param == "postgresql":  # the URL in DB_URL_VAR is used: botx stores everything there
+        monkeypatch.setitem(SECRETS, "DB_URL_VAR", with_canary_password(request.getfixturevalue("pg_migrated_url")))
+    else:  # a postgresql:// URL in the variable would be used: the SQLite run has none
+        monkeypatch.delitem(SECRETS, "DB_URL_VAR")
+    echoed = tuple(SECRETS[name] for name in ("DB_URL_VAR", "BOTX_X_BEARER_TOKEN") if name in SECRETS)
+    echo = EchoServer(status=403, extra=echoed)
     hook = WebhookReceiver()
     text = EXAMPLE.read_text()
     text = text.replace('url = "botx.db"', 'url = "botx.db"')
@@ -87,6 +110,7 @@ def echo_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore
     hook.close()
 
 
+@pytest.mark.slow
 def test_no_secret_reaches_any_sink(echo_world) -> None:  # type: ignore[no-untyped-def]
     folder, echo, hook = echo_world
     runs = [
@@ -109,23 +133,25 @@ def test_no_secret_reaches_any_sink(echo_world) -> None:  # type: ignore[no-unty
         assert not leaks(run.out) and not leaks(run.err), (leaks(run.out + run.err), run.out, run.err)
     masked = [run for run in runs if "***" in run.out + run.err]
     assert masked, "no run showed a masked secret: the echo never reached an output"
-    for path in folder.rglob("*"):
-        if path.is_file() and path.name.startswith(("botx.db", "botx.log")):
-            assert not leaks(path.read_bytes()), (path, leaks(path.read_bytes()))
-    assert (folder / "botx.log").exists()
+    stored = database_text(folder)
+    assert stored, "no database content to check"
+    for name, data in [*stored, ("botx.log", (folder / "botx.log").read_bytes())]:
+        assert not leaks(data), (name, leaks(data))
     for body in hook.received:
         assert not leaks(str(body)), body
     assert all("secretpart" not in str(body) for body in hook.received)
 
 
 def test_the_list_covers_every_secret_botx_reads(echo_world) -> None:  # type: ignore[no-untyped-def]
-    from botx_cli.config import load_config
+    from botx_cli.sections import load_config
 
     cfg = load_config(None)
-    values = redact.secret_values(cfg)
+    values = cfg.secret_values()
     for name, value in SECRETS.items():
         assert value in values, name
-    assert "CANARYdbpassword" in values and quote(SECRETS["BOTX_X_BEARER_TOKEN"], safe="") in values
+    assert ("CANARYdbpassword" in values) == ("DB_URL_VAR" in SECRETS) and quote(
+        SECRETS["BOTX_X_BEARER_TOKEN"], safe=""
+    ) in values
     hook_url = [v for v in values if "secretpart" in v]
     assert hook_url, "the webhook URL (and its path) are secrets too"
     assert redact.mask("a AAAACANARYbearer/slash=equals b", values) == "a *** b"
@@ -134,8 +160,8 @@ def test_the_list_covers_every_secret_botx_reads(echo_world) -> None:  # type: i
 def test_a_webhook_url_in_the_config_is_masked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = "https://hooks.example.com/services/T0/B0/CANARYhookpath"
     path = make_config(tmp_path, webhook_url=f'"{url}"')
-    from botx_cli.config import load_config
+    from botx_cli.sections import load_config
 
     cfg = load_config(str(path))
-    assert redact.mask(f"POST {url} failed", redact.secret_values(cfg)) == "POST *** failed"
-    assert "CANARYhookpath" not in redact.mask("echo /services/T0/B0/CANARYhookpath", redact.secret_values(cfg))
+    assert redact.mask(f"POST {url} failed", cfg.secret_values()) == "POST *** failed"
+    assert "CANARYhookpath" not in redact.mask("echo /services/T0/B0/CANARYhookpath", cfg.secret_values())

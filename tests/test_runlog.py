@@ -17,6 +17,7 @@ def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_one_json_line_per_post_run(xworld: XWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     set_key(xworld.config, "logging", "path", '"logs/botx.log"')
     log = xworld.config.parent / "logs" / "botx.log"
@@ -46,7 +47,7 @@ def test_no_log_path_writes_no_file(xworld: XWorld) -> None:
 
 
 def test_rotation_keeps_the_configured_backups(tmp_path: Path) -> None:
-    from botx_cli.runlog import append
+    from botx_cli.notify.runlog import append
 
     tmp_path = tmp_path / "logs"
     log = tmp_path / "botx.log"
@@ -62,7 +63,7 @@ def test_rotation_keeps_the_configured_backups(tmp_path: Path) -> None:
 
 
 def test_concurrent_writers_never_split_or_lose_lines(tmp_path: Path) -> None:
-    from botx_cli.runlog import append
+    from botx_cli.notify.runlog import append
 
     tmp_path = tmp_path / "logs"
     log = tmp_path / "botx.log"

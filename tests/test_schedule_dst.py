@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import XWorld, botx, make_config
 
-from botx_cli.config import Schedule
-from botx_cli.schedule import current_slot, existing, slot_minutes
+from botx_cli.config.core import Schedule
+from botx_cli.schedule.slots import current_slot, existing, slot_minutes
 
 # The 2026 changes: Europe/Paris 03-29 02:00->03:00 and 10-25 03:00->02:00;
 # America/New_York 03-08 02:00->03:00 and 11-01 02:00->01:00.
@@ -114,6 +114,7 @@ def printed_lines(world: XWorld) -> list[tuple[int, list[int], str]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone, day", DST_DAYS)
 def test_the_printed_cron_lines_post_every_slot_on_dst_nights(xworld: XWorld, tmp_path, zone: str, day: str) -> None:
     text = xworld.config.read_text().replace('timezone = "Europe/Paris"', f'timezone = "{zone}"')

@@ -36,6 +36,7 @@ def day(xworld: XWorld) -> XWorld:
     return xworld
 
 
+@pytest.mark.slow
 def test_json_per_account_figures(day: XWorld) -> None:
     run = botx("stats", "--days", "7", "--json")
     assert run.code == 0, run.err
@@ -57,7 +58,7 @@ def test_json_per_account_figures(day: XWorld) -> None:
     }
     assert next(iter(a["days"])) == "2026-11-17" and len(a["days"]) == 7
     assert a["next_slot"] == "2026-11-23T13:30+01:00" and b["next_slot"] == "2026-11-23T14:15+01:00"
-    assert {l["kind"] for l in a["rate_limits"]} >= {"user_24h", "window"}
+    assert {lim["kind"] for lim in a["rate_limits"]} >= {"user_24h", "window"}
     assert doc["validation"] == {"passed": 3, "failed": 1, "pass_rate": 0.75}
     assert doc["best"][0]["account"] == "B" and doc["best"][0]["engagement_rate"] == 0.06
     assert doc["worst"] == [] or doc["worst"][-1]["impressions"] == 500
@@ -67,6 +68,7 @@ def test_json_per_account_figures(day: XWorld) -> None:
     assert doc["spend"]["budget_usd"] is None
 
 
+@pytest.mark.slow
 def test_account_filter_and_unknown_account(day: XWorld) -> None:
     doc = json.loads(botx("stats", "--account", "b", "--json").out)
     assert list(doc["accounts"]) == ["B"] and doc["validation"]["passed"] == 1
@@ -82,6 +84,7 @@ def test_days_are_local_days(xworld: XWorld) -> None:
     assert doc["accounts"]["A"]["days"]["2026-11-23"]["posted"] == 0
 
 
+@pytest.mark.slow
 def test_terminal_view_fits_80_columns(day: XWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     run = botx("stats", "--days", "30")
@@ -112,12 +115,13 @@ def test_stats_on_an_empty_database(xworld: XWorld) -> None:
     assert botx("stats").code == 0
 
 
+@pytest.mark.slow
 def test_stats_queries_search_indexes_never_scan(day: XWorld) -> None:
     """Every statement `stats` runs, explained: ranges of indexes, no full scan of a big table."""
     from datetime import datetime
 
-    from botx_cli.config import load_config
-    from botx_cli.stats import run_stats
+    from botx_cli.report.stats import run_stats
+    from botx_cli.sections import load_config
     from botx_cli.store import open_store
 
     store = open_store(day.db)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+import pytest
 from conftest import XWorld
 from ops_helpers import set_key
 
@@ -23,6 +24,9 @@ print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 conn.execute("ROLLBACK")
 """
+
+
+pytestmark = pytest.mark.slow  # a real SQLite lock held past the busy timeout
 
 
 def botx_post(world: XWorld, when: datetime) -> subprocess.Popen:

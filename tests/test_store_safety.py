@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import botx, make_config
 
-from botx_cli.migrations import MIGRATIONS
-from botx_cli.store import _statements
+from botx_cli.store.migrations import MIGRATIONS
+from botx_cli.store.sqlite import SqliteBackend
 
 
 def digest(path: Path) -> str:
@@ -63,7 +63,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_database_from_the_first_schema_migrates_and_keeps_its_rows(tmp_path: Path) -> None:
     db = tmp_path / "botx.db"
     conn = sqlite3.connect(db)
-    for statement in _statements(MIGRATIONS[0][1]):
+    for statement in SqliteBackend().statements(MIGRATIONS[0][1]):
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
     conn.execute(

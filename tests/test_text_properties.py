@@ -8,9 +8,8 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from botx_cli import text as tt
+from botx_cli import text as tt  # No deadline: whichever example runs first pays for compiling the URL regex (~15 ms).
 
-# No deadline: whichever example runs first pays for compiling the URL regex (~15 ms).
 lenient = settings(deadline=None)
 
 ANY_TEXT = st.text()

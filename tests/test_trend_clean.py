@@ -18,7 +18,7 @@ from botx_cli.trends.clean import (
     merge_key,
     to_hashtag,
 )
-from botx_cli.trends.parse import RawTrend, parse_getdaytrends, parse_trends24
+from botx_cli.trends.sources.parsing import RawTrend, parse_getdaytrends, parse_trends24
 from botx_cli.trends.words import pieces as split_pieces
 
 PAGES = Path(__file__).parent / "fixtures" / "trend-pages"
@@ -416,6 +416,7 @@ def test_to_hashtag_never_crashes(name: str) -> None:
     assert tag is None or (tag.startswith("#") and len(tag) > 1 and not any(c.isspace() for c in tag))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(RAWS, max_size=12))
 def test_kept_hashtags_are_whole_clean_and_accounted_for(items: list[RawTrend]) -> None:
@@ -429,6 +430,7 @@ def test_kept_hashtags_are_whole_clean_and_accounted_for(items: list[RawTrend]) 
         assert trend.sources == tuple(dict.fromkeys(trend.sources))  # no source twice
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(RAWS, max_size=12), st.randoms(use_true_random=False))
 def test_merging_is_order_independent_and_idempotent(items: list[RawTrend], rnd) -> None:  # type: ignore[no-untyped-def]

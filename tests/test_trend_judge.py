@@ -19,9 +19,11 @@ from fakes.fake_openai import FakeOpenAI, drip, garbage, status, verdicts
 from fakes.static_server import Route
 from fakes.trend_site import NOW, PAGES, TrendSite, freshen, point_trends, trends_section
 
-from botx_cli.config import load_config
-from botx_cli.drafting import trend_picks
+from botx_cli.llm.settings import LlmSettings
+from botx_cli.posting.context import trend_picks
+from botx_cli.sections import load_config
 from botx_cli.store import open_store
+from botx_cli.store.settings import StorageSettings
 from botx_cli.trends.refresh import refresh
 
 TECH_FEED = PAGES / "google-trends-trending-rss-tech-HANDMADE.xml"
@@ -93,7 +95,7 @@ def configure(
 
 def do_refresh(config: Path, minutes: float = 0):  # type: ignore[no-untyped-def]
     cfg = load_config(str(config))
-    store = open_store(cfg.db_path)
+    store = open_store(cfg.settings(StorageSettings).path)
     try:
         report = refresh(cfg, store, NOW + timedelta(minutes=minutes))
         picks = trend_picks(cfg, store, NOW + timedelta(minutes=minutes))
@@ -156,6 +158,7 @@ DATASETS = {  # Google feed, trends24 page -> the unsafe names each holds, and w
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("policy", ["relevant", "any"])
 @pytest.mark.parametrize("dataset", sorted(DATASETS))
 def test_no_unsafe_trend_reaches_a_pick_under_any_policy(tmp_path: Path, policy: str, dataset: str) -> None:
@@ -184,6 +187,7 @@ def xworld_domain_tags() -> set[str]:
 ISSUE_10_ITEM_4 = ["#CloudGPUPornography", "#P0rnGPU", "#P\u043ernHubPremium", "#ISIS", "#Taliban"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("policy", ["relevant", "any"])
 def test_the_names_issue_10_saw_posted_reach_no_tweet(xworld, site: Site, policy: str) -> None:  # type: ignore[no-untyped-def]
     rows_html = "".join(
@@ -197,7 +201,7 @@ def test_the_names_issue_10_saw_posted_reach_no_tweet(xworld, site: Site, policy
         run = xworld.post("A", "--json", "--force", when=(NOW + timedelta(minutes=minutes)).isoformat())
         assert run.code == 0, run.err
         posted += json.loads(run.out).get("hashtags", [])
-    rejects = {name: why for name, why in xworld.rows("SELECT name, reason FROM trend_rejects")}
+    rejects = dict(xworld.rows("SELECT name, reason FROM trend_rejects"))
     assert {rejects[name].split(" (")[0] for name in ISSUE_10_ITEM_4} == {"blacklist:nsfw", "blacklist:war"}
     assert not {tag.casefold() for tag in posted} & {tag.casefold() for tag in ISSUE_10_ITEM_4}
     # the same page's related trend may ride (composition decides which of the day's picks gets a slot)
@@ -255,11 +259,12 @@ def prompt_of(request: dict) -> str:
     return "\n".join(m["content"] for m in request["json"]["messages"])
 
 
+@pytest.mark.slow
 def test_one_batched_call_per_refresh_and_verdicts_are_reused(
     tmp_path: Path, site: Site, fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = configure(tmp_path, site, llm=fake)
-    report, picks = do_refresh(config)
+    report, _picks = do_refresh(config)
     [request] = fake.judge_requests  # all the kept trends in one call
     text = prompt_of(request)
     assert "1. AWS outage (google_rss, rank 1)" in text and "   - AWS outage in us-east-1 takes down" in text
@@ -312,6 +317,7 @@ def test_the_model_vetoes_or_confirms_within_what_the_rules_allow(tmp_path: Path
     assert len(fake.judge_requests) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 def test_a_slow_drip_model_cannot_hold_the_refresh(tmp_path: Path, site: Site, fake: FakeOpenAI) -> None:
     # one byte every 0.3 s: the client's per-read timeout (1 s) never fires; the call's deadline does
@@ -323,6 +329,7 @@ def test_a_slow_drip_model_cannot_hold_the_refresh(tmp_path: Path, site: Site, f
     assert report.duration_ms < 60_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("answer", "note"),
     [
@@ -352,6 +359,7 @@ def test_answers_that_are_not_verdicts_are_left_out(tmp_path: Path, site: Site, 
     assert report.judge.startswith("llm: judged 1 trend(s) in one call,") and "without a usable verdict" in report.judge
 
 
+@pytest.mark.slow
 def test_a_warm_post_never_judges_and_imports_nothing_new(tmp_path: Path, site: Site) -> None:
     config = configure(tmp_path, site)
     env = {**os.environ, "BOTX_CONFIG": str(config), "BOTX_NOW": NOW.isoformat(), "NO_PROXY": "127.0.0.1"}
@@ -369,6 +377,7 @@ def test_a_warm_post_never_judges_and_imports_nothing_new(tmp_path: Path, site: 
     assert rows(config, "SELECT COUNT(*) FROM trend_refreshes") == [(1,)]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 def test_a_refresh_a_post_runs_gives_the_model_only_what_is_left_of_its_budget(
     tmp_path: Path, site: Site, fake: FakeOpenAI
@@ -381,8 +390,8 @@ def test_a_refresh_a_post_runs_gives_the_model_only_what_is_left_of_its_budget(
     config = configure(tmp_path, site, llm=fake, extra="refresh_budget_seconds = 3\n")
     config.write_text(re.sub(r"timeout_seconds = 1(\s+# each call)", r"timeout_seconds = 30\1", config.read_text()))
     cfg = load_config(str(config))
-    assert cfg.llm.timeout_seconds == 30
-    store = open_store(cfg.db_path)
+    assert cfg.settings(LlmSettings).timeout_seconds == 30
+    store = open_store(cfg.settings(StorageSettings).path)
     try:
         report = refresh_if_stale(cfg, store, NOW, trigger="post")
     finally:

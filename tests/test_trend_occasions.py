@@ -12,14 +12,15 @@ from conftest import botx, make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli.config import load_config
-from botx_cli.drafting import trend_picks
+from botx_cli.posting.context import trend_picks
+from botx_cli.sections import load_config
 from botx_cli.store import open_store
+from botx_cli.store.settings import StorageSettings
 from botx_cli.trends.calendar import calendar_tags
 from botx_cli.trends.clean import CleanRules, clean_trends
 from botx_cli.trends.filler import foreign_year, is_filler
 from botx_cli.trends.occasions import Occasion, Rule
-from botx_cli.trends.parse import RawTrend
+from botx_cli.trends.sources.parsing import RawTrend
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "botx_cli" / "example_config.toml"
 
@@ -61,9 +62,9 @@ def test_rules(tmp_path: Path, rule: str, year: int, expected: date) -> None:
 
 
 def _occasions(config: Path) -> tuple[Occasion, ...]:
-    from botx_cli.trends.settings import settings as trend_settings
+    from botx_cli.trends.settings import TrendSettings
 
-    return trend_settings(load_config(str(config))).occasions
+    return load_config(str(config)).settings(TrendSettings).occasions
 
 
 def test_a_fifth_weekday_that_a_month_lacks_is_no_day() -> None:
@@ -128,7 +129,7 @@ holiday = true
 """,
     )
     cfg = load_config(str(config))
-    store = open_store(cfg.db_path)
+    store = open_store(cfg.settings(StorageSettings).path)
     [friday] = trend_picks(cfg, store, datetime.fromisoformat("2026-11-27T10:00:00+01:00"))
     [new_year] = trend_picks(cfg, store, datetime.fromisoformat("2027-01-01T10:00:00+01:00"))
     store.close()

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from botx_cli.errors import BotxError
-from botx_cli.trends.parse import (
+from botx_cli.trends.sources.parsing import (
     ParseError,
     RawTrend,
     parse_getdaytrends,
@@ -341,6 +341,7 @@ def test_any_input_gives_a_list_or_parse_error(body: str | bytes) -> None:
         _total(parser, body)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_truncated_or_spliced_captures_never_crash(data: st.DataObject) -> None:
@@ -371,6 +372,7 @@ def test_fetch_a_capture_over_loopback_and_parse_it() -> None:
         assert server.requests == ["/trends24-worldwide.html", "/../../test_trend_parse.py"]
 
 
+@pytest.mark.slow
 def test_static_server_hostile_options() -> None:
     routes = {"/rss": (200, "application/rss+xml", CURRENT_RSS.read_bytes())}
     with StaticServer(routes) as server:
@@ -402,7 +404,7 @@ def test_static_server_hostile_options() -> None:
 
 # --- charsets and headlines (issues 10 item 13, 11) -------------------------------------------
 
-from botx_cli.trends.charset import charset_of, decode_page  # noqa: E402
+from botx_cli.trends.sources.charset import charset_of, decode_page  # noqa: E402
 
 
 @pytest.mark.parametrize(

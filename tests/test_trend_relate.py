@@ -9,20 +9,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli.config import load_config
-from botx_cli.trends.parse import Headline, parse_google_rss
+from botx_cli.sections import load_config
 from botx_cli.trends.relate import Vocabulary
-from botx_cli.trends.settings import settings as trend_settings
+from botx_cli.trends.settings import TrendSettings
+from botx_cli.trends.sources.parsing import Headline, parse_google_rss
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "botx_cli" / "example_config.toml"
 TECH_FEED = ROOT / "tests" / "fixtures" / "trend-pages" / "google-trends-trending-rss-tech-HANDMADE.xml"
 CFG = load_config(str(EXAMPLE))
-CONF = trend_settings(CFG)
+CONF = CFG.settings(TrendSettings)
 VOCABULARY = Vocabulary.of(
     CFG.product.name, CFG.product.keywords, [o.item for o in CFG.content.offers], CFG.hashtags.domain, CONF.related
 )
-FLOOR = CFG.trends.min_relevance
+FLOOR = CONF.min_relevance
 
 
 def judge(name: str, *headlines: str, hashtag: str = "") -> tuple[float, tuple[str, ...], str]:

@@ -16,9 +16,10 @@ import pytest
 from conftest import XWorld, botx, make_config
 from fakes.trend_site import NOW, TrendSite, gpu_trend_site, point_trends, trends_section
 
-from botx_cli.config import load_config
-from botx_cli.drafting import trend_picks
+from botx_cli.posting.context import trend_picks
+from botx_cli.sections import load_config
 from botx_cli.store import open_store
+from botx_cli.store.settings import StorageSettings
 from botx_cli.trends import cache
 from botx_cli.trends.calendar import calendar_tags
 
@@ -69,6 +70,7 @@ def test_post_refreshes_only_a_stale_cache(xworld: XWorld, site: TrendSite) -> N
     assert [t for (t,) in xworld.rows("SELECT trigger FROM trend_refreshes ORDER BY id")] == ["post", "post"]
 
 
+@pytest.mark.slow
 def test_policy_decides_which_trends_posts_may_use(
     tmp_path: Path, site: TrendSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,7 +81,7 @@ def test_policy_decides_which_trends_posts_may_use(
         point_trends(config, trends_section(site, policy=policy))
         assert botx("--config", str(config), "trends", "--refresh", "--quiet").code == 0
         cfg = load_config(str(config))
-        store = open_store(cfg.db_path)
+        store = open_store(cfg.settings(StorageSettings).path)
         picks[policy] = [(p.hashtag, p.relevance) for p in trend_picks(cfg, store, NOW)]
         store.close()
     relevant = {tag for tag, _ in picks["relevant"]}
@@ -90,6 +92,7 @@ def test_policy_decides_which_trends_posts_may_use(
     assert picks["relevant"][0][0] == "#NvidiaEarnings"  # best score first, calendar tags last
 
 
+@pytest.mark.slow
 def test_an_account_does_not_reuse_a_trend_within_reuse_hours(xworld: XWorld, site: TrendSite) -> None:
     point_trends(xworld.config, trends_section(site, extra="reuse_hours = 2\n"))
     trends = {}
@@ -154,10 +157,11 @@ def test_every_source_down_is_a_warning_not_an_error(
     assert run.err.startswith("botx: warning: every trend source failed")
 
 
+@pytest.mark.slow
 def test_cache_keeps_the_latest_refreshes_only(tmp_path: Path, site: TrendSite) -> None:
     config = point_trends(make_config(tmp_path), trends_section(site, extra="keep_refreshes = 3\n"))
     cfg = load_config(str(config))
-    store = open_store(cfg.db_path)
+    store = open_store(cfg.settings(StorageSettings).path)
     from botx_cli.trends.refresh import refresh
 
     ids = [refresh(cfg, store, NOW + timedelta(minutes=m)).refresh_id for m in range(6)]  # type: ignore[union-attr]
@@ -202,6 +206,7 @@ def test_bad_trend_keys_are_one_line_exit_2(tmp_path: Path, section: str, key: s
     assert str(config) in run.err
 
 
+@pytest.mark.slow
 def test_a_warm_post_imports_nothing_heavy(tmp_path: Path, site: TrendSite) -> None:
     config = point_trends(make_config(tmp_path), trends_section(site))
     env = {**os.environ, "BOTX_CONFIG": str(config), "BOTX_NOW": NOW.isoformat()}

@@ -30,7 +30,7 @@ from fakes.trend_site import (
 from fakes.webhook import WebhookReceiver
 
 from botx_cli.clock import iso
-from botx_cli.config import load_config
+from botx_cli.sections import load_config
 from botx_cli.store import Store, open_store
 from botx_cli.trends.breaker import cooloff
 from botx_cli.trends.refresh import RefreshReport, refresh
@@ -106,6 +106,7 @@ def test_every_source_from_loopback_named_by_config_name(world: World) -> None:
     assert "/trends/explore/" in world.site.requests  # pytrends came here, not to Google
 
 
+@pytest.mark.slow
 def test_both_google_feed_formats(world: World) -> None:
     assert world.refresh().sources[0].count == 20  # the legacy daily feed, bare &nbsp; and all
     world.site.route(
@@ -149,6 +150,7 @@ def test_sources_are_fetched_at_the_same_time(world: World) -> None:
     assert statuses(report) == {"google_rss": "ok", "trends24": "ok", "getdaytrends": "ok"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("behaviour", "error"),
     [
@@ -178,6 +180,7 @@ def test_a_failing_source_is_recorded_and_the_rest_still_count(world: World, beh
     ]
 
 
+@pytest.mark.slow
 def test_breaker_cools_off_exponentially_then_closes(world: World) -> None:
     world.site.options("/trends24/", status=503)
     world.refresh()
@@ -294,6 +297,7 @@ def test_every_source_down_alerts_once(world: World, monkeypatch: pytest.MonkeyP
     assert len(texts) == 1 and "every trend source is down" in texts[0] and "trends24: HTTP 500" in texts[0]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("name", NETWORK)
 def test_a_slow_drip_source_is_cut_at_its_whole_call_deadline(world: World, name: str) -> None:

@@ -8,19 +8,22 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from conftest import make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli.config import load_config
-from botx_cli.preview import run_preview
+from botx_cli.content.settings import ValidationSettings
+from botx_cli.content.validate import rules_from
+from botx_cli.content.variety import bleu, distinct, repeated_phrase, report, self_bleu, sentences, tokens
+from botx_cli.posting.preview import run_preview
+from botx_cli.sections import load_config
 from botx_cli.store import open_store
-from botx_cli.validate import rules_from
-from botx_cli.variety import bleu, distinct, repeated_phrase, report, self_bleu, sentences, tokens
 
 NOW = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 
 
+@pytest.mark.slow
 def test_a_week_of_template_posts_is_varied_and_valid(tmp_path: Path) -> None:
     cfg = load_config(str(make_config(tmp_path)))
     items = run_preview(cfg, open_store(tmp_path / "botx.db"), ["A", "B"], 70, NOW)  # 7 days, 2 accounts
@@ -34,7 +37,9 @@ def test_a_week_of_template_posts_is_varied_and_valid(tmp_path: Path) -> None:
     assert found["distinct_3"] >= 0.20
     assert found["repeated_sentences"] == []  # no sentence twice in a day, across both accounts
     assert found["inner_repeats"] == []  # no 3-word phrase twice inside one tweet
-    assert max(float(i.notes["near_duplicate"]) for i in items) < cfg.validation.near_duplicate_threshold
+    assert (
+        max(float(i.notes["near_duplicate"]) for i in items) < cfg.settings(ValidationSettings).near_duplicate_threshold
+    )
     assert {i.kind for i in items} == {"offer", "proof", "question"}
 
 

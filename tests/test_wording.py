@@ -9,17 +9,20 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botx_cli import grammar
-from botx_cli.compose import History, TrendPick, plan_tweet, render_template
-from botx_cli.config import parse_config, read_toml
-from botx_cli.config_words import KINDS, OFFER_UNITS, Offer, Piece
-from botx_cli.validate import rules_from
-from botx_cli.variety import sentences
-from botx_cli.wording import compatible, next_kind
+from botx_cli.config import grammar
+from botx_cli.config.locate import read_toml
+from botx_cli.config.pieces import KINDS, OFFER_UNITS, Piece
+from botx_cli.config.words import Offer, compatible
+from botx_cli.content.compose import History, TrendPick, plan_tweet, render_template
+from botx_cli.content.validate import rules_from
+from botx_cli.content.variety import sentences
+from botx_cli.content.wording import next_kind
+from botx_cli.sections import parse_config
 
 CFG = parse_config(EXAMPLE, read_toml(EXAMPLE))
 RULES = rules_from(CFG)
@@ -166,6 +169,7 @@ def compose(pick: TrendPick | None, seed: int, account: str, kinds: tuple[str, .
     return plan, render_template(CFG, plan, rng)
 
 
+@pytest.mark.slow
 def test_trends_are_named_where_tagged_and_greetings_are_for_holidays_only() -> None:
     happy = [h.replace("{trend}", "") for h in CFG.content.hooks["holiday"]]
     for seed in range(120):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from conftest import XWorld, botx
 from fakes.fake_x import USAGE_CAPPED
 from fakes.webhook import WebhookReceiver
@@ -41,6 +42,7 @@ def test_disabled_account_is_a_recorded_skip_without_credentials(xworld: XWorld,
 
 
 # -- item 11 --------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_reset_years_ahead_is_capped_said_and_cleared_by_resume(xworld: XWorld) -> None:
     xworld.at(SLOT)
     xworld.fake.enqueue("POST", "/2/tweets", status=429, headers={"x-rate-limit-reset": YEAR_2090})
@@ -57,7 +59,7 @@ def test_reset_years_ahead_is_capped_said_and_cleared_by_resume(xworld: XWorld) 
     assert later["reason"] == "rate_limited" and "capped" in later["detail"]
     assert "capped" in botx("doctor").out
     limits = json.loads(botx("stats", "--json").out)["accounts"]["A"]["rate_limits"]
-    assert any(l["blocked"] and "capped" in (l["note"] or "") for l in limits)
+    assert any(lim["blocked"] and "capped" in (lim["note"] or "") for lim in limits)
     resumed = botx("resume", "--account", "A")
     assert resumed.code == 0 and "cleared 1 stored X limit" in resumed.out, resumed.out
     assert json.loads(xworld.post("A", "--json", when="2026-11-23T10:35:00+01:00").out)["status"] == "posted"
@@ -103,7 +105,7 @@ def test_402_is_not_retried_alerts_once_and_later_slots_skip(xworld: XWorld) -> 
     assert len(posts(xworld)) == 2  # A once, B once: the skips never reach X
     stats = json.loads(botx("stats", "--json").out)["accounts"]["A"]
     assert stats["skips"] == {"credits": 2} and stats["failures"] == {"CreditsExhausted": 1}
-    assert any(l["kind"] == "credits" and l["blocked"] for l in stats["rate_limits"])
+    assert any(lim["kind"] == "credits" and lim["blocked"] for lim in stats["rate_limits"])
     assert "credits ran out" in botx("doctor").out
     xworld.fake.credits_exhausted = False
     after = xworld.post("A", "--json", when="2026-11-23T12:00:00+01:00")  # 180 minutes later

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from botx_cli.xapi import MAX_RESET_AHEAD, limits_from_headers, parse_reset
+from botx_cli.x.api import MAX_RESET_AHEAD, limits_from_headers, parse_reset
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 HEADER_VALUES = st.one_of(

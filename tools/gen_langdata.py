@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "botx_cli" / "data" / "langdetect-latin.bin"
 sys.path.insert(0, str(ROOT))
 
-from botx_cli.lang import LATIN_PROFILES  # noqa: E402
+from botx_cli.content.lang import LATIN_PROFILES  # noqa: E402
 
 
 def build() -> bytes:

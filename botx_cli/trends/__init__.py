@@ -1,4 +1,8 @@
-"""Trend candidates: parse source responses, clean them into postable hashtags.
+"""Trend candidates: sources (sources/: the registry, fetching, parsing), cleaning, safety,
+relevance, occasions, scoring, the circuit breaker, the refresh, the cache (its tables are
+store/trends.py), listing and the model judge.
+
+May import: kernel, config, store, schedule, x, llm, notify.
 
 Importing this package stays cheap (stdlib only): `botx post` with a warm cache
 comes through here, so bs4 is imported only inside the HTML parsers that use it.
@@ -6,6 +10,7 @@ comes through here, so bs4 is imported only inside the HTML parsers that use it.
 
 from __future__ import annotations
 
+from botx_cli.errors import ParseError
 from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
 from botx_cli.trends.clean import (
     CleanResult,
@@ -14,8 +19,7 @@ from botx_cli.trends.clean import (
     clean_trends,
     to_hashtag,
 )
-from botx_cli.trends.parse import (
-    ParseError,
+from botx_cli.trends.sources.parsing import (
     RawTrend,
     parse_getdaytrends,
     parse_google_rss,

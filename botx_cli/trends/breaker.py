@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from botx_cli.clock import iso, parse_iso
 from botx_cli.store import Store
+from botx_cli.store import trends as tables
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,7 @@ class SourceState:
 
 
 def states(store: Store) -> dict[str, SourceState]:
-    rows = store.conn.execute(
-        "SELECT source, last_ok_at, last_error, last_error_at, failures, open_until, last_count,"
-        " last_duration_ms FROM trend_sources"
-    )
-    return {row[0]: SourceState(*row) for row in rows}
+    return {row[0]: SourceState(*row) for row in tables.source_rows(store)}
 
 
 def cooloff(failures: int, base_minutes: float, max_minutes: float) -> timedelta:
@@ -46,14 +43,7 @@ def cooloff(failures: int, base_minutes: float, max_minutes: float) -> timedelta
 
 
 def record_success(store: Store, source: str, now: datetime, count: int, duration_ms: int) -> None:
-    with store.write() as conn:
-        conn.execute(
-            "INSERT INTO trend_sources (source, last_ok_at, failures, open_until, last_count, last_duration_ms)"
-            " VALUES (?, ?, 0, NULL, ?, ?) ON CONFLICT(source) DO UPDATE SET last_ok_at = excluded.last_ok_at,"
-            " failures = 0, open_until = NULL, last_count = excluded.last_count,"
-            " last_duration_ms = excluded.last_duration_ms",
-            (source, iso(now), count, duration_ms),
-        )
+    tables.source_ok(store, source, now, count, duration_ms)
 
 
 def record_failure(
@@ -67,18 +57,10 @@ def record_failure(
     retry_at: datetime | None = None,
 ) -> str:
     """Count the failure and open the circuit; returns the moment it closes again (ISO)."""
-    with store.write() as conn:
-        row = conn.execute("SELECT failures FROM trend_sources WHERE source = ?", (source,)).fetchone()
-        failures = (row[0] if row else 0) + 1
+    with store.write():
+        failures = tables.source_failures(store, source) + 1
         until = now + cooloff(failures, base_minutes, max_minutes)
         if retry_at is not None and now < retry_at <= now + timedelta(days=1):
             until = max(until, retry_at)
-        conn.execute(
-            "INSERT INTO trend_sources (source, last_error, last_error_at, failures, open_until, last_count,"
-            " last_duration_ms) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT(source) DO UPDATE SET"
-            " last_error = excluded.last_error, last_error_at = excluded.last_error_at,"
-            " failures = excluded.failures, open_until = excluded.open_until, last_count = 0,"
-            " last_duration_ms = excluded.last_duration_ms",
-            (source, error[:300], iso(now), failures, iso(until), duration_ms),
-        )
+        tables.source_failed(store, source, now, error, failures, until, duration_ms)
     return iso(until)

@@ -11,16 +11,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from botx_cli.config import Config
+    from botx_cli.config.core import Config
     from botx_cli.trends.occasions import Occasion
 
 
 def occasions_today(cfg: Config, local_now: datetime) -> list[Occasion]:
     """The occasions of this local day, as config lists them."""
     from botx_cli.trends.occasions import on
-    from botx_cli.trends.settings import settings
+    from botx_cli.trends.settings import TrendSettings
 
-    conf = settings(cfg)
+    conf = cfg.settings(TrendSettings)
     return on(conf.occasions, local_now.date()) if conf.sources["calendar"].enabled else []
 
 

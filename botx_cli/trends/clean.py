@@ -21,11 +21,9 @@ from botx_cli.text import extract_hashtags
 from botx_cli.trends.blacklist import DEFAULT_ALLOW, DEFAULT_BLACKLIST
 from botx_cli.trends.blacklist import terms as _terms
 from botx_cli.trends.filler import foreign_year, is_filler
-from botx_cli.trends.parse import Headline, RawTrend
 from botx_cli.trends.safety import SafetyMatcher
-
-# Sources in the order a merged trend lists them: most dependable first.
-SOURCE_ORDER = ("google_rss", "x", "trends24", "getdaytrends", "pytrends", "calendar")
+from botx_cli.trends.sources import trust_order
+from botx_cli.trends.sources.parsing import Headline, RawTrend
 
 # Letters of a script are recognised by the first word(s) of their Unicode names.
 SCRIPTS: dict[str, tuple[str, ...]] = {
@@ -303,15 +301,11 @@ def _components(keys: list[str]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _source_index(source: str) -> tuple[int, str]:
-    return (SOURCE_ORDER.index(source) if source in SOURCE_ORDER else len(SOURCE_ORDER), source)
-
-
 def _merge(members: list[RawTrend]) -> tuple[Trend, list[RawTrend]]:
     """One Trend for a group; the members it absorbed come back as duplicates."""
-    best = min(members, key=lambda r: (r.rank, _source_index(r.source), r.name, r.url or ""))
+    best = min(members, key=lambda r: (r.rank, trust_order(r.source), r.name, r.url or ""))
     name = visible_text(best.name)
-    by_source = sorted(members, key=lambda r: (_source_index(r.source), r.rank))
+    by_source = sorted(members, key=lambda r: (trust_order(r.source), r.rank))
     spaced = [visible_text(r.name) for r in by_source if not visible_text(r.name).startswith(("#", "\uff03"))]
     volumes = [r.volume for r in members if r.volume is not None]
     dates = [_aware(r.published_at) for r in members if r.published_at is not None]
@@ -319,7 +313,7 @@ def _merge(members: list[RawTrend]) -> tuple[Trend, list[RawTrend]]:
     trend = Trend(
         name=name,
         hashtag=to_hashtag(name) or "",
-        sources=tuple(sorted({r.source for r in members}, key=_source_index)),
+        sources=tuple(sorted({r.source for r in members}, key=trust_order)),
         rank=best.rank,
         volume=max(volumes) if volumes else None,
         published_at=max(dates) if dates else None,

@@ -17,27 +17,87 @@ from datetime import date
 from botx_cli.trends.words import Tokens, fold, pieces, strip_marks
 
 WEEKDAYS = frozenset(
-    (
-        "monday tuesday wednesday thursday friday saturday sunday"
-        " lunes martes miercoles jueves viernes sabado domingo"
-        " lundi mardi mercredi jeudi vendredi samedi dimanche"
-        " montag dienstag mittwoch donnerstag freitag samstag sonntag"
-        " segunda terca quarta quinta sexta feira"
-        " lunedi martedi mercoledi giovedi venerdi sabato domenica"
-        " pazartesi sali carsamba persembe cuma cumartesi pazar"
-        " senin selasa rabu kamis jumat sabtu minggu"
-        " weekend finde wochenende tbt tgif ff wcw mcm"  # tags that stand for a weekday
-    ).split()
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "lunes",
+        "martes",
+        "miercoles",
+        "jueves",
+        "viernes",
+        "sabado",
+        "domingo",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "segunda",
+        "terca",
+        "quarta",
+        "quinta",
+        "sexta",
+        "feira",
+        "lunedi",
+        "martedi",
+        "mercoledi",
+        "giovedi",
+        "venerdi",
+        "sabato",
+        "domenica",
+        "pazartesi",
+        "sali",
+        "carsamba",
+        "persembe",
+        "cuma",
+        "cumartesi",
+        "pazar",
+        "senin",
+        "selasa",
+        "rabu",
+        "kamis",
+        "jumat",
+        "sabtu",
+        "minggu",
+        "weekend",
+        "finde",
+        "wochenende",
+        "tbt",
+        "tgif",
+        "ff",
+        "wcw",
+        "mcm",
+    ]
 )
+# fmt: off
 MONTHS = frozenset(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "janvier", "fevrier", "avril", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "januar", "februar", "marz", "april", "juni", "juli", "august", "september", "oktober", "november", "dezember", "janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro", "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre", "ocak", "subat", "mart", "nisan", "mayis", "haziran", "temmuz", "agustos", "eylul", "ekim", "kasim", "aralik", "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember"]
 )
+# fmt: on
+# fmt: off
 SEASONS = frozenset(
     ["spring", "summer", "autumn", "fall", "winter", "primavera", "verano", "otono", "invierno", "printemps", "ete", "automne", "hiver", "fruhling", "sommer", "herbst", "verao", "outono", "inverno", "estate", "autunno", "ilkbahar", "yaz", "sonbahar", "kis"]
 )
+# fmt: on
+# fmt: off
 FILLER_WORDS = frozenset(
     ["happy", "good", "morning", "night", "motivation", "motivational", "thoughts", "thought", "wisdom", "feeling", "feels", "vibes", "vibe", "funday", "fun", "blues", "mood", "inspiration", "inspo", "tip", "tips", "tech", "throwback", "follow", "selfie", "day", "week", "month", "feliz", "buen", "buenos", "dia", "bon", "bonne", "joyeux", "guten", "schonen", "bom", "boa", "buon", "buona", "iyi", "gunler", "selamat", "hari"]
 )
+# fmt: on
 YEARS_AHEAD = 5
 
 
@@ -61,7 +121,11 @@ def foreign_year(name: str, today: date) -> int | None:
     tokens = Tokens.read(name)
     for start, end in zip(tokens.bounds, tokens.bounds[1:]):
         piece = tokens.squashed[start:end]
-        if len(piece) == 4 and piece.isdigit() and 1900 <= int(piece) <= today.year + YEARS_AHEAD:
-            if int(piece) not in current:
-                return int(piece)
+        if (
+            len(piece) == 4
+            and piece.isdigit()
+            and 1900 <= int(piece) <= today.year + YEARS_AHEAD
+            and int(piece) not in current
+        ):
+            return int(piece)
     return None

@@ -13,12 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from botx_cli.clock import iso, parse_iso
-from botx_cli.config import Config
+from botx_cli.config.core import Config
 from botx_cli.store import Store
 from botx_cli.trends import breaker, cache
 from botx_cli.trends.calendar import occasions_today
 from botx_cli.trends.refresh import RefreshReport, refresh, refresh_if_stale
-from botx_cli.trends.settings import BEARER_ENV, settings
+from botx_cli.trends.settings import TrendSettings
+from botx_cli.trends.sources import BEARER_ENV
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,9 @@ class TrendsView:
 def run_trends(cfg: Config, store: Store, now: datetime, force: bool, limit: int) -> TrendsView:
     """Refresh (always with force, else only when stale), then list what the cache holds."""
     report = refresh(cfg, store, now) if force else refresh_if_stale(cfg, store, now, trigger="cli")
-    conf = settings(cfg)
+    conf = cfg.settings(TrendSettings)
     cached = [
-        _row(t, cache.usable(t, cfg.trends.policy, cfg.trends.min_relevance))
+        _row(t, cache.usable(t, conf.policy, conf.min_relevance))
         for t in cache.cached_trends(store, now, conf.rules.max_age_hours)
     ]
     rows = [r for r in cached if r.used] + _occasion_rows(cfg, now) + [r for r in cached if not r.used]
@@ -86,8 +87,8 @@ def run_trends(cfg: Config, store: Store, now: datetime, force: bool, limit: int
     ]
     return TrendsView(
         now,
-        cfg.trends.policy,
-        cfg.trends.min_relevance,
+        conf.policy,
+        conf.min_relevance,
         rows[:limit],
         report,
         cache.last_refresh(store),
@@ -141,7 +142,7 @@ def short_duration(seconds: float) -> str:
 
 def doctor_lines(cfg: Config, store: Store, now: datetime) -> list[tuple[str, str, str]]:
     """`botx doctor`: the cache's age and every network source that is failing."""
-    conf = settings(cfg)
+    conf = cfg.settings(TrendSettings)
     last = cache.last_refresh(store)
     if not conf.network():
         return [("info", "trends", "no network source enabled: calendar tags only")]
@@ -155,7 +156,7 @@ def doctor_lines(cfg: Config, store: Store, now: datetime) -> list[tuple[str, st
         ]
     else:
         ago = short_duration((now - parse_iso(last["started_at"])).total_seconds())
-        fresh = cache.is_fresh(last["started_at"], now, cfg.trends.cache_minutes)
+        fresh = cache.is_fresh(last["started_at"], now, conf.cache_minutes)
         level = "ok" if fresh and last["sources_ok"] else "warn"
         answered = f"{len(last['sources_ok'])} of {len(conf.network())} sources answered"
         out = [(level, "trends cache", f"refreshed {ago} ago, {answered}")]

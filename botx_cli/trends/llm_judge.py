@@ -7,8 +7,8 @@ a trend under every policy; "not related" keeps it out of the `relevant` policy;
 lets in a trend the rules found some evidence for but not enough (cache.usable), never one
 with none. Trends the rules found unsafe never reach it.
 
-Bounded: the whole call (connection, every byte of the answer, the client's retries) runs in
-a daemon thread that the refresh stops waiting for at its deadline, so a server dripping one
+Bounded: the whole call (connection, every byte of the answer, the client's retries) runs
+within deadline.within, which stops waiting at the refresh's deadline, so a server dripping one
 byte every 2 s cannot hold a refresh past its budget. Verdicts are stored by model, product,
 hashtag and headlines (trend_verdicts): a trend still trending at the next refresh is not
 asked about again. Imported only by a refresh that judges; openai loads only here.
@@ -18,19 +18,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from botx_cli.config import Config
+from botx_cli.config.core import Config
+from botx_cli.deadline import within
+from botx_cli.llm.client import describe, open_client
+from botx_cli.llm.settings import LlmSettings
 from botx_cli.store import Store
 from botx_cli.trends import cache
 
-T = TypeVar("T")
 MAX_TRENDS = 60  # one call; a refresh keeps about 30 after cleaning
 MARKER = "You review trending topics"  # how tests/fakes/fake_openai.py tells a judge request from copywriting
 SYSTEM = (
@@ -55,9 +55,10 @@ class Judged:
 
 def judge(cfg: Config, store: Store, rows: Sequence[cache.CachedTrend], now: datetime, seconds: float) -> Judged:
     """Verdicts for `rows` (stored ones reused), asking the model at most once, within `seconds`."""
-    key = os.environ.get(cfg.llm.api_key_env, "").strip()
+    llm = cfg.settings(LlmSettings)
+    key = llm.api_key()
     if not key:
-        return Judged({}, f"llm: {cfg.llm.api_key_env} is not set; the rules alone judged")
+        return Judged({}, f"llm: {llm.api_key_env} is not set; the rules alone judged")
     rows = list(rows)[:MAX_TRENDS]
     keys = {row.hashtag.casefold(): verdict_key(cfg, row) for row in rows}
     stored = cache.verdicts(store, list(keys.values()))
@@ -68,15 +69,13 @@ def judge(cfg: Config, store: Store, rows: Sequence[cache.CachedTrend], now: dat
         return Judged(found, f"llm: every trend judged in earlier refreshes ({len(found)})")
     if seconds < 1:
         return Judged(found, f"llm: no time left in refresh_budget_seconds for the model{reused}")
-    import openai  # the judging refresh only; imported before the deadline starts: it waits on no server
-
+    # openai loads here, before the deadline starts: importing it waits on no server
+    client = open_client(key, llm.base_url, min(llm.timeout_seconds, seconds), llm.max_retries)
     try:
-        answer = within(seconds, lambda: _ask(openai, cfg, key, ask, seconds))
+        answer = within(seconds, lambda: _ask(client, cfg, ask), "trend judge")
     except TimeoutError:
         return Judged(found, f"llm: no answer within {seconds:g} s; the rules alone judged{reused}")
     except Exception as err:  # noqa: BLE001 - openai errors and transport failures alike
-        from botx_cli.llm import describe
-
         return Judged(found, f"llm: {describe(err)}; the rules alone judged{reused}")
     new = parse_verdicts(answer, len(ask))
     fresh = {ask[index].hashtag.casefold(): verdict for index, verdict in new.items()}
@@ -87,29 +86,14 @@ def judge(cfg: Config, store: Store, rows: Sequence[cache.CachedTrend], now: dat
 
 
 def verdict_key(cfg: Config, row: cache.CachedTrend) -> str:
-    parts = [cfg.llm.model, cfg.product.name, cfg.product.description, row.hashtag.casefold(), *row.headlines]
+    parts = [
+        cfg.settings(LlmSettings).model,
+        cfg.product.name,
+        cfg.product.description,
+        row.hashtag.casefold(),
+        *row.headlines,
+    ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-
-
-def within(seconds: float, call: Callable[[], T]) -> T:
-    """call() in a daemon thread; TimeoutError once `seconds` pass, the thread left behind
-    (it ends with the process): per-read timeouts cannot bound a slow-drip answer."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as err:  # noqa: BLE001 - handed to the waiting side
-            box["error"] = err
-
-    worker = threading.Thread(target=run, name="botx-llm-judge", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise TimeoutError
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
 
 
 def prompt(cfg: Config, rows: Sequence[cache.CachedTrend]) -> list[dict[str, str]]:
@@ -122,18 +106,10 @@ def prompt(cfg: Config, rows: Sequence[cache.CachedTrend]) -> list[dict[str, str
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(lines)}]
 
 
-def _ask(openai: Any, cfg: Config, key: str, rows: Sequence[cache.CachedTrend], seconds: float) -> str:
-    from botx_cli.content_config import settings
-
-    client = openai.OpenAI(
-        api_key=key,
-        base_url=cfg.llm.base_url,
-        timeout=min(cfg.llm.timeout_seconds, seconds),
-        max_retries=settings(cfg).llm.max_retries,
-    )
+def _ask(client: Any, cfg: Config, rows: Sequence[cache.CachedTrend]) -> str:
     response = client.chat.completions.create(
-        model=cfg.llm.model,
-        messages=prompt(cfg, rows),  # type: ignore[arg-type]
+        model=cfg.settings(LlmSettings).model,
+        messages=prompt(cfg, rows),
         temperature=0,
         max_tokens=min(4000, 40 * len(rows) + 100),
     )

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from botx_cli.config_words import pieces
-from botx_cli.confread import Table
+from botx_cli.config.pieces import pieces
+from botx_cli.config.table import Table
 from botx_cli.text import extract_hashtags
 from botx_cli.trends.clean import to_hashtag
 from botx_cli.trends.filler import foreign_year
 
 if TYPE_CHECKING:
-    from botx_cli.config import Config
+    from botx_cli.config.core import Config
 
 KEYS = ("name", "hashtag", "date", "rule", "days", "holiday", "offer", "lines")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -139,7 +139,7 @@ def parse(cfg: Config, root: Table) -> tuple[Occasion, ...]:
 
 
 def _hashtag(table: Table, name: str) -> str:
-    tag = table.get("hashtag", str, None)
+    tag: str | None = table.get("hashtag", str, None)
     if tag is None:
         tag = to_hashtag(name) or ""
         if extract_hashtags(tag) != [tag[1:]]:

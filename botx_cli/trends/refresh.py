@@ -17,12 +17,14 @@ from datetime import datetime
 from typing import Any
 
 from botx_cli.clock import iso
-from botx_cli.config import Config
+from botx_cli.config.core import Config
+from botx_cli.llm.settings import LlmSettings
 from botx_cli.store import Store
 from botx_cli.trends import breaker, cache
 from botx_cli.trends.clean import Trend, clean_trends
-from botx_cli.trends.parse import RawTrend
-from botx_cli.trends.settings import SourceSpec, TrendSettings, settings
+from botx_cli.trends.settings import TrendSettings
+from botx_cli.trends.sources import SourceSpec
+from botx_cli.trends.sources.parsing import RawTrend
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,12 @@ class RefreshReport:
 def refresh_if_stale(cfg: Config, store: Store, now: datetime, trigger: str = "post") -> RefreshReport | None:
     """Refresh only when the cache is older than cache_minutes; `post` also stops at
     refresh_budget_seconds. With policy "off" posts use no trend, so nothing is fetched."""
-    if trigger == "post" and cfg.trends.policy == "off":
+    conf = cfg.settings(TrendSettings)
+    if trigger == "post" and conf.policy == "off":
         return None
-    if not cache.is_stale(store, now, cfg.trends.cache_minutes):
+    if not cache.is_stale(store, now, conf.cache_minutes):
         return None
-    budget = settings(cfg).refresh_budget_seconds if trigger == "post" else None
+    budget = conf.refresh_budget_seconds if trigger == "post" else None
     return refresh(cfg, store, now, trigger=trigger, force=False, budget=budget)
 
 
@@ -65,14 +68,15 @@ def refresh(
     cfg: Config, store: Store, now: datetime, trigger: str = "cli", force: bool = True, budget: float | None = None
 ) -> RefreshReport | None:
     """Fetch, clean, score and cache; None when another run refreshed within cache_minutes."""
-    refresh_id = cache.claim_refresh(store, now, cfg.trends.cache_minutes, trigger, force)
+    conf = cfg.settings(TrendSettings)
+    refresh_id = cache.claim_refresh(store, now, conf.cache_minutes, trigger, force)
     if refresh_id is None:
         return None
     started = time.monotonic()
     report = RefreshReport(refresh_id, 0, [], 0, 0)
     deadline = None if budget is None else started + budget  # a post's refresh: the model gets what is left
     try:
-        report = _run(cfg, store, now, refresh_id, settings(cfg), budget, deadline)
+        report = _run(cfg, store, now, refresh_id, conf, budget, deadline)
     except Exception as err:  # noqa: BLE001 - a broken refresh must not stop the post
         report = replace(report, error=f"{type(err).__name__}: {err}"[:300])
     report = replace(report, duration_ms=int((time.monotonic() - started) * 1000))
@@ -115,11 +119,14 @@ def _run(
     cleaned = clean_trends(raw, conf.rules, now.astimezone(cfg.timezone))  # the local year decides dated names
     sources_ok = sum(o.status == "ok" for o in outcomes)
     rows = _rate(cfg, conf, cleaned.kept, now, sources_ok)
-    rejects = [(r.name, r.source, r.rank, reason) for r, reason in cleaned.rejected]
+    rejects: list[tuple[str, str, int | None, str]] = [
+        (r.name, r.source, r.rank, reason) for r, reason in cleaned.rejected
+    ]
     note = None
     if rows and cfg.strategy == "llm":  # the model as a second judge, once per refresh
-        left = cfg.llm.timeout_seconds if deadline is None else deadline - time.monotonic()
-        rows, vetoed, note = _judge_with_model(cfg, store, rows, now, min(cfg.llm.timeout_seconds, left))
+        limit = cfg.settings(LlmSettings).timeout_seconds
+        left = limit if deadline is None else deadline - time.monotonic()
+        rows, vetoed, note = _judge_with_model(cfg, store, rows, now, min(limit, left))
         rejects += vetoed
     cache.save(store, refresh_id, now, rows, rejects, conf.keep_refreshes)
     _store_affinities(cfg, store, rows, now)  # also the angle x offer rows, so no post computes them
@@ -143,7 +150,9 @@ def _judge_with_model(
         elif not verdict["safe"]:
             vetoed.append((row.display or row.name, row.sources[0], row.rank, f"llm:unsafe ({verdict['why']})"))
         else:
-            kept.append(replace(row, llm=verdict, reason=_with_verdict(row, verdict, cfg.trends.min_relevance)))
+            kept.append(
+                replace(row, llm=verdict, reason=_with_verdict(row, verdict, cfg.settings(TrendSettings).min_relevance))
+            )
     return kept, vetoed, judged.note
 
 
@@ -159,7 +168,8 @@ def _with_verdict(row: cache.CachedTrend, verdict: dict[str, Any], min_relevance
 
 
 def _fetch(due: list[SourceSpec], conf: TrendSettings, budget: float | None) -> tuple[list[Any], list[Any]]:
-    from botx_cli.trends.sources import Job, bearer_token, fetch_all
+    from botx_cli.trends.sources import Job
+    from botx_cli.trends.sources.fetch import bearer_token, fetch_all
 
     job = Job(conf.user_agent, bearer_token() if any(s.name == "x" for s in due) else None)
     return fetch_all(due, job, budget), job.x_calls
@@ -186,11 +196,10 @@ def _record_x_calls(cfg: Config, store: Store, now: datetime, calls: list[tuple[
     """X bills the trends endpoint per request: every call goes to api_calls with its cost."""
     if not calls:
         return
-    from botx_cli.costs import call_cost
-    from botx_cli.costs import settings as cost_settings
-    from botx_cli.trends.sources import X_ENDPOINT
+    from botx_cli.trends.sources.fetch import X_ENDPOINT
+    from botx_cli.x.costs import CostSettings, call_cost
 
-    prices = cost_settings(cfg).prices
+    prices = cfg.settings(CostSettings).prices
     for status, duration_ms in calls:
         cost = call_cost(prices, "GET", X_ENDPOINT, status or 0, None, None)
         store.record_api_call(now, None, "GET", X_ENDPOINT, status, cost, duration_ms)
@@ -209,7 +218,7 @@ def _rate(
         cfg.product.name, cfg.product.keywords, [o.item for o in cfg.content.offers], cfg.hashtags.domain, conf.related
     )
     matcher = score.categorizer(conf.categories)
-    judged = [vocabulary.judge(t.display or t.name, t.hashtag, t.news, cfg.trends.min_relevance) for t in kept]
+    judged = [vocabulary.judge(t.display or t.name, t.hashtag, t.news, conf.min_relevance) for t in kept]
     totals = score.scores(kept, [j.score for j in judged], now, conf.rules.max_age_hours, sources_ok)
     rows = [
         cache.CachedTrend(
@@ -236,14 +245,14 @@ def _rate(
 def _store_affinities(cfg: Config, store: Store, rows: list[cache.CachedTrend], now: datetime) -> None:
     """Domain-tag affinities of the new trends (affinity.py), while scikit-learn is loaded,
     so that `botx post` finds them computed."""
-    from botx_cli import affinity
+    from botx_cli.trends import affinity
 
     affinity.refresh_trends(cfg, store, [(r.hashtag, r.name) for r in rows], now)
 
 
 def every_source_down(cfg: Config, store: Store, report: RefreshReport, now: datetime) -> None:
     """Tell the operator (webhook, rate-limited by notify) that no network source answers."""
-    from botx_cli import notify
+    from botx_cli.notify import alerts as notify
 
     detail = "; ".join(f"{s.name}: {s.error or s.status}" for s in report.sources)
     notify.alert(

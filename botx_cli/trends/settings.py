@@ -1,46 +1,32 @@
-"""[trends] beyond the keys config.py reads: sources, cleaning rules, categories, breaker.
+"""[trends] and [[occasions]]: what the trend side reads from config, parsed once at load.
 
-config.py reads policy, cache_minutes, min_relevance and reuse_hours, and checks source
-names, `enabled` and `url`. This module owns the rest, and the top-level [[occasions]]
-(occasions.py), and is registered in config.SECTION_PARSERS, so a typo anywhere under
-[trends] is one error line naming the file and key (exit 2) before anything runs. Stdlib
-only: it loads on every run.
+Policy, cache and reuse, the sources (each [trends.sources.NAME] table as the registry in
+trends/sources says it takes), cleaning rules, categories, breaker, refresh budget, related
+terms, and the top-level [[occasions]] (occasions.py). Registered in botx_cli.sections: a typo
+anywhere under [trends] is one error line naming the file and key (exit 2) before anything
+runs. Stdlib only: it loads on every run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from botx_cli.confread import Table
+from botx_cli.config.core import Config, Section
+from botx_cli.config.table import Table, clip
 from botx_cli.trends import occasions as occasion_config
+from botx_cli.trends import sources
 from botx_cli.trends.blacklist import DEFAULT_ALLOW, DEFAULT_BLACKLIST
 from botx_cli.trends.clean import SCRIPTS, CleanRules
 from botx_cli.trends.occasions import Occasion
 from botx_cli.trends.relate import parse_entry
+from botx_cli.trends.sources import SourceSpec
+from botx_cli.x.settings import XSettings
 
-if TYPE_CHECKING:
-    from botx_cli.config import Config
-
-NETWORK_SOURCES = ("google_rss", "trends24", "getdaytrends", "pytrends", "x")
+POLICIES = ("relevant", "any", "off")
 CATEGORY_NAMES = ("sports", "tech", "entertainment", "news")  # anything else is "generic"
-DEFAULT_URLS = {
-    "google_rss": "https://trends.google.com/trending/rss?geo=US",
-    "trends24": "https://trends24.in/",
-    "getdaytrends": "https://getdaytrends.com/",
-    "pytrends": "https://trends.google.com/trends",  # pytrends' BASE_TRENDS_URL
-}
-# Keys each [trends.sources.NAME] table accepts, beyond enabled/url/timeout_seconds.
-SOURCE_KEYS: dict[str, tuple[str, ...]] = {
-    "google_rss": ("geo",),
-    "trends24": (),
-    "getdaytrends": (),
-    "pytrends": ("geo", "hl"),
-    "x": ("woeid",),
-    "calendar": (),
-}
 TRENDS_KEYS = (
     "policy",
     "cache_minutes",
@@ -62,42 +48,30 @@ TRENDS_KEYS = (
 )
 MAX_RELATED = 2000
 USER_AGENT = "Mozilla/5.0 (compatible; botx/0.1; trend reader)"
-BEARER_ENV = "BOTX_X_BEARER_TOKEN"  # X's app-only token for the trends endpoint, never in config
 
 # Matched like the blacklist: whole words and CamelCase pieces (#NBAFinals -> nba), never
 # substrings. The first hit in the trend's own word order decides its category.
+# fmt: off
 DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "sports": tuple(
-        ["nba", "nfl", "mlb", "nhl", "mls", "wnba", "ncaa", "fifa", "uefa", "epl", "football", "soccer", "basketball", "baseball", "hockey", "tennis", "golf", "cricket", "rugby", "f1", "formula1", "nascar", "motogp", "ufc", "boxing", "wrestling", "wwe", "olympics", "olympic", "worldcup", "superbowl", "playoffs", "playoff", "championsleague", "premierleague", "laliga", "seriea", "bundesliga", "wimbledon", "marathon", "touchdown", "quarterback", "transfer", "derby", "grandprix", "gameday", "matchday", "vs", "lakers", "warriors", "celtics", "knicks", "yankees", "dodgers", "cowboys", "chiefs", "eagles", "arsenal", "liverpool", "chelsea", "barcelona", "realmadrid", "juventus", "messi", "ronaldo", "lebron"]
-    )
+    "sports": ("nba", "nfl", "mlb", "nhl", "mls", "wnba", "ncaa", "fifa", "uefa", "epl", "football", "soccer", "basketball", "baseball", "hockey", "tennis", "golf", "cricket", "rugby", "f1", "formula1", "nascar", "motogp", "ufc", "boxing", "wrestling", "wwe", "olympics", "olympic", "worldcup", "superbowl", "playoffs", "playoff", "championsleague", "premierleague", "laliga", "seriea", "bundesliga", "wimbledon", "marathon", "touchdown", "quarterback", "transfer", "derby", "grandprix", "gameday", "matchday", "vs", "lakers", "warriors", "celtics", "knicks", "yankees", "dodgers", "cowboys", "chiefs", "eagles", "arsenal", "liverpool", "chelsea", "barcelona", "realmadrid", "juventus", "messi", "ronaldo", "lebron")
     + ("world cup", "super bowl", "champions league", "premier league", "grand prix"),
-    "tech": tuple(
-        ["ai", "gpt", "chatgpt", "openai", "anthropic", "claude", "gemini", "copilot", "llm", "llama", "deepseek", "mistral", "nvidia", "gpu", "gpus", "cuda", "amd", "intel", "chip", "chips", "semiconductor", "apple", "iphone", "ipad", "macbook", "macos", "ios", "android", "pixel", "samsung", "galaxy", "google", "microsoft", "windows", "linux", "github", "aws", "azure", "cloud", "datacenter", "software", "developer", "developers", "coding", "python", "javascript", "rust", "startup", "startups", "tesla", "spacex", "starship", "robot", "robotics", "quantum", "crypto", "bitcoin", "ethereum", "blockchain", "cybersecurity", "hack", "outage", "wwdc", "ces"]
-    )
+    "tech": ("ai", "gpt", "chatgpt", "openai", "anthropic", "claude", "gemini", "copilot", "llm", "llama", "deepseek", "mistral", "nvidia", "gpu", "gpus", "cuda", "amd", "intel", "chip", "chips", "semiconductor", "apple", "iphone", "ipad", "macbook", "macos", "ios", "android", "pixel", "samsung", "galaxy", "google", "microsoft", "windows", "linux", "github", "aws", "azure", "cloud", "datacenter", "software", "developer", "developers", "coding", "python", "javascript", "rust", "startup", "startups", "tesla", "spacex", "starship", "robot", "robotics", "quantum", "crypto", "bitcoin", "ethereum", "blockchain", "cybersecurity", "hack", "outage", "wwdc", "ces")
     + ("machine learning", "deep learning", "artificial intelligence", "data center"),
-    "entertainment": tuple(
-        ["movie", "movies", "film", "trailer", "netflix", "disney", "hbo", "hulu", "marvel", "dc", "pixar", "album", "song", "single", "tour", "concert", "festival", "grammys", "grammy", "oscars", "oscar", "emmys", "emmy", "billboard", "kpop", "bts", "blackpink", "anime", "manga", "series", "episode", "finale", "premiere", "season", "nintendo", "playstation", "xbox", "fortnite", "minecraft", "pokemon", "gta", "esports", "twitch", "youtube", "tiktok", "spotify", "celebrity", "actor", "actress", "singer", "rapper"]
-    )
+    "entertainment": ("movie", "movies", "film", "trailer", "netflix", "disney", "hbo", "hulu", "marvel", "dc", "pixar", "album", "song", "single", "tour", "concert", "festival", "grammys", "grammy", "oscars", "oscar", "emmys", "emmy", "billboard", "kpop", "bts", "blackpink", "anime", "manga", "series", "episode", "finale", "premiere", "season", "nintendo", "playstation", "xbox", "fortnite", "minecraft", "pokemon", "gta", "esports", "twitch", "youtube", "tiktok", "spotify", "celebrity", "actor", "actress", "singer", "rapper")
     + ("star wars", "box office", "music video"),
-    "news": tuple(
-        ["breaking", "news", "report", "economy", "stocks", "nasdaq", "inflation", "recession", "fed", "rates", "jobs", "unemployment", "earnings", "ipo", "merger", "lawsuit", "court", "verdict", "strike", "weather", "heatwave", "snow", "recall"]
-    )
+    "news": ("breaking", "news", "report", "economy", "stocks", "nasdaq", "inflation", "recession", "fed", "rates", "jobs", "unemployment", "earnings", "ipo", "merger", "lawsuit", "court", "verdict", "strike", "weather", "heatwave", "snow", "recall")
     + ("wall street", "interest rates", "stock market", "live updates"),
 }
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    name: str
-    enabled: bool
-    url: str | None  # None for calendar; x falls back to [x] api_base_url
-    timeout_seconds: float
-    options: Mapping[str, Any] = field(default_factory=dict)  # geo, hl, woeid
+# fmt: on
 
 
 @dataclass(frozen=True)
 class TrendSettings:
-    sources: dict[str, SourceSpec]  # every known source, configured or not
+    policy: str  # relevant | any | off
+    cache_minutes: int
+    min_relevance: float
+    reuse_hours: int  # an account rides the same trend again only after this long
+    sources: dict[str, SourceSpec]  # every known source, configured or not, in registry order
     rules: CleanRules
     categories: dict[str, tuple[str, ...]]
     refresh_budget_seconds: float
@@ -109,26 +83,16 @@ class TrendSettings:
     occasions: tuple[Occasion, ...] = ()  # [[occasions]]
 
     def network(self) -> list[SourceSpec]:
-        return [self.sources[name] for name in NETWORK_SOURCES if self.sources[name].enabled]
+        return [self.sources[name] for name in sources.NETWORK if self.sources[name].enabled]
 
 
-_parsed: dict[int, tuple[Config, TrendSettings]] = {}
-
-
-def settings(cfg: Config) -> TrendSettings:
-    """The whole [trends] section and [[occasions]], validated (SECTION_PARSERS calls this on
-    every load); parsed once per Config object, kept beside it so its id cannot be reused."""
-    hit = _parsed.get(id(cfg))
-    if hit is None or hit[0] is not cfg:
-        if len(_parsed) > 16:
-            _parsed.clear()
-        hit = _parsed[id(cfg)] = (cfg, _parse(cfg))
-    return hit[1]
-
-
-def _parse(cfg: Config) -> TrendSettings:
+def parse(cfg: Config) -> TrendSettings:
     table = cfg.section("trends")
     _no_unknown(table, TRENDS_KEYS)
+    sources_table = table.table("sources")
+    for name in sources_table.data:
+        if name not in sources.BY_NAME:
+            raise sources_table.fail(clip(name, 40), f"unknown trend source; use {', '.join(sources.NAMES)}")
     rules = CleanRules(
         max_age_hours=table.number("max_age_hours", 24.0, 0.5, 24.0 * 30),
         script=table.choice("script", ("any", *SCRIPTS), "latin"),
@@ -138,7 +102,11 @@ def _parse(cfg: Config) -> TrendSettings:
     )
     cooloff = table.number("cooloff_minutes", 5.0, 0.0, 24.0 * 60)
     return TrendSettings(
-        sources={name: _source(cfg, table.table("sources"), name) for name in SOURCE_KEYS},
+        policy=table.choice("policy", POLICIES, "relevant"),
+        cache_minutes=table.positive_int("cache_minutes", 30, maximum=7 * 24 * 60),
+        min_relevance=table.number("min_relevance", 0.2, 0.0, 1.0),
+        reuse_hours=table.int_between("reuse_hours", 12, 0, 24 * 365),
+        sources={source.name: _source(cfg, sources_table, source) for source in sources.REGISTRY},
         rules=rules,
         categories=_lists(table.table("categories"), DEFAULT_CATEGORIES, CATEGORY_NAMES),
         refresh_budget_seconds=table.number("refresh_budget_seconds", 8.0, 0.5, 120.0),
@@ -185,27 +153,27 @@ def _lists(
     return merged
 
 
-def _source(cfg: Config, sources: Table, name: str) -> SourceSpec:
-    table = sources.table(name)
-    extra = SOURCE_KEYS[name]
-    if name == "calendar":
+def _source(cfg: Config, table_of_sources: Table, source: sources.Source) -> SourceSpec:
+    table = table_of_sources.table(source.name)
+    if not source.network:
         _no_unknown(table, ("enabled",))
-        return SourceSpec(name, table.get("enabled", bool, True), None, 0.0)
-    _no_unknown(table, ("enabled", "url", "timeout_seconds", *extra))
-    options: dict[str, Any] = {}
-    if "geo" in extra:
-        options["geo"] = table.get("geo", str, "US" if name == "pytrends" else "")
-    if "hl" in extra:
-        options["hl"] = table.get("hl", str, "en-US")
-    if "woeid" in extra:
-        options["woeid"] = table.positive_int("woeid", 1)
-    url = table.url("url", DEFAULT_URLS.get(name, cfg.x.api_base_url))
-    if name == "google_rss" and options["geo"]:
-        url = with_query(url, geo=options["geo"])
+        return SourceSpec(source.name, table.get("enabled", bool, source.enabled), None, 0.0)
+    _no_unknown(table, ("enabled", "url", "timeout_seconds", *(option.key for option in source.options)))
+    options: dict[str, Any] = {
+        option.key: table.positive_int(option.key, option.default)
+        if isinstance(option.default, int)
+        else table.get(option.key, str, option.default)
+        for option in source.options
+    }
+    default = cfg.settings(XSettings).api_base_url if source.url == sources.X_API else source.url
+    url = table.url("url", default)
+    query = {option.key: str(options[option.key]) for option in source.options if option.in_query}
+    if any(query.values()):
+        url = with_query(url, **{key: value for key, value in query.items() if value})
     return SourceSpec(
-        name=name,
-        enabled=table.get("enabled", bool, name != "x"),  # X's endpoint costs money: opt in
-        url=url.rstrip("/") if name in ("pytrends", "x") else url,
+        name=source.name,
+        enabled=table.get("enabled", bool, source.enabled),
+        url=url.rstrip("/") if source.base_url else url,
         timeout_seconds=table.number("timeout_seconds", 10.0, 0.1, 120.0),
         options=options,
     )
@@ -215,3 +183,6 @@ def with_query(url: str, **params: str) -> str:
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
     return urlunsplit(parts._replace(query=urlencode([*query, *params.items()])))
+
+
+SECTION = Section(TrendSettings, parse)

@@ -446,7 +446,7 @@ class FakeX:
         run: bool,
         ctype: str = "",
     ) -> Answer:
-        for m, pattern, key, allowed, fn, template in ROUTES:
+        for m, pattern, key, allowed, fn, template in ROUTES:  # noqa: B007 - the matching route is used after the loop
             match = re.fullmatch(pattern, path) if m == method else None
             if match:
                 break

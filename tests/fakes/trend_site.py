@@ -70,7 +70,7 @@ def example_related() -> str:
     """The example config's [trends] related list, as a TOML line."""
     import json
 
-    from botx_cli.config import BUNDLED_EXAMPLE, read_toml
+    from botx_cli.config.locate import BUNDLED_EXAMPLE, read_toml
 
     return "related = " + json.dumps(read_toml(BUNDLED_EXAMPLE)["trends"]["related"])
 
