@@ -201,6 +201,38 @@ def test_an_occasion_without_hooks_for_it_does_not_ride() -> None:
     assert tweet.trend is None and "Black Friday" not in tweet.text
 
 
+NEURIPS = TrendPick(
+    "#NeurIPS",
+    "NeurIPS",
+    "calendar",
+    0.0,
+    ("occasions",),
+    display="NeurIPS",
+    kind="occasion",
+    lines=(
+        Piece("NeurIPS week: try the papers on rented GPUs, not a waiting list.", voice="brand"),
+        Piece("Reading NeurIPS papers between jobs. The ones with code get a rented GPU tonight.", voice="engineer"),
+    ),
+)
+
+
+def test_an_occasion_line_keeps_its_voice_and_names_the_occasion_once() -> None:
+    """Read in a preview: B (engineer) posted the brand's line behind 'NeurIPS note from the
+    infra team:' ('... team: NeurIPS week: try ...'), A the engineer's. Each voice keeps its own
+    line, and a line that names the occasion needs no hook naming it again."""
+    for seed in range(40):
+        account = "AB"[seed % 2]
+        _plan, tweet = compose(NEURIPS, seed, account, ("offer",))
+        if tweet.trend != "#NeurIPS":
+            continue
+        prose = RULES.prose(tweet.text)
+        own = "NeurIPS week" if account == "A" else "Reading NeurIPS papers"
+        other = "Reading NeurIPS papers" if account == "A" else "NeurIPS week"
+        assert own in prose and other not in prose, (account, tweet.text)
+        assert prose.count("NeurIPS") == 1, tweet.text
+        assert all(s.count(":") <= 1 for s in prose.split(". ")), tweet.text
+
+
 def test_two_voices_never_share_a_line() -> None:
     said: dict[str, set[str]] = {"A": set(), "B": set()}
     for seed in range(300):

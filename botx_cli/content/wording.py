@@ -71,7 +71,8 @@ def hook_pool(cfg: Config, pick: TrendPick | None, kind: str, voice: str) -> lis
 def line_pool(angle: Angle, kind: str, voice: str, pick: TrendPick | None) -> list[Piece]:
     """The angle's pieces of this kind for the voice; an occasion brings its own lines."""
     if pick is not None and pick.kind == "occasion" and pick.lines:  # config_words.pieces keeps their tags
-        return [line if isinstance(line, Piece) else Piece(line) for line in pick.lines]
+        lines = [line if isinstance(line, Piece) else Piece(line) for line in pick.lines]
+        return voiced(lines, voice) or lines  # an occasion written for one voice still speaks for both
     return voiced(angle.pieces(kind), voice)
 
 
@@ -102,6 +103,12 @@ def score(parts: list[str], history: History) -> tuple[int, int, int, int, int, 
         sum(1 for s in said if s in history.near_sentences),
         sum(1 for g in grams if g in history.today_grams),
     )
+
+
+def names(line: str, trend_words: str) -> bool:
+    """The line itself names the trend (an occasion's own lines often do): a hook naming it
+    again would say it twice ("NeurIPS note from the infra team: NeurIPS week: ...")."""
+    return bool(trend_words) and trend_words.casefold() in line.casefold()
 
 
 def _fresh(renders: list[Callable[[], str]], history: History) -> str:
@@ -169,8 +176,10 @@ def choose(
         fitting = [h for h in _from(hook_order, turn) if opens(h, line, offer)]
         if hooks and not fitting:
             continue
-        hook_text = _fresh([expanded(h) for h in fitting], history) if fitting else ""
         line_text = _fresh([expanded(line)] * 3, history)
+        if names(line_text, trend_words):  # "NeurIPS week: ..." needs no "NeurIPS note:" before it
+            fitting = []
+        hook_text = _fresh([expanded(h) for h in fitting], history) if fitting else ""
         text = _fresh([offered(offer_index)] * 3, history) if offer_index is not None else ""
         found.append(Wording(hook_text, line_text, offer_index, text, score([hook_text, line_text, text], history)))
     return sorted(found, key=lambda w: w.score)
