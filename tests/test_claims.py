@@ -344,3 +344,14 @@ def test_within_all_leaves_only_daemon_threads() -> None:
     within_all(0.05, [lambda: release.wait(30)], "chat call")
     assert all(t.daemon for t in threading.enumerate() if t.name == "botx call: chat call")
     release.set()
+
+
+def test_a_trend_that_carries_a_competitors_name_may_be_named_but_the_rival_not_attacked() -> None:
+    """Read from the CLI: with #AWSOutage planned every model copy was refused as 'names a
+    competitor (AWS)', so the slot always fell back to the template. Naming the news is fine;
+    naming the rival beside it is not."""
+    plan = PlanFacts("proof", trend="AWS outage", trend_tag="#AWSOutage", texts=("AWS outage",))
+    assert problems("Reading about the AWS outage? Keep a second region warm.", SHEET, plan) == []
+    refused = problems("AWS outage again. AWS overcharges you anyway.", SHEET, plan)
+    assert any("names a competitor (AWS)" in p for p in refused), refused
+    assert any("names a competitor" in p for p in problems("AWS overcharges you.", SHEET, PlanFacts("proof")))

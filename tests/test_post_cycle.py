@@ -203,3 +203,13 @@ def test_doctor_reports_missing_credentials(xworld: XWorld, monkeypatch) -> None
     monkeypatch.delenv("BOTX_B_ACCESS_TOKEN_SECRET")
     run = botx("doctor")
     assert run.code == 2 and "BOTX_B_ACCESS_TOKEN_SECRET" in run.out
+
+
+def test_doctor_needs_no_credentials_for_a_disabled_account(xworld: XWorld, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`enabled = false` needs no credentials (post skips it first): doctor says disabled, exit 0."""
+    for part in ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET"):
+        monkeypatch.delenv(f"BOTX_B_{part}")
+    xworld.config.write_text(xworld.config.read_text().replace("enabled = true", "enabled = false"))
+    run = botx("doctor")
+    assert run.code == 0, run.out
+    assert "account B: disabled (enabled = false): no credentials needed" in " ".join(run.out.split())

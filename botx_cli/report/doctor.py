@@ -39,6 +39,9 @@ def run_doctor(cfg: Config, store: Store, now: datetime, online: bool) -> tuple[
     lines += [line for line in (media_line(cfg),) if line]
     exit_code = ExitCode.OK
     for account in cfg.accounts.values():
+        if not account.enabled:  # `post` skips it before reading any credential
+            lines.append(("info", f"account {account.name}", "disabled (enabled = false): no credentials needed"))
+            continue
         missing = [account.env_var(p) for p in CREDENTIAL_PARTS if not os.environ.get(account.env_var(p), "").strip()]
         if missing:
             lines.append(("fail", f"account {account.name}", f"missing {', '.join(missing)}"))
