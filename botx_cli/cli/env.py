@@ -2,12 +2,12 @@
 `ctx.obj`), the option types, and the little state the error boundary in main.py reads after a
 command fails (RUN: -v, the database in use).
 
-Typer and render only at import: `botx --help` must not load the config or the store.
+Typer and render only at import: `botx --help` must not load the config or the store. Plain
+classes, not dataclasses: the dataclasses module and building one cost ~1 ms at every start.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 
 class RunState:
     """This run's facts the boundary needs once a command has failed: -v (a traceback) and the
-    database in use (named in a database error line; a URL is masked). A plain class, not a
-    dataclass: building one costs ~0.4 ms at every start, `botx --help` included."""
+    database in use (named in a database error line; a URL is masked)."""
 
     __slots__ = ("db_in_use", "verbose")
 
@@ -39,12 +38,14 @@ class RunState:
 RUN = RunState()  # reset by main() at the start of every run
 
 
-@dataclass
 class Env:
-    config_path: str | None
-    db_path: str | None
-    verbose: bool
-    quiet: bool
+    """The global options of this run (--config, --db, -v, -q), on `ctx.obj`; it opens the
+    config and the store the way every command does."""
+
+    __slots__ = ("config_path", "db_path", "quiet", "verbose")
+
+    def __init__(self, config_path: str | None, db_path: str | None, verbose: bool, quiet: bool) -> None:
+        self.config_path, self.db_path, self.verbose, self.quiet = config_path, db_path, verbose, quiet
 
     def config(self) -> Config:
         from botx_cli.sections import load_config
