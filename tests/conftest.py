@@ -103,6 +103,7 @@ def set_credentials(env: dict[str, str] | pytest.MonkeyPatch, account: str, toke
 def botx(*args: str) -> Run:
     """Run the CLI in-process through its real entry point and error boundary."""
     from botx_cli.cli import main as cli
+    from botx_cli.cli.env import RUN
 
     out, err = io.StringIO(), io.StringIO()
     old_argv = sys.argv
@@ -115,7 +116,7 @@ def botx(*args: str) -> Run:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     finally:
         sys.argv = old_argv
-        cli._verbose = False
+        RUN.verbose = False
     return Run(code, out.getvalue(), err.getvalue())
 
 

@@ -1,21 +1,19 @@
-"""`botx drafts ...`: the review queue's commands, a typer sub-app mounted by cli.py.
+"""`botx drafts ...`: the review queue's commands, a typer sub-app mounted by cli/main.py.
 
-Thin like cli.py: read options, call one function of botx_cli.posting.review, render. Errors go
-through cli.main's boundary (unknown id: UsageError, exit 2; an edit failing checks:
-NoValidTweet, exit 3). `ctx.obj` is cli.Env, set by the root callback.
+Thin like every command: read options, call one function of botx_cli.posting.review, render.
+Errors go through cli/main.py's boundary (unknown id: UsageError, exit 2; an edit failing
+checks: NoValidTweet, exit 3). `ctx.obj` is cli/env.py's Env, set by the root callback.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from botx_cli.cli import render
+from botx_cli.cli.env import AccountOpt, Env, JsonOpt, now
 from botx_cli.cli.render import json_failure_doc
-
-if TYPE_CHECKING:
-    from datetime import datetime
 
 drafts_app = typer.Typer(
     no_args_is_help=True,
@@ -24,17 +22,10 @@ drafts_app = typer.Typer(
     "require_approval = true, post sends approved drafts only.",
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 ID_MAX = 2**63 - 1  # SQLite's largest integer: a bigger id names no draft (usage error, not a crash)
 IdsArg = Annotated[
     list[int], typer.Argument(help="Draft ids (botx drafts list)", show_default=False, min=1, max=ID_MAX)
 ]
-
-
-def _now() -> datetime:
-    from botx_cli.clock import now
-
-    return now()
 
 
 @drafts_app.command("generate")
@@ -50,7 +41,7 @@ def generate(
     from botx_cli.posting.review import generate as run_generate
 
     json_failure_doc(json_out, account=account)
-    env = ctx.obj
+    env: Env = ctx.obj
     cfg = env.config()
     for warning in (
         missing_key(cfg),
@@ -60,7 +51,7 @@ def generate(
     ):
         if warning and not env.quiet:
             render.warn(warning)
-    made, invalid = run_generate(cfg, env.store(cfg), account, count, _now())
+    made, invalid = run_generate(cfg, env.store(cfg), account, count, now())
     if invalid and not env.quiet:
         render.warn(f"{len(invalid)} composition(s) failed checks ({failed_summary(invalid)}) and were not queued")
     if json_out:
@@ -72,7 +63,7 @@ def generate(
 @drafts_app.command("list")
 def list_(
     ctx: typer.Context,
-    account: Annotated[str | None, typer.Option("--account", "-a", help="Account name from [accounts]")] = None,
+    account: AccountOpt = None,
     status: Annotated[
         str | None,
         typer.Option(
@@ -85,10 +76,10 @@ def list_(
     from botx_cli.posting.review import listing
 
     json_failure_doc(json_out, account=account)
-    env = ctx.obj
+    env: Env = ctx.obj
     cfg = env.config()
     name = cfg.account(account).name if account else None
-    found = listing(env.store(cfg), _now(), name, status)
+    found = listing(env.store(cfg), now(), name, status)
     if json_out:
         render.emit_json([draft.to_json() for draft in found])
     else:
@@ -110,9 +101,9 @@ def reject(ctx: typer.Context, ids: IdsArg) -> None:
 def _review(ctx: typer.Context, ids: list[int], verb: str) -> None:
     from botx_cli.posting.review import review
 
-    env = ctx.obj
+    env: Env = ctx.obj
     cfg = env.config()
-    changed = review(env.store(cfg), ids, verb, _now())
+    changed = review(env.store(cfg), ids, verb, now())
     if not env.quiet:
         render.drafts_changed(changed)
 
@@ -128,9 +119,9 @@ def edit(
     from botx_cli.posting.review import edit as run_edit
 
     json_failure_doc(json_out, id=draft_id)
-    env = ctx.obj
+    env: Env = ctx.obj
     cfg = env.config()
-    draft = run_edit(cfg, env.store(cfg), draft_id, text, _now())
+    draft = run_edit(cfg, env.store(cfg), draft_id, text, now())
     if json_out:
         render.emit_json(draft.to_json())
     elif not env.quiet:
