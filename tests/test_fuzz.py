@@ -39,7 +39,7 @@ from botx_cli.sections import parse_config
 from botx_cli.text import extract_hashtags, extract_urls, is_valid_hashtag, weighted_length
 from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
 from botx_cli.trends.clean import CleanRules, clean_trends
-from botx_cli.trends.sources.parsing import RawTrend
+from botx_cli.trends.sources.base import RawTrend
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -18,7 +18,9 @@ from botx_cli.trends.clean import (
     merge_key,
     to_hashtag,
 )
-from botx_cli.trends.sources.parsing import RawTrend, parse_getdaytrends, parse_trends24
+from botx_cli.trends.sources.base import RawTrend
+from botx_cli.trends.sources.getdaytrends import parse as parse_getdaytrends
+from botx_cli.trends.sources.trends24 import parse as parse_trends24
 from botx_cli.trends.words import pieces as split_pieces
 
 PAGES = Path(__file__).parent / "fixtures" / "trend-pages"

@@ -20,7 +20,7 @@ from botx_cli.trends.calendar import calendar_tags
 from botx_cli.trends.clean import CleanRules, clean_trends
 from botx_cli.trends.filler import foreign_year, is_filler
 from botx_cli.trends.occasions import Occasion, Rule
-from botx_cli.trends.sources.parsing import RawTrend
+from botx_cli.trends.sources.base import RawTrend
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "botx_cli" / "example_config.toml"
 

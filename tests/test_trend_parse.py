@@ -16,16 +16,13 @@ from fakes.static_server import Route, StaticServer, unquote_attributes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from botx_cli.errors import BotxError
-from botx_cli.trends.sources.parsing import (
-    ParseError,
-    RawTrend,
-    parse_getdaytrends,
-    parse_google_rss,
-    parse_trends24,
-    parse_volume,
-    parse_x_trends,
-)
+from botx_cli.errors import BotxError, ParseError
+from botx_cli.trends.sources.base import RawTrend
+from botx_cli.trends.sources.getdaytrends import parse as parse_getdaytrends
+from botx_cli.trends.sources.google_rss import parse as parse_google_rss
+from botx_cli.trends.sources.parsing import parse_volume
+from botx_cli.trends.sources.trends24 import parse as parse_trends24
+from botx_cli.trends.sources.x import parse as parse_x_trends
 
 PAGES = Path(__file__).parent / "fixtures" / "trend-pages"
 LEGACY_RSS = PAGES / "google-trends-legacy-daily-rss-US-2024-06-20.xml"

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from botx_cli.sections import load_config
 from botx_cli.trends.relate import Vocabulary
 from botx_cli.trends.settings import TrendSettings
-from botx_cli.trends.sources.parsing import Headline, parse_google_rss
+from botx_cli.trends.sources.base import Headline
+from botx_cli.trends.sources.google_rss import parse as parse_google_rss
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "botx_cli" / "example_config.toml"

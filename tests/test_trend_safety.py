@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from botx_cli.trends.blacklist import DEFAULT_ALLOW, DEFAULT_BLACKLIST
 from botx_cli.trends.safety import SafetyMatcher
-from botx_cli.trends.sources.parsing import parse_getdaytrends, parse_google_rss, parse_trends24
+from botx_cli.trends.sources.getdaytrends import parse as parse_getdaytrends
+from botx_cli.trends.sources.google_rss import parse as parse_google_rss
+from botx_cli.trends.sources.trends24 import parse as parse_trends24
 from botx_cli.trends.words import squash
 
 PAGES = Path(__file__).parent / "fixtures" / "trend-pages"

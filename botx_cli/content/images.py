@@ -33,7 +33,7 @@ from botx_cli.store import media as media_table
 
 if TYPE_CHECKING:
     from botx_cli.store import Store
-    from botx_cli.x.account import XAccount
+    from botx_cli.x.target import PostTarget
 
 MODES = ("none", "generate")
 GENERATE_ENDPOINT = "POST /v1/images/generations"  # how the generation is named in api_calls
@@ -138,7 +138,9 @@ def image_type(data: bytes) -> str | None:
     return "image/webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else None
 
 
-def for_run(cfg: Config, store: Store, x: XAccount, account: Account, attempt_id: int, now: datetime) -> Images | None:
+def for_run(
+    cfg: Config, store: Store, x: PostTarget, account: Account, attempt_id: int, now: datetime
+) -> Images | None:
     """The image work of one post run, or None when none is due (mode none, or not its turn)."""
     conf = cfg.settings(MediaSettings)
     if conf.mode == "none" or posts_until_image(store, account.name, conf.every_n):
@@ -151,7 +153,14 @@ class Images:
     with the image, or text-only when there is none or X refuses the post with it."""
 
     def __init__(
-        self, cfg: Config, conf: MediaSettings, store: Store, x: XAccount, account: str, attempt_id: int, now: datetime
+        self,
+        cfg: Config,
+        conf: MediaSettings,
+        store: Store,
+        x: PostTarget,
+        account: str,
+        attempt_id: int,
+        now: datetime,
     ) -> None:
         self.cfg, self.conf, self.store, self.x = cfg, conf, store, x
         self.account, self.attempt_id, self.now = account, attempt_id, now

@@ -8,6 +8,9 @@ tweet (timeout, reset, garbled) leaves the attempt 'unknown' until the timeline 
 
 Time: the run has one deadline ([x] run_deadline_seconds); every X call gets the smaller of
 [x] timeout_seconds and what is left, and nothing is sent without time for a whole call.
+
+Where posts go: a PostTarget (x/target.py: create, find the account's own recent posts, what
+counts as nothing created), constructed in open_target() alone; X's XAccount is the one.
 """
 
 from __future__ import annotations
@@ -33,9 +36,8 @@ from botx_cli.posting.state import account_state
 from botx_cli.schedule.gates import Decision, decide
 from botx_cli.store import FOREVER, Store
 from botx_cli.trends.refresh import refresh_if_stale
-from botx_cli.x import api as xapi
-from botx_cli.x.account import XAccount
 from botx_cli.x.settings import XSettings
+from botx_cli.x.target import PostTarget, nothing_created
 
 RECORD_TRIES = 3  # writes of X's answer while another process holds the database lock
 
@@ -86,7 +88,7 @@ class PostRun:
     account: Account
     now: datetime
     opts: PostOptions
-    x: XAccount | None  # None for dry runs and disabled accounts: nothing reaches X
+    target: PostTarget | None  # None for dry runs and disabled accounts: nothing reaches X
     started: float = field(default_factory=time.monotonic)
     notes: list[str] = field(default_factory=list)  # what the run noticed, shown with its outcome
     queue: approved.Queue | None = None  # [review] require_approval: the approved drafts to send
@@ -99,10 +101,9 @@ class PostRun:
 def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOptions) -> PostResult:
     """The whole cycle; records one run row whatever happens (unless the database refuses)."""
     account = cfg.account(name)
-    deadline = Deadline(cfg.settings(XSettings).run_deadline_seconds)
     # credentials checked first (exit 2), except for a disabled account: its run is a recorded skip
-    x = None if opts.dry_run or not account.enabled else XAccount(cfg, store, account, now, deadline)
-    run = PostRun(cfg, store, account, now, opts, x)
+    target = None if opts.dry_run or not account.enabled else open_target(cfg, store, account, now)
+    run = PostRun(cfg, store, account, now, opts, target)
     try:
         result = _cycle(run)
     except BotxError as err:
@@ -116,13 +117,21 @@ def run_post(cfg: Config, store: Store, name: str, now: datetime, opts: PostOpti
     return result
 
 
+def open_target(cfg: Config, store: Store, account: Account, now: datetime) -> PostTarget:
+    """Where the account posts, with the run's deadline: X. The one construction of a target
+    (a second target would be chosen here); it checks the credentials (exit 2)."""
+    from botx_cli.x.account import XAccount
+
+    return XAccount(cfg, store, account, now, Deadline(cfg.settings(XSettings).run_deadline_seconds))
+
+
 def _record_run(run: PostRun, status: str, reason: str | None, attempt_id: int | None, tweet_id: str | None) -> None:
     """The run row, and X answers still unrecorded: bookkeeping, so a database locked past its
     busy timeout costs the row (the run log still has the line), never the run's outcome."""
     store = run.store
     try:
-        if run.x:
-            run.x.flush()
+        if run.target:
+            run.target.flush()
         store.record_run(run.account.name, run.command, run.now, _ms(run.started), status, reason, attempt_id, tweet_id)
     except store.errors:
         pass
@@ -147,7 +156,7 @@ def _after_run(run: PostRun, status: str, reason: str | None, tweet_id: str | No
             "detail": detail,
             "tweet_id": tweet_id,
             "duration_ms": _ms(run.started),
-            "api_ms": run.x.api_ms if run.x else 0,
+            "api_ms": run.target.api_ms if run.target else 0,
         },
     )
     if run.command == "post" and (status == "failed" or reason == "budget"):
@@ -158,9 +167,9 @@ def _after_run(run: PostRun, status: str, reason: str | None, tweet_id: str | No
 
 
 def _cycle(run: PostRun) -> PostResult:
-    cfg, store, account, now, opts, x = run.cfg, run.store, run.account, run.now, run.opts, run.x
-    if x:
-        run.notes.extend(reconcile_open(store, x, account, now))
+    cfg, store, account, now, opts, target = run.cfg, run.store, run.account, run.now, run.opts, run.target
+    if target:
+        run.notes.extend(reconcile_open(store, target, account, now))
         drafts.settle(store, now, account.name)  # drafts bound to attempts just completed follow them
     decision = decide(
         now,
@@ -194,13 +203,13 @@ def _cycle(run: PostRun) -> PostResult:
             run.notes,
             media.dry_run_note(cfg, store, account.name) if opts.text is None else "",
         )
-    assert x is not None
+    assert target is not None
     kind = "manual" if opts.text is not None else "forced" if decision.slot is None else "slot"
     attempt_id = store.claim(account.name, decision.slot.key if decision.slot else None, kind, now)
     if attempt_id is None:
         return PostResult(account.name, "skipped", "slot_taken", detail="another run holds this slot", notes=run.notes)
     try:
-        return _send(run, x, decision, ctx, attempt_id)
+        return _send(run, target, decision, ctx, attempt_id)
     except BaseException as err:
         if isinstance(err, BotxError):
             err.attempt_id = attempt_id  # type: ignore[attr-defined]
@@ -242,15 +251,15 @@ def _first_valid(
     )
 
 
-def _send(run: PostRun, x: XAccount, decision: Decision, ctx: Context, attempt_id: int) -> PostResult:
+def _send(run: PostRun, target: PostTarget, decision: Decision, ctx: Context, attempt_id: int) -> PostResult:
     store, account, now, notes = run.store, run.account, run.now, run.notes
     refused: set[str] = set()
-    images = media.for_run(run.cfg, store, x, account, attempt_id, now) if run.opts.text is None else None
+    images = media.for_run(run.cfg, store, target, account, attempt_id, now) if run.opts.text is None else None
     while True:
         tweet, verdict = _first_valid(run, ctx, decision, refused, attempt_id)
         if images:  # generated and uploaded while the attempt is only claimed: a crash here sends nothing
             images.prepare(tweet)
-        _time_to_send(x, account)
+        target.ensure_time_to_send()
         store.mark_sending(
             attempt_id,
             now,
@@ -267,10 +276,10 @@ def _send(run: PostRun, x: XAccount, decision: Decision, ctx: Context, attempt_i
             },
         )
         try:
-            tweet_id = images.post(tweet) if images else x.create_tweet(tweet.text)
+            tweet_id = images.post(tweet) if images else target.create_tweet(tweet.text)
         except DuplicateContent as err:
             if getattr(err, "retried", 0):  # our own earlier try went through: find it
-                return _after_lost_answer(run, x, attempt_id, tweet)
+                return _after_lost_answer(run, target, attempt_id, tweet)
             refused.add(normalize(tweet.text))
             if len(refused) > 1 or run.opts.text is not None:
                 store.mark_done(attempt_id, now, "failed", "DuplicateContent", str(err), 403)
@@ -280,11 +289,11 @@ def _send(run: PostRun, x: XAccount, decision: Decision, ctx: Context, attempt_i
             notes.append("X refused a duplicate; composed a different tweet")
             continue
         except BotxError as err:
-            if not xapi.nothing_created(err):  # neither X's refusal nor unsent: the tweet may exist
-                return _after_lost_answer(run, x, attempt_id, tweet, str(err))
+            if not nothing_created(err):  # neither X's refusal nor unsent: the tweet may exist
+                return _after_lost_answer(run, target, attempt_id, tweet, str(err))
             store.mark_done(attempt_id, now, "failed", type(err).__name__, str(err))  # X said no: nothing created
             raise
-        _record_posted(run, x, attempt_id, tweet_id, images)
+        _record_posted(run, target, attempt_id, tweet_id, images)
         return PostResult(
             account.name,
             "posted",
@@ -300,17 +309,9 @@ def _send(run: PostRun, x: XAccount, decision: Decision, ctx: Context, attempt_i
         )
 
 
-def _time_to_send(x: XAccount, account: Account) -> None:
-    """Never start a send the run's deadline would cut short: that would make an unknown."""
-    conf = x.cfg.settings(XSettings)
-    if x.deadline.remaining() < conf.timeout_seconds:
-        raise TemporaryFailure(
-            f"account {account.name}: the run reached its deadline ([x] run_deadline_seconds = "
-            f"{conf.run_deadline_seconds:g}) before sending; nothing was sent"
-        )
-
-
-def _record_posted(run: PostRun, x: XAccount, attempt_id: int, tweet_id: str, images: media.Images | None) -> None:
+def _record_posted(
+    run: PostRun, target: PostTarget, attempt_id: int, tweet_id: str, images: media.Images | None
+) -> None:
     """X created the tweet: record it. While another process holds the database lock past the
     busy timeout, the id stays in memory and the write is retried (bounded); if it never goes
     through, the row stays 'sending' (holding the slot) and the next run finds the tweet on
@@ -326,7 +327,7 @@ def _record_posted(run: PostRun, x: XAccount, attempt_id: int, tweet_id: str, im
             return
         except store.operational as err:
             problem = err
-            if x.deadline.expired():
+            if target.deadline.expired():
                 break
     raise TemporaryFailure(
         f"account {account.name} posted tweet {tweet_id} but the database refused the record "
@@ -334,12 +335,12 @@ def _record_posted(run: PostRun, x: XAccount, attempt_id: int, tweet_id: str, im
     )
 
 
-def _after_lost_answer(run: PostRun, x: XAccount, attempt_id: int, tweet: Any, why: str = "") -> PostResult:
+def _after_lost_answer(run: PostRun, target: PostTarget, attempt_id: int, tweet: Any, why: str = "") -> PostResult:
     """X may hold the tweet: look for it before anything else is sent. Not found (yet), or X
     cannot be read now: the attempt is 'unknown' and the account's next runs look again."""
     store, account, now = run.store, run.account, run.now
     try:
-        found = find_on_x(store, x, account, now, attempt_id, tweet.text)
+        found = find_on_x(store, target, account, now, attempt_id, tweet.text)
     except BotxError as err:
         store.mark_done(attempt_id, now, "unknown", "lost_answer", f"cannot check X yet: {err}")
         found = None

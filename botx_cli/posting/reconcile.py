@@ -1,5 +1,6 @@
 """Completing attempts whose outcome a run did not learn: runs that died mid-post, and answers
-X gave that were lost (timeout, reset, a body without an id).
+X gave that were lost (timeout, reset, a body without an id). Works on any PostTarget
+(x/target.py): its recent_own_tweets and reads.
 
 The account's timeline decides: the tweet is there ('posted', with X's id and time) or, after
 LOST_ANSWER_CHECKS reads that did not show it, it is not ('not_posted', final). Until then
@@ -18,11 +19,10 @@ from botx_cli.content.validate import normalize
 from botx_cli.errors import BotxError
 from botx_cli.host import host_name
 from botx_cli.store import LOST_ANSWER_CHECKS, Attempt, Store
-from botx_cli.x.settings import XSettings
 
 if TYPE_CHECKING:
     from botx_cli.config.core import Account
-    from botx_cli.x.account import XAccount
+    from botx_cli.x.target import PostTarget
 
 STALE_AFTER = timedelta(minutes=10)  # an open attempt older than this has no live owner
 
@@ -30,19 +30,19 @@ STALE_AFTER = timedelta(minutes=10)  # an open attempt older than this has no li
 class Timeline:
     """The account's recent posts, read at most once per run however many attempts need it."""
 
-    def __init__(self, x: XAccount) -> None:
-        self.x = x
+    def __init__(self, target: PostTarget) -> None:
+        self.target = target
         self.items: list[dict[str, Any]] | None = None
 
     def posts(self) -> list[dict[str, Any]]:
         if self.items is None:
-            self.items = self.x.recent_own_tweets()
+            self.items = self.target.recent_own_tweets()
         return self.items
 
 
 def find_on_x(
     store: Store,
-    x: XAccount,
+    target: PostTarget,
     account: Account,
     now: datetime,
     attempt_id: int,
@@ -52,12 +52,12 @@ def find_on_x(
 ) -> str | None:
     """Match an attempt against the account's timeline: 'posted' when found, else one more
     check counted ('unknown', or 'not_posted' after the last). X's id when found."""
-    if not x.cfg.settings(XSettings).reads:
+    if not target.reads:
         store.mark_done(attempt_id, now, "unknown", "lost_answer", "reads disabled: cannot check X")
         return None
-    target = normalize(text)
-    for item in (timeline or Timeline(x)).posts():
-        if normalize(str(item.get("text", ""))) == target:
+    wanted = normalize(text)
+    for item in (timeline or Timeline(target)).posts():
+        if normalize(str(item.get("text", ""))) == wanted:
             posted_at = parse_iso(item["created_at"]) if item.get("created_at") else now
             with store.write():
                 store.mark_posted(attempt_id, now, str(item["id"]), posted_at)
@@ -85,14 +85,14 @@ def _owner_alive(attempt: Attempt, now: datetime) -> bool:
     return attempt.pid != os.getpid()
 
 
-def reconcile_open(store: Store, x: XAccount, account: Account, now: datetime) -> list[str]:
+def reconcile_open(store: Store, target: PostTarget, account: Account, now: datetime) -> list[str]:
     """Complete attempts left open by runs that died, and check lost answers again; returns
     what was done, for -v."""
     notes = []
-    timeline = Timeline(x)
+    timeline = Timeline(target)
     for attempt in store.open_attempts(account.name):
         if attempt.status == "unknown":
-            if not x.cfg.settings(XSettings).reads:
+            if not target.reads:
                 continue  # nothing can tell; it keeps holding its slot
         elif _owner_alive(attempt, now):
             continue
@@ -101,7 +101,7 @@ def reconcile_open(store: Store, x: XAccount, account: Account, now: datetime) -
             notes.append(f"attempt {attempt.id}: abandoned before sending")
             continue
         try:
-            found = find_on_x(store, x, account, now, attempt.id, attempt.text or "", attempt.checks, timeline)
+            found = find_on_x(store, target, account, now, attempt.id, attempt.text or "", attempt.checks, timeline)
         except BotxError as err:
             notes.append(f"attempt {attempt.id}: cannot check X yet ({err})")
             continue

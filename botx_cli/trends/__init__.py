@@ -1,11 +1,12 @@
-"""Trend candidates: sources (sources/: the registry, fetching, parsing), cleaning, safety,
+"""Trend candidates: sources (sources/: one module per source, the registry, fetching), cleaning, safety,
 relevance, occasions, scoring, the circuit breaker, the refresh, the cache (its tables are
 store/trends.py), listing and the model judge.
 
 May import: kernel, config, store, schedule, x, llm, notify.
 
 Importing this package stays cheap (stdlib only): `botx post` with a warm cache
-comes through here, so bs4 is imported only inside the HTML parsers that use it.
+comes through here, so bs4 is imported only inside the HTML parsers that use it. Each
+source's parser is its module's `parse` (sources/google_rss.py, ...).
 """
 
 from __future__ import annotations
@@ -19,14 +20,8 @@ from botx_cli.trends.clean import (
     clean_trends,
     to_hashtag,
 )
-from botx_cli.trends.sources.parsing import (
-    RawTrend,
-    parse_getdaytrends,
-    parse_google_rss,
-    parse_trends24,
-    parse_volume,
-    parse_x_trends,
-)
+from botx_cli.trends.sources.base import RawTrend
+from botx_cli.trends.sources.parsing import parse_volume
 
 __all__ = [
     "DEFAULT_BLACKLIST",
@@ -36,10 +31,6 @@ __all__ = [
     "RawTrend",
     "Trend",
     "clean_trends",
-    "parse_getdaytrends",
-    "parse_google_rss",
-    "parse_trends24",
     "parse_volume",
-    "parse_x_trends",
     "to_hashtag",
 ]

@@ -23,7 +23,7 @@ from botx_cli.trends.blacklist import terms as _terms
 from botx_cli.trends.filler import foreign_year, is_filler
 from botx_cli.trends.safety import SafetyMatcher
 from botx_cli.trends.sources import trust_order
-from botx_cli.trends.sources.parsing import Headline, RawTrend
+from botx_cli.trends.sources.base import Headline, RawTrend
 
 # Letters of a script are recognised by the first word(s) of their Unicode names.
 SCRIPTS: dict[str, tuple[str, ...]] = {

@@ -15,11 +15,10 @@ from typing import Any
 from botx_cli.clock import iso, parse_iso
 from botx_cli.config.core import Config
 from botx_cli.store import Store
-from botx_cli.trends import breaker, cache
+from botx_cli.trends import breaker, cache, sources
 from botx_cli.trends.calendar import occasions_today
 from botx_cli.trends.refresh import RefreshReport, refresh, refresh_if_stale
 from botx_cli.trends.settings import TrendSettings
-from botx_cli.trends.sources import BEARER_ENV
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,10 @@ def run_trends(cfg: Config, store: Store, now: datetime, force: bool, limit: int
     ]
     rows = [r for r in cached if r.used] + _occasion_rows(cfg, now) + [r for r in cached if not r.used]
     states = breaker.states(store)
-    sources = [
+    source_lines = [
         SourceLine(spec.name, spec.enabled, states.get(spec.name))
         for spec in conf.sources.values()
-        if spec.name != "calendar"
+        if spec.name in sources.network()
     ]
     return TrendsView(
         now,
@@ -92,7 +91,7 @@ def run_trends(cfg: Config, store: Store, now: datetime, force: bool, limit: int
         rows[:limit],
         report,
         cache.last_refresh(store),
-        sources,
+        source_lines,
         cache.rejects_of(store, cache.newest_refresh_id(store)),
     )
 
@@ -162,9 +161,11 @@ def doctor_lines(cfg: Config, store: Store, now: datetime) -> list[tuple[str, st
         out = [(level, "trends cache", f"refreshed {ago} ago, {answered}")]
     states = breaker.states(store)
     for spec in conf.network():
-        state = states.get(spec.name)
-        if spec.name == "x" and not os.environ.get(BEARER_ENV, "").strip():
-            out.append(("warn", "trend source x", f"{BEARER_ENV} is not set: X's trends cannot be read"))
+        state, source = states.get(spec.name), sources.by_name()[spec.name].SOURCE
+        if source.needs_env and not os.environ.get(source.needs_env, "").strip():
+            out.append(
+                ("warn", f"trend source {spec.name}", f"{source.needs_env} is not set: {source.reads} cannot be read")
+            )
         elif state is not None and state.failures:
             until = f"skipped until {state.open_until}" if state.is_open(now) else "retried at the next refresh"
             problem = f"{state.failures} failure(s) in a row, {until}: {state.last_error}"

@@ -23,8 +23,7 @@ from botx_cli.store import Store
 from botx_cli.trends import breaker, cache
 from botx_cli.trends.clean import Trend, clean_trends
 from botx_cli.trends.settings import TrendSettings
-from botx_cli.trends.sources import SourceSpec
-from botx_cli.trends.sources.parsing import RawTrend
+from botx_cli.trends.sources.base import RawTrend, SourceSpec
 
 
 @dataclass(frozen=True)
@@ -168,10 +167,10 @@ def _with_verdict(row: cache.CachedTrend, verdict: dict[str, Any], min_relevance
 
 
 def _fetch(due: list[SourceSpec], conf: TrendSettings, budget: float | None) -> tuple[list[Any], list[Any]]:
-    from botx_cli.trends.sources import Job
-    from botx_cli.trends.sources.fetch import bearer_token, fetch_all
+    from botx_cli.trends.sources.base import Job
+    from botx_cli.trends.sources.fetch import fetch_all
 
-    job = Job(conf.user_agent, bearer_token() if any(s.name == "x" for s in due) else None)
+    job = Job(conf.user_agent)
     return fetch_all(due, job, budget), job.x_calls
 
 
@@ -192,17 +191,18 @@ def _record(store: Store, now: datetime, conf: TrendSettings, result: Any) -> So
     return SourceOutcome(result.source, "failed", 0, result.error, result.duration_ms, until)
 
 
-def _record_x_calls(cfg: Config, store: Store, now: datetime, calls: list[tuple[int | None, int]]) -> None:
-    """X bills the trends endpoint per request: every call goes to api_calls with its cost."""
+def _record_x_calls(cfg: Config, store: Store, now: datetime, calls: list[tuple[str, int | None, int]]) -> None:
+    """X bills its endpoints per request (the x source's trends): every call goes to api_calls
+    with its cost."""
     if not calls:
         return
-    from botx_cli.trends.sources.fetch import X_ENDPOINT
     from botx_cli.x.costs import CostSettings, call_cost
 
     prices = cfg.settings(CostSettings).prices
-    for status, duration_ms in calls:
-        cost = call_cost(prices, "GET", X_ENDPOINT, status or 0, None, None)
-        store.record_api_call(now, None, "GET", X_ENDPOINT, status, cost, duration_ms)
+    for endpoint, status, duration_ms in calls:
+        method = endpoint.split(" ", 1)[0]
+        cost = call_cost(prices, method, endpoint, status or 0, None, None)
+        store.record_api_call(now, None, method, endpoint, status, cost, duration_ms)
 
 
 def _rate(

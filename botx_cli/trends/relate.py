@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from botx_cli.trends.sources.parsing import Headline
+from botx_cli.trends.sources.base import Headline
 from botx_cli.trends.words import PhraseIndex, Tokens
 
 WEIGHTS = {("name", "name"): 1.0, ("name", "headline"): 0.5, ("word", "name"): 0.15, ("word", "headline"): 0.1}

@@ -22,7 +22,7 @@ from botx_cli.trends.blacklist import DEFAULT_ALLOW, DEFAULT_BLACKLIST
 from botx_cli.trends.clean import SCRIPTS, CleanRules
 from botx_cli.trends.occasions import Occasion
 from botx_cli.trends.relate import parse_entry
-from botx_cli.trends.sources import SourceSpec
+from botx_cli.trends.sources.base import X_API, Source, SourceSpec
 from botx_cli.x.settings import XSettings
 
 POLICIES = ("relevant", "any", "off")
@@ -83,7 +83,7 @@ class TrendSettings:
     occasions: tuple[Occasion, ...] = ()  # [[occasions]]
 
     def network(self) -> list[SourceSpec]:
-        return [self.sources[name] for name in sources.NETWORK if self.sources[name].enabled]
+        return [self.sources[name] for name in sources.network() if self.sources[name].enabled]
 
 
 def parse(cfg: Config) -> TrendSettings:
@@ -91,8 +91,8 @@ def parse(cfg: Config) -> TrendSettings:
     _no_unknown(table, TRENDS_KEYS)
     sources_table = table.table("sources")
     for name in sources_table.data:
-        if name not in sources.BY_NAME:
-            raise sources_table.fail(clip(name, 40), f"unknown trend source; use {', '.join(sources.NAMES)}")
+        if name not in sources.by_name():
+            raise sources_table.fail(clip(name, 40), f"unknown trend source; use {', '.join(sources.names())}")
     rules = CleanRules(
         max_age_hours=table.number("max_age_hours", 24.0, 0.5, 24.0 * 30),
         script=table.choice("script", ("any", *SCRIPTS), "latin"),
@@ -106,7 +106,10 @@ def parse(cfg: Config) -> TrendSettings:
         cache_minutes=table.positive_int("cache_minutes", 30, maximum=7 * 24 * 60),
         min_relevance=table.number("min_relevance", 0.2, 0.0, 1.0),
         reuse_hours=table.int_between("reuse_hours", 12, 0, 24 * 365),
-        sources={source.name: _source(cfg, sources_table, source) for source in sources.REGISTRY},
+        sources={
+            source.name: _source(cfg, sources_table, source)
+            for source in (module.SOURCE for module in sources.REGISTRY)
+        },
         rules=rules,
         categories=_lists(table.table("categories"), DEFAULT_CATEGORIES, CATEGORY_NAMES),
         refresh_budget_seconds=table.number("refresh_budget_seconds", 8.0, 0.5, 120.0),
@@ -153,7 +156,7 @@ def _lists(
     return merged
 
 
-def _source(cfg: Config, table_of_sources: Table, source: sources.Source) -> SourceSpec:
+def _source(cfg: Config, table_of_sources: Table, source: Source) -> SourceSpec:
     table = table_of_sources.table(source.name)
     if not source.network:
         _no_unknown(table, ("enabled",))
@@ -165,7 +168,7 @@ def _source(cfg: Config, table_of_sources: Table, source: sources.Source) -> Sou
         else table.get(option.key, str, option.default)
         for option in source.options
     }
-    default = cfg.settings(XSettings).api_base_url if source.url == sources.X_API else source.url
+    default = cfg.settings(XSettings).api_base_url if source.url == X_API else source.url
     url = table.url("url", default)
     query = {option.key: str(options[option.key]) for option in source.options if option.in_query}
     if any(query.values()):

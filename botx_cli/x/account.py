@@ -43,6 +43,9 @@ class Answer:
 
 
 class XAccount:
+    """One account on X: the post target (x/target.py's PostTarget) and the reads metrics and
+    doctor make."""
+
     def __init__(
         self, cfg: Config, store: Store, account: Account, now: datetime, deadline: Deadline | None = None
     ) -> None:
@@ -56,6 +59,19 @@ class XAccount:
         self.client = xapi.make_client(
             credentials(cfg, account), self.conf.api_base_url, self.conf.timeout_seconds, self._observe
         )
+
+    @property
+    def reads(self) -> bool:
+        """[x] reads: the plan lets the account read its own timeline (reconciliation needs it)."""
+        return self.conf.reads
+
+    def ensure_time_to_send(self) -> None:
+        """Never start a send the run's deadline would cut short: that would make an unknown."""
+        if self.deadline.remaining() < self.conf.timeout_seconds:
+            raise TemporaryFailure(
+                f"account {self.account.name}: the run reached its deadline ([x] run_deadline_seconds = "
+                f"{self.conf.run_deadline_seconds:g}) before sending; nothing was sent"
+            )
 
     @property
     def policy(self) -> xapi.CallPolicy:

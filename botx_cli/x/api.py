@@ -194,7 +194,7 @@ def classify(err: Exception, account: str, action: str, now: datetime | None = N
 
     write: the call creates something (POST /2/tweets). Then any failure that is neither an
     error status X sent nor a request that never left is an AmbiguousSend: the request may
-    have reached X. The two definite cases are marked (`nothing_created(err)`), so the caller
+    have reached X. The two definite cases are marked (x/target.py's `nothing_created(err)`), so the caller
     may free the slot."""
     found = _classify_status(err, account, action, now) if isinstance(err, tweepy.HTTPException) else None
     if found is None and isinstance(err, DeadlineExceeded) and not err.started:
@@ -211,12 +211,6 @@ def classify(err: Exception, account: str, action: str, now: datetime | None = N
         why = "no answer within the deadline" if isinstance(err, DeadlineExceeded) else type(err).__name__
         return AmbiguousSend(f"no usable answer from X on {action} for account {account} ({why})")
     return TemporaryFailure(f"malformed X answer on {action} for account {account}: {type(err).__name__}")
-
-
-def nothing_created(err: BaseException) -> bool:
-    """True for a classified error that cannot have created anything: X answered an error
-    status, or the request never left."""
-    return bool(getattr(err, "nothing_created", False))
 
 
 def _classify_status(err: tweepy.HTTPException, account: str, action: str, now: datetime | None) -> BotxError | None:

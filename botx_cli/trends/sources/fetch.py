@@ -1,10 +1,9 @@
-"""Network trend sources behind one interface, fetched concurrently.
+"""The due network sources fetched concurrently, each through its registry module.
 
-A source is an async function (client, spec, job) -> list[RawTrend] registered in
-FETCHERS under its config name (pytrends, which brings pandas, is looked up only when
-due); it raises SourceError (or ParseError, or any httpx error) when it has nothing. fetch_all runs the due sources together on one httpx
-AsyncClient, each under its own deadline, so a refresh lasts about as long as its
-slowest source; a failure is reported in its Fetched result, never raised.
+fetch_all runs the due sources together on one httpx AsyncClient (handed to each source's
+fetch as base.Http: redirect limit, streamed size cap, X's and Retry-After's time to come
+back), each under its own deadline, so a refresh lasts about as long as its slowest source;
+a failure is reported in its Fetched result, never raised.
 
 Imported only when a refresh actually fetches: httpx stays off the warm `botx post` path.
 """
@@ -12,9 +11,8 @@ Imported only when a refresh actually fetches: httpx stays off the warm `botx po
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -23,20 +21,12 @@ import httpx
 
 from botx_cli import clock
 from botx_cli.errors import ParseError
-from botx_cli.trends.sources import BEARER_ENV, Fetcher, Job, SourceError, SourceSpec
-from botx_cli.trends.sources.charset import charset_of, decode_page
-from botx_cli.trends.sources.parsing import (
-    MAX_BODY_CHARS,
-    RawTrend,
-    parse_getdaytrends,
-    parse_google_rss,
-    parse_trends24,
-    parse_x_trends,
-)
+from botx_cli.trends import sources
+from botx_cli.trends.sources.base import Job, RawTrend, SourceError, SourceSpec
+from botx_cli.trends.sources.parsing import MAX_BODY_CHARS
 
 MAX_BODY_BYTES = MAX_BODY_CHARS  # 5 MB; a trend page is ~50 KB: anything this big is not one
 MAX_REDIRECTS = 5
-X_ENDPOINT = "GET /2/trends/by/woeid/:id"
 
 
 @dataclass(frozen=True)
@@ -48,30 +38,30 @@ class Fetched:
     retry_at: datetime | None = None
 
 
-async def get_body(client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None) -> bytes:
-    """GET with the client's redirect limit and a streamed size cap (gzip bombs included:
-    decoded bytes are counted). Any status >= 400 is a SourceError."""
-    return (await get_page(client, url, headers))[0]
+class Client:
+    """base.Http on an httpx.AsyncClient."""
 
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
 
-async def get_page(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
-) -> tuple[bytes, str | None]:
-    """get_body and the answer's Content-Type (its charset decides how the page is decoded)."""
-    async with client.stream("GET", url, headers=headers) as response:
-        if response.status_code >= 400:
-            raise SourceError(f"HTTP {response.status_code}", response.status_code, _retry_at(response))
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            raise SourceError(f"body of {int(declared):,} bytes is over the {MAX_BODY_BYTES:,} byte limit")
-        chunks, total = [], 0
-        async for chunk in response.aiter_bytes():
-            total += len(chunk)
-            if total > MAX_BODY_BYTES:
-                raise SourceError(f"body over the {MAX_BODY_BYTES:,} byte limit")
-            chunks.append(chunk)
-        content_type = response.headers.get("content-type")
-    return b"".join(chunks), content_type
+    async def get(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[bytes, str | None]:
+        """GET with the client's redirect limit and a streamed size cap (gzip bombs included:
+        decoded bytes are counted); the body and its Content-Type (its charset decides how the
+        page is decoded). Any status >= 400 is a SourceError."""
+        async with self.client.stream("GET", url, headers=headers) as response:
+            if response.status_code >= 400:
+                raise SourceError(f"HTTP {response.status_code}", response.status_code, _retry_at(response))
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                raise SourceError(f"body of {int(declared):,} bytes is over the {MAX_BODY_BYTES:,} byte limit")
+            chunks, total = [], 0
+            async for chunk in response.aiter_bytes():
+                total += len(chunk)
+                if total > MAX_BODY_BYTES:
+                    raise SourceError(f"body over the {MAX_BODY_BYTES:,} byte limit")
+                chunks.append(chunk)
+            content_type = response.headers.get("content-type")
+        return b"".join(chunks), content_type
 
 
 def _retry_at(response: httpx.Response) -> datetime | None:
@@ -88,58 +78,6 @@ def _retry_at(response: httpx.Response) -> datetime | None:
         return None
 
 
-def page_fetcher(parse: Callable[[str], list[RawTrend]], markup: str) -> Fetcher:
-    """A source that is one page (feed, HTML) at its configured URL, read by `parse`, decoded
-    by the charset the server or the page declares."""
-
-    async def fetch(client: httpx.AsyncClient, spec: SourceSpec, job: Job) -> list[RawTrend]:
-        body, content_type = await get_page(client, spec.url or "")
-        return parse(decode_page(body, charset_of(content_type), markup))
-
-    return fetch
-
-
-async def fetch_x(client: httpx.AsyncClient, spec: SourceSpec, job: Job) -> list[RawTrend]:
-    """X's trends for a WOEID with the app bearer token; every answer is a billable call."""
-    if not job.bearer_token:
-        raise SourceError(
-            f"{BEARER_ENV} is not set; export the app's bearer token or set [trends.sources.x] enabled = false"
-        )
-    url = f"{spec.url}/2/trends/by/woeid/{spec.options['woeid']}"
-    started, status = time.monotonic(), None
-    try:
-        body = await get_body(client, url, {"Authorization": f"Bearer {job.bearer_token}"})
-        status = 200
-    except SourceError as err:
-        status = err.http_status
-        if status in (401, 403):
-            raise SourceError(
-                f"HTTP {status}: X refused the bearer token in {BEARER_ENV} for trends "
-                "(does the plan include the trends endpoint?)",
-                status,
-            ) from None
-        raise
-    finally:
-        job.x_calls.append((status, int((time.monotonic() - started) * 1000)))
-    return parse_x_trends(body)
-
-
-FETCHERS: dict[str, Fetcher] = {
-    "google_rss": page_fetcher(parse_google_rss, "xml"),
-    "trends24": page_fetcher(parse_trends24, "html"),
-    "getdaytrends": page_fetcher(parse_getdaytrends, "html"),
-    "x": fetch_x,
-}
-
-
-def _pytrends_fetcher() -> Fetcher:
-    from botx_cli.trends.sources.pytrends import (
-        fetch_pytrends,  # pandas comes with it: only when due
-    )
-
-    return fetch_pytrends
-
-
 def fetch_all(specs: list[SourceSpec], job: Job, budget_seconds: float | None = None) -> list[Fetched]:
     """Every spec fetched at once; each gets min(its timeout_seconds, the budget)."""
     return asyncio.run(_fetch_all(specs, job, budget_seconds))
@@ -150,16 +88,16 @@ async def _fetch_all(specs: list[SourceSpec], job: Job, budget: float | None) ->
     async with httpx.AsyncClient(
         follow_redirects=True, max_redirects=MAX_REDIRECTS, trust_env=True, headers={"User-Agent": job.user_agent}
     ) as client:
-        return list(await asyncio.gather(*(_one(client, spec, job, budget) for spec in specs)))
+        http = Client(client)
+        return list(await asyncio.gather(*(_one(http, spec, job, budget) for spec in specs)))
 
 
-async def _one(client: httpx.AsyncClient, spec: SourceSpec, job: Job, budget: float | None) -> Fetched:
+async def _one(http: Client, spec: SourceSpec, job: Job, budget: float | None) -> Fetched:
     timeout = spec.timeout_seconds if budget is None else min(spec.timeout_seconds, budget)
     started = time.monotonic()
     error, retry_at, trends = None, None, []
     try:
-        fetcher = _pytrends_fetcher() if spec.name == "pytrends" else FETCHERS[spec.name]
-        trends = await asyncio.wait_for(fetcher(client, spec, job), timeout)
+        trends = await asyncio.wait_for(sources.by_name()[spec.name].fetch(http, spec, job), timeout)
     except asyncio.TimeoutError:
         error = f"no answer within {timeout:g} s"
     except SourceError as err:
@@ -190,7 +128,3 @@ def describe(err: Exception) -> str:
     label = next((name for kind, name in kinds if isinstance(err, kind)), type(err).__name__)
     detail = str(err).strip()
     return f"{label}: {detail}"[:200] if detail else label
-
-
-def bearer_token() -> str | None:
-    return os.environ.get(BEARER_ENV, "").strip() or None

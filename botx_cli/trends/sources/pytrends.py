@@ -7,34 +7,43 @@ can be abandoned at the deadline without the process waiting for it at exit.
 pytrends builds its URLs from constants (module BASE_TRENDS_URL, TrendReq.*_URL); they
 are re-pointed at [trends.sources.pytrends] url before each use, so tests and proxies
 reach it on any host. Its cookie step is replaced: upstream retries forever on some
-errors and prints to stdout, which would corrupt `--json`.
+errors and prints to stdout, which would corrupt `--json`. pytrends (and pandas with it),
+requests, asyncio and threading are imported inside the functions: the registry imports this
+module on every run.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
-
-from botx_cli.trends.sources import Job, SourceError, SourceSpec
-from botx_cli.trends.sources.parsing import RawTrend
+from botx_cli.trends.sources.base import Http, Job, Option, RawTrend, Source, SourceError, SourceSpec
 
 T = TypeVar("T")
 _ORIGINAL: dict[str, str] = {}  # pytrends' own URL constants, captured once
 
+SOURCE = Source(
+    "pytrends",
+    "https://trends.google.com/trends",
+    (Option("geo", "US"), Option("hl", "en-US")),
+    base_url=True,
+    trust=4,
+)
 
-async def fetch_pytrends(client: httpx.AsyncClient, spec: SourceSpec, job: Job) -> list[RawTrend]:
+
+async def fetch(http: Http, spec: SourceSpec, job: Job) -> list[RawTrend]:
+    """pytrends brings its own HTTP (requests): `http` goes unused."""
     return await in_daemon_thread(daily_searches, spec, job.user_agent)
 
 
 async def in_daemon_thread(fn: Callable[..., T], *args: Any) -> T:
     """Await fn(*args) run in a daemon thread; cancelling the await abandons the thread."""
+    import asyncio
+    import threading
+
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
@@ -102,7 +111,7 @@ def daily_searches(spec: SourceSpec, user_agent: str) -> list[RawTrend]:
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
         raise SourceError(f"unexpected answer from Google ({type(err).__name__}: {str(err)[:100]})") from None
     names = [_query_of(value) for value in values]
-    return [RawTrend(name, rank, None, "pytrends") for rank, name in enumerate(names, start=1) if name]
+    return [RawTrend(name, rank, None, SOURCE.name) for rank, name in enumerate(names, start=1) if name]
 
 
 def _query_of(value: Any) -> str:
