@@ -250,6 +250,15 @@ def test_trends_json_and_verbose_say_why(tmp_path: Path, site: Site, monkeypatch
     assert 'dropped Chris Brown (google_rss #7): blacklist:crime (arrested, headline "Chris Brown arrested' in text
     assert "dropped Virginia governor race (google_rss #9): blacklist:political (governor)" in text
     assert "dropped Ozzy Osbourne (google_rss #10): blacklist:tragedy (dies, headline" in text
+    assert all(i["dropped"] is False for i in json.loads(run.out))
+    # -v adds what cleaning dropped to the JSON, each with its reason (issue 11 point 6)
+    verbose = json.loads(botx("trends", "--json", "-v", "--limit", "500").out)
+    dropped = {i["name"]: i for i in verbose if i["dropped"]}
+    assert dropped["Chris Brown"]["reason"].startswith("blacklist:crime (arrested")
+    assert dropped["Chris Brown"]["sources"] == ["google_rss"] and dropped["Chris Brown"]["rank"] == 7
+    assert dropped["Chris Brown"]["hashtag"] is None and dropped["Chris Brown"]["used"] is False
+    assert dropped["Virginia governor race"]["reason"] == "blacklist:political (governor)"
+    assert len(verbose) - len(dropped) == len(items)  # the candidates are unchanged
 
 
 # --- the model as a second judge ----------------------------------------------------------------

@@ -65,8 +65,28 @@ class TrendsView:
     sources: list[SourceLine] = field(default_factory=list)
     rejects: list[tuple[str, str, int | None, str]] = field(default_factory=list)
 
-    def to_json(self) -> list[dict[str, Any]]:
-        return [row.to_json() for row in self.rows]
+    def to_json(self, dropped: bool = False) -> list[dict[str, Any]]:
+        """The candidates; with `dropped` (`trends --json -v`) also what the newest refresh's
+        cleaning dropped, each with its reason ("dropped": true, no hashtag, never used)."""
+        kept = [{**row.to_json(), "dropped": False} for row in self.rows]
+        if not dropped:
+            return kept
+        return kept + [
+            {
+                "name": name,
+                "hashtag": None,
+                "sources": [source],
+                "rank": rank,
+                "relevance": None,
+                "fetched_at": None,
+                "used": False,
+                "reason": reason,
+                "context": [],
+                "kind": "trend",
+                "dropped": True,
+            }
+            for name, source, rank, reason in self.rejects
+        ]
 
 
 def run_trends(cfg: Config, store: Store, now: datetime, force: bool, limit: int) -> TrendsView:

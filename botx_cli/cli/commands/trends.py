@@ -31,7 +31,7 @@ def trends(
     with render.status("Fetching trends", enabled=not (json_out or env.quiet)):
         view = run_trends(cfg, store, now(), refresh, limit)
     if json_out:
-        render.emit_json(view.to_json())
+        render.emit_json(view.to_json(dropped=env.verbose))  # -v: what cleaning dropped, and why
     elif not env.quiet:
         render.trends(view, env.verbose)
     if view.report is not None and not env.quiet:
