@@ -1084,6 +1084,7 @@ ANSWERS = st.one_of(
 @example(answer="a" * 10_000, budget=200)
 @example(answer="", budget=0)
 @example(answer='""', budget=200)
+@example(answer="://", budget=3)  # a bare scheme separator: hypothesis found it passing as copy
 def test_the_copy_checker_accepts_only_clean_copy_within_budget(answer: str, budget: int) -> None:
     copy, problem = judge(answer, budget)
     assert problem is None or (isinstance(problem, str) and problem.startswith("it ")), problem
