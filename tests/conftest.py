@@ -194,8 +194,13 @@ class XWorld:
 
 # Issue 14: `@BOTH_BACKENDS` on a test (or `pytestmark = BOTH_BACKENDS`) runs it once on the
 # SQLite file and once on a fresh PostgreSQL database (BOTX_DATABASE_URL, a real server).
+# The PostgreSQL runs repeat what the SQLite ones prove, on the second backend: they belong to the
+# full run (CI, the README's command), not the development tier (`-m "not slow"`); the
+# tests/test_pg_*.py tests of the backend itself stay in both.
 BACKEND_NAMES = ("sqlite", "postgresql")
-BOTH_BACKENDS = pytest.mark.parametrize("xworld", BACKEND_NAMES, indirect=True)
+BOTH_BACKENDS = pytest.mark.parametrize(
+    "xworld", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True
+)
 
 
 @pytest.fixture

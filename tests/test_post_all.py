@@ -203,6 +203,7 @@ def test_concurrency_bounds_the_pool(xworld: XWorld) -> None:
 
 
 @BOTH_BACKENDS
+@pytest.mark.slow  # a simulated cron day
 def test_a_cron_day_of_post_all_every_quarter_hour_posts_each_slot_once(xworld: XWorld) -> None:
     """The `*/15 9-23` line over a whole day, every call fired twice (a double fire), one call
     missed (a misfire): each account posts once per slot, ten slots each."""
