@@ -1,6 +1,6 @@
 """botx: promote a product on X from a handful of accounts, run by cron."""
 
-__version__ = "0.1.0"  # the source tree's version; an installed botx reports its metadata's
+__version__ = "0.2.0"  # the source tree's version; an installed botx reports its metadata's
 
 
 def installed_version() -> str:
