@@ -11,7 +11,9 @@ from botx_cli.content.validate import MAX_WEIGHTED, Rules, Verdict, clean_charac
 from botx_cli.text import extract_hashtags, extract_urls, weighted_length
 
 _HANDLE = re.compile(r"[@＠][A-Za-z0-9_]")  # any would-be mention: X links "Café@x" and "RT@x" too
-_LINKISH = re.compile(r"\bwww\.|https?:|://|\w\.(com|io|ai|net|org|dev|co)\b", re.IGNORECASE)  # "://": a bare scheme too
+_LINKISH = re.compile(
+    r"\bwww\.|https?:|://|\w\.(com|io|ai|net|org|dev|co)\b", re.IGNORECASE
+)  # "://": a bare scheme too
 _QUOTES = "\"'“”‘’«»"
 
 

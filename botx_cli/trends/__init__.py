@@ -4,33 +4,7 @@ store/trends.py), listing and the model judge.
 
 May import: kernel, config, store, schedule, x, llm, notify.
 
-Importing this package stays cheap (stdlib only): `botx post` with a warm cache
-comes through here, so bs4 is imported only inside the HTML parsers that use it. Each
+Importing this package costs nothing: it re-exports nothing, so `botx post` with a warm cache
+loads only the submodules it uses (bs4, xml and the parsers' helpers load inside the parsers). Each
 source's parser is its module's `parse` (sources/google_rss.py, ...).
 """
-
-from __future__ import annotations
-
-from botx_cli.errors import ParseError
-from botx_cli.trends.blacklist import DEFAULT_BLACKLIST
-from botx_cli.trends.clean import (
-    CleanResult,
-    CleanRules,
-    Trend,
-    clean_trends,
-    to_hashtag,
-)
-from botx_cli.trends.sources.base import RawTrend
-from botx_cli.trends.sources.parsing import parse_volume
-
-__all__ = [
-    "DEFAULT_BLACKLIST",
-    "CleanResult",
-    "CleanRules",
-    "ParseError",
-    "RawTrend",
-    "Trend",
-    "clean_trends",
-    "parse_volume",
-    "to_hashtag",
-]

@@ -8,15 +8,16 @@ geo goes into the URL's query string.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
-from html.entities import html5
+from typing import TYPE_CHECKING
 
 from botx_cli.errors import ParseError
 from botx_cli.trends.sources.base import Headline, Http, Job, Option, RawTrend, Source, SourceSpec
 from botx_cli.trends.sources.charset import decode_page
 from botx_cli.trends.sources.parsing import check_size, clean_text, page_text, parse_volume
+
+if TYPE_CHECKING:  # xml, email and html load with the parser, not with the registry (every run)
+    import xml.etree.ElementTree as ET
 
 SOURCE = Source("google_rss", "https://trends.google.com/trending/rss?geo=US", (Option("geo", "", in_query=True),))
 
@@ -36,6 +37,8 @@ MAX_HEADLINES = 5  # a feed item carries about three; more would only slow the j
 
 def parse(body: bytes | str) -> list[RawTrend]:
     """Both the current /trending/rss feed and the legacy daily feed."""
+    import xml.etree.ElementTree as ET
+
     source = SOURCE.name
     check_size(source, body)
     # decoded already: a declaration naming another encoding would only mislead expat
@@ -68,6 +71,8 @@ def _xml_safe_entity(match: re.Match[str]) -> str:
     name = match.group(1)
     if name in _XML_ENTITIES:
         return match.group(0)
+    from html.entities import html5
+
     chars = html5.get(name + ";")
     if chars is None:
         return "&amp;" + name + ";"  # unknown: keep it as literal text
@@ -112,6 +117,8 @@ def _news_items(item: ET.Element) -> tuple[Headline, ...]:
 
 
 def _rfc822_to_utc(value: str | None) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
     if not value or not value.strip():
         return None
     try:

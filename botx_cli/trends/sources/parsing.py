@@ -15,7 +15,6 @@ import json
 import math
 import re
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from botx_cli.errors import ParseError
@@ -23,6 +22,8 @@ from botx_cli.trends.sources.base import Http
 from botx_cli.trends.sources.charset import charset_of, decode_page
 
 if TYPE_CHECKING:  # pragma: no cover - typing only, keeps bs4 off the hot path
+    from decimal import Decimal
+
     from bs4 import BeautifulSoup, Tag
 
 # A trend page is small; anything much bigger is not the page we asked for.
@@ -74,6 +75,8 @@ def _to_decimal(digits: str, *, has_unit: bool) -> Decimal | None:
 
 
 def _decimal(text: str) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation  # with the parsers, not on every run
+
     if not text or len(text) > 30:
         return None
     try:
