@@ -243,21 +243,8 @@ def _experiment(report: Any, escape: Any) -> Any:
 
 
 def _posts(title: str, posts: Sequence[Any], escape: Any) -> Any:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_edge=False,
-        padding=(0, 1, 0, 0),
-        expand=True,
-    )
-    for name, justify in (("eng/imp", "right"), ("impr.", "right"), ("acct", "left"), ("day", "left")):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table = _table(title, ("eng/imp", "right"), ("impr.", "right"), ("acct", "left"), ("day", "left"))
+    table.expand = True  # the text column takes what is left of the width
     table.add_column("text", no_wrap=True, overflow="ellipsis", ratio=1)
     for p in posts:
         table.add_row(

@@ -26,7 +26,8 @@ from botx_cli.config.core import Config
 from botx_cli.errors import BotxError, ExitCode
 from botx_cli.posting.cycle import PostOptions, PostResult, run_post
 from botx_cli.schedule.slots import current_slot, window_open_at
-from botx_cli.store import Store
+from botx_cli.store import Store, database_failure
+from botx_cli.store.backend import driver_errors
 from botx_cli.trends.refresh import refresh_if_stale
 from botx_cli.x.settings import XSettings
 
@@ -112,13 +113,7 @@ def _one(cfg: Config, open_store: Callable[[], Store], name: str, now: datetime,
         return Outcome(name, ExitCode.OK, result=run_post(cfg, store, name, now, opts))
     except BotxError as err:
         return Outcome(name, ExitCode(err.exit_code), failure=err)
-    except Exception as err:  # a driver's error (disk full, lock held): one account's failure
-        from botx_cli.store.backend import driver_errors
-
-        if not isinstance(err, driver_errors()):
-            raise
-        from botx_cli.store import database_failure
-
+    except driver_errors() as err:  # a full disk, a lock held too long: this account's failure
         failure = database_failure(err, None)
         return Outcome(name, ExitCode(failure.exit_code), failure=failure)
     finally:
